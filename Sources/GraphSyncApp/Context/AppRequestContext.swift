@@ -1,0 +1,43 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+import Logging
+
+/// A request context that carries Graph's request ids.
+public protocol GraphContext: RequestContext {
+    var requestIdentifiers: RequestIdentifiers? { get }
+}
+
+/// The context of every request: request ids, and the caller once a bearer token has been verified.
+public struct AppRequestContext: GraphContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestIdentifiers: RequestIdentifiers?
+    public var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+    }
+
+    /// Graph accepts request bodies up to 1 MiB here; larger ones get 413.
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+/// The context of Graph routes: the caller is known (the compiler guarantees every handler has one).
+public struct AuthenticatedContext: ChildRequestContext, GraphContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestIdentifiers: RequestIdentifiers?
+    public let caller: Caller
+
+    public init(context: AppRequestContext) throws {
+        guard let caller = context.caller else { throw GraphError.unauthorized(TokenFailureMessages.missing) }
+        self.coreContext = context.coreContext
+        self.requestIdentifiers = context.requestIdentifiers
+        self.caller = caller
+    }
+
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+enum TokenFailureMessages {
+    static let missing = "Access token is empty."
+}

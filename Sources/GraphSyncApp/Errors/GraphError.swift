@@ -1,0 +1,75 @@
+import Foundation
+import GraphSyncCore
+import HTTPTypes
+import Hummingbird
+
+/// A Graph error response: `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
+public struct GraphError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let ids = (context as? any GraphContext)?.requestIdentifiers ?? RequestIdentifiers(request: request)
+        let body: JSONValue = .object([
+            ("error", .object([
+                ("code", .string(self.code)),
+                ("message", .string(self.message)),
+                ("innerError", .object([
+                    ("date", .string(String(GraphDate.format(Date()).prefix(19)))),
+                    ("request-id", .string(ids.requestId)),
+                    ("client-request-id", .string(ids.clientRequestId)),
+                ])),
+            ]))
+        ])
+        var response = try GraphResponse.json(body, status: self.status)
+        response.headers.append(contentsOf: self.headers)
+        return response
+    }
+}
+
+extension GraphError {
+    static func badRequest(_ message: String, code: String = "Request_BadRequest") -> GraphError {
+        GraphError(.badRequest, code: code, message: message)
+    }
+
+    static func notFound(_ id: String) -> GraphError {
+        GraphError(
+            .notFound, code: "Request_ResourceNotFound",
+            message: "Resource '\(id)' does not exist or one of its queried reference-property objects are not present.")
+    }
+
+    static let forbidden = GraphError(
+        .forbidden, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation.")
+
+    static func unauthorized(_ message: String) -> GraphError {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] =
+            "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"\(WellKnown.graphAppId)\", error=\"invalid_token\""
+        return GraphError(.unauthorized, code: "InvalidAuthenticationToken", message: message, headers: headers)
+    }
+
+    /// Maps domain and store errors to Graph errors; anything unknown becomes a 500 without internal detail.
+    static func from(_ error: any Error) -> GraphError {
+        switch error {
+        case let error as GraphError: return error
+        case DirectoryError.notFound(let id): return .notFound(id)
+        case DirectoryError.badRequest(let message): return .badRequest(message)
+        case DirectoryError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
+        case StoreError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
+        case StoreError.missingReference(let id): return .notFound(id)
+        case StoreError.unsupportedFilter(let field):
+            return .badRequest("Unsupported or invalid query filter clause specified for property '\(field)' of resource.")
+        default:
+            return GraphError(.internalServerError, code: "generalException", message: "An internal server error occurred.")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import GraphSyncAuthority
+import Hummingbird
+
+/// Verifies the `Authorization: Bearer` token of a Graph request and records the caller in the context.
+/// Any failure is a 401 `InvalidAuthenticationToken` that says what was wrong, with `WWW-Authenticate: Bearer`.
+struct BearerAuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let verifier: TokenVerifier
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], !header.isEmpty else {
+            throw GraphError.unauthorized(TokenValidationFailure.missing.message)
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw GraphError.unauthorized("Access token is empty. The Authorization header must use the Bearer scheme.")
+        }
+        var context = context
+        do {
+            context.caller = try await self.verifier.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        } catch {
+            throw GraphError.unauthorized(error.message)
+        }
+        return try await next(request, context)
+    }
+}
+
+import Foundation

@@ -1,0 +1,147 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+
+/// The OData system query options GraphSync honours on collections: `$filter`, `$top`, `$skiptoken`, `$select`.
+struct ODataQuery: Sendable {
+    var clauses: [DirectoryQuery.Clause] = []
+    var top: Int = 100
+    var skipToken: String?
+    var select: [String]?
+
+    static let unsupportedOptions: Set<String> = ["$orderby", "$expand", "$search", "$skip", "$apply", "$compute"]
+
+    init(_ request: Request, defaultTop: Int = 100) throws {
+        self.top = defaultTop
+        for (name, value) in request.uri.queryParameters {
+            let option = String(name)
+            switch option.lowercased() {
+            case "$top":
+                guard let top = Int(value), (1...DirectoryQuery.maxTop).contains(top) else {
+                    throw GraphError.badRequest("Invalid page size specified: '\(value)'. Must be between 1 and \(DirectoryQuery.maxTop) inclusive.")
+                }
+                self.top = top
+            case "$filter":
+                self.clauses = try FilterParser.parse(String(value))
+            case "$skiptoken":
+                self.skipToken = String(value)
+            case "$select":
+                self.select = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case "$count", "$format":
+                continue
+            case let other where Self.unsupportedOptions.contains(other):
+                throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
+            default:
+                continue
+            }
+        }
+    }
+
+    func directoryQuery(ownedBy: String? = nil) -> DirectoryQuery {
+        DirectoryQuery(clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: ownedBy)
+    }
+}
+
+/// Parses the `$filter` subset: `prop eq 'v'`, `startswith(prop,'v')`, `prop in ('a','b')`, joined by `and`.
+enum FilterParser {
+    static func parse(_ text: String) throws -> [DirectoryQuery.Clause] {
+        var scanner = Scanner(text: text)
+        var clauses: [DirectoryQuery.Clause] = []
+        repeat {
+            clauses.append(try self.clause(&scanner, source: text))
+        } while scanner.consumeKeyword("and")
+        scanner.skipSpaces()
+        guard scanner.atEnd else { throw self.invalid(text, "unexpected '\(scanner.rest)'") }
+        return clauses
+    }
+
+    private static func clause(_ scanner: inout Scanner, source: String) throws -> DirectoryQuery.Clause {
+        scanner.skipSpaces()
+        if scanner.consumeKeyword("startswith") {
+            guard scanner.consume("(") else { throw self.invalid(source, "expected '(' after startswith") }
+            let field = try self.identifier(&scanner, source: source)
+            guard scanner.consume(",") else { throw self.invalid(source, "expected ',' in startswith") }
+            let value = try self.literal(&scanner, source: source)
+            guard scanner.consume(")") else { throw self.invalid(source, "expected ')' to close startswith") }
+            return .startsWith(field: field, value: value)
+        }
+        let field = try self.identifier(&scanner, source: source)
+        if scanner.consumeKeyword("eq") { return .equals(field: field, value: try self.literal(&scanner, source: source)) }
+        if scanner.consumeKeyword("in") {
+            guard scanner.consume("(") else { throw self.invalid(source, "expected '(' after in") }
+            var values = [try self.literal(&scanner, source: source)]
+            while scanner.consume(",") { values.append(try self.literal(&scanner, source: source)) }
+            guard scanner.consume(")") else { throw self.invalid(source, "expected ')' to close the in list") }
+            return .anyIn(field: field, values: values)
+        }
+        throw self.invalid(source, "only 'eq', 'in' and startswith() are supported")
+    }
+
+    private static func identifier(_ scanner: inout Scanner, source: String) throws -> String {
+        scanner.skipSpaces()
+        let name = scanner.take { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "/" }
+        guard !name.isEmpty else { throw self.invalid(source, "expected a property name") }
+        return name
+    }
+
+    private static func literal(_ scanner: inout Scanner, source: String) throws -> String {
+        scanner.skipSpaces()
+        if scanner.consume("'") {
+            var value = ""
+            while let character = scanner.next() {
+                if character == "'" {
+                    if scanner.consume("'") { value.append("'") } else { return value }
+                } else {
+                    value.append(character)
+                }
+            }
+            throw self.invalid(source, "unterminated string literal")
+        }
+        let bare = scanner.take { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+        guard !bare.isEmpty else { throw self.invalid(source, "expected a literal value") }
+        return bare
+    }
+
+    private static func invalid(_ source: String, _ reason: String) -> GraphError {
+        GraphError.badRequest("Invalid filter clause '\(source)': \(reason).")
+    }
+
+    struct Scanner {
+        let characters: [Character]
+        var index = 0
+        init(text: String) { self.characters = Array(text) }
+
+        var atEnd: Bool { self.index >= self.characters.count }
+        var rest: String { String(self.characters[min(self.index, self.characters.count)...]) }
+
+        mutating func skipSpaces() { while !self.atEnd, self.characters[self.index].isWhitespace { self.index += 1 } }
+
+        mutating func next() -> Character? {
+            guard !self.atEnd else { return nil }
+            defer { self.index += 1 }
+            return self.characters[self.index]
+        }
+
+        mutating func consume(_ character: Character) -> Bool {
+            self.skipSpaces()
+            guard !self.atEnd, self.characters[self.index] == character else { return false }
+            self.index += 1
+            return true
+        }
+
+        mutating func consumeKeyword(_ word: String) -> Bool {
+            self.skipSpaces()
+            let end = self.index + word.count
+            guard end <= self.characters.count, String(self.characters[self.index..<end]).lowercased() == word else { return false }
+            if end < self.characters.count, self.characters[end].isLetter { return false }
+            self.index = end
+            return true
+        }
+
+        mutating func take(while predicate: (Character) -> Bool) -> String {
+            let start = self.index
+            while !self.atEnd, predicate(self.characters[self.index]) { self.index += 1 }
+            return String(self.characters[start..<self.index])
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+
+/// Graph's response envelopes: a single entity with `@odata.context`, or a collection with `value` and `@odata.nextLink`.
+struct ODataResponse {
+    let request: Request
+    let scheme: String
+
+    /// `https://host:port/v1.0` (or `/beta`), as the client addressed this server.
+    var serviceRoot: String {
+        let host = self.request.head.authority ?? self.request.headers[.host] ?? "localhost"
+        let version = self.request.uri.path.split(separator: "/").first.map(String.init) ?? "v1.0"
+        return "\(self.scheme)://\(host)/\(version)"
+    }
+
+    func entity(_ value: JSONValue, context: String, select: [String]? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        let members = Self.project(value, select: select)
+        return try GraphResponse.json(.object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(context)"))] + members), status: status)
+    }
+
+    func collection(_ values: [JSONValue], context: String, select: [String]? = nil, next: String? = nil) throws -> Response {
+        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(context)"))]
+        if let next { members.append(("@odata.nextLink", .string(self.nextLink(skipToken: next)))) }
+        members.append(("value", .array(values.map { .object(Self.project($0, select: select)) })))
+        return try GraphResponse.json(.object(members))
+    }
+
+    /// The same request with `$skiptoken` replaced.
+    private func nextLink(skipToken: String) -> String {
+        var items = URLComponents(string: "http://x" + (self.request.head.path ?? "/"))?.queryItems ?? []
+        items.removeAll { $0.name.lowercased() == "$skiptoken" }
+        items.append(URLQueryItem(name: "$skiptoken", value: skipToken))
+        var components = URLComponents()
+        components.queryItems = items
+        let path = self.request.uri.path.split(separator: "/").dropFirst().joined(separator: "/")
+        return "\(self.serviceRoot)/\(path)?\(components.percentEncodedQuery ?? "")"
+    }
+
+    /// Applies `$select` (keeping `@odata.type` and `id`-less selections as asked).
+    static func project(_ value: JSONValue, select: [String]?) -> [(String, JSONValue)] {
+        let members = value.objectValue ?? []
+        guard let select, !select.isEmpty else { return members }
+        let wanted = Set(select.map { $0.lowercased() })
+        return members.filter { wanted.contains($0.0.lowercased()) || $0.0.hasPrefix("@odata.") }
+    }
+}

@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+
+/// Encrypts secrets at rest with AES-256-GCM. Sealed values are `v1:` + base64(nonce ‖ ciphertext ‖ tag).
+public struct SecretCipher: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
+        case invalidKey
+        case malformed
+        public var description: String {
+            switch self {
+            case .invalidKey: "the secret-at-rest key must be 32 bytes, base64-encoded"
+            case .malformed: "a sealed secret could not be opened (wrong key or corrupted value)"
+            }
+        }
+    }
+
+    private let key: SymmetricKey
+
+    public init(key: SymmetricKey) { self.key = key }
+
+    /// A cipher from a base64 key (`GRAPHSYNC_SECRET_KEY`, or the data directory's `secret.key`).
+    public init(base64Key: String) throws {
+        guard let data = Data(base64Encoded: base64Key.trimmingCharacters(in: .whitespacesAndNewlines)), data.count == 32 else {
+            throw Failure.invalidKey
+        }
+        self.key = SymmetricKey(data: data)
+    }
+
+    /// A new random key, base64-encoded.
+    public static func generateKey() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+    }
+
+    /// Loads the key from `environmentValue` if given, else from `path`, creating the file (0600) if missing.
+    public static func loadOrCreate(path: String, environmentValue: String?) throws -> SecretCipher {
+        if let environmentValue, !environmentValue.isEmpty { return try SecretCipher(base64Key: environmentValue) }
+        if let existing = FileManager.default.contents(atPath: path) {
+            return try SecretCipher(base64Key: String(decoding: existing, as: UTF8.self))
+        }
+        let key = Self.generateKey()
+        try FileSupport.writeAtomically(Data(key.utf8), to: path, permissions: 0o600)
+        return try SecretCipher(base64Key: key)
+    }
+
+    public func seal(_ plaintext: String) throws -> String {
+        let box = try AES.GCM.seal(Data(plaintext.utf8), using: self.key)
+        guard let combined = box.combined else { throw Failure.malformed }
+        return "v1:" + combined.base64EncodedString()
+    }
+
+    public func open(_ sealed: String) throws -> String {
+        guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else { throw Failure.malformed }
+        do {
+            let box = try AES.GCM.SealedBox(combined: data)
+            return String(decoding: try AES.GCM.open(box, using: self.key), as: UTF8.self)
+        } catch {
+            throw Failure.malformed
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import JWTKit
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOFoundationCompat
+
+/// An external token issuer (for example a real Entra tenant) whose signing keys are fetched through its
+/// OIDC discovery document, cached, and fetched again when a token names an unknown `kid`.
+public actor TrustedIssuer {
+    public nonisolated let authority: String
+    private let httpClient: HTTPClient
+    private let logger: Logger
+    private var keys: JWTKeyCollection?
+    private var knownKids: Set<String> = []
+    private var issuers: Set<String> = []
+    private var lastFetch: Date = .distantPast
+
+    /// - Parameter authority: e.g. `https://login.microsoftonline.com/{tenantId}/v2.0`.
+    public init(authority: String, httpClient: HTTPClient, logger: Logger) {
+        self.authority = authority.hasSuffix("/") ? String(authority.dropLast()) : authority
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    /// The issuer values this authority's tokens carry (from discovery; Entra v1 `sts.windows.net` form included).
+    public func accepts(issuer: String) async -> Bool {
+        if self.issuers.isEmpty { try? await self.refresh() }
+        return self.issuers.contains(issuer) || issuer == self.authority
+    }
+
+    /// Keys able to verify a token with `kid`, refreshing (at most once a minute) when the kid is unknown.
+    public func keys(for kid: String?) async throws -> JWTKeyCollection {
+        if let keys = self.keys, kid.map(self.knownKids.contains) ?? true { return keys }
+        if Date().timeIntervalSince(self.lastFetch) > 60 || self.keys == nil { try await self.refresh() }
+        guard let keys = self.keys else { throw TokenValidationFailure.invalidSignature }
+        return keys
+    }
+
+    private struct Discovery: Decodable {
+        var issuer: String
+        var jwks_uri: String
+    }
+
+    private func refresh() async throws {
+        self.lastFetch = Date()
+        let discovery = try await self.fetch(Discovery.self, from: self.authority + "/.well-known/openid-configuration")
+        let jwks = try await self.fetch(JWKS.self, from: discovery.jwks_uri)
+        let collection = JWTKeyCollection()
+        try await collection.add(jwks: jwks)
+        self.keys = collection
+        self.knownKids = Set(jwks.keys.compactMap { $0.keyIdentifier?.string })
+        var issuers: Set<String> = [discovery.issuer]
+        // Entra's discovery names the issuer with a `{tenantid}` placeholder on multi-tenant endpoints, and v1 tokens use sts.windows.net.
+        if let tenant = self.authority.split(separator: "/").dropFirst(2).first {
+            issuers.insert(discovery.issuer.replacingOccurrences(of: "{tenantid}", with: tenant))
+            issuers.insert("https://sts.windows.net/\(tenant)/")
+        }
+        self.issuers = issuers
+        self.logger.info("fetched signing keys of trusted issuer", metadata: ["authority": "\(self.authority)", "keys": "\(jwks.keys.count)"])
+    }
+
+    private func fetch<T: Decodable>(_ type: T.Type, from url: String) async throws -> T {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Accept", value: "application/json")
+        let response = try await self.httpClient.execute(request, timeout: .seconds(10))
+        guard response.status == .ok else {
+            throw TokenValidationFailure.unknownIssuer("\(url) answered \(response.status.code)")
+        }
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return try JSONDecoder().decode(T.self, from: body)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// An application registration (`application`): the global definition of an app in the tenant.
+public struct Application: Sendable, Codable, Hashable {
+    public var id: String
+    public var appId: String
+    public var displayName: String
+    public var description: String?
+    public var createdDateTime: Date
+    public var signInAudience: String
+    public var identifierUris: [String]
+    public var tags: [String]
+    public var notes: String?
+    public var appRoles: [AppRole]
+    public var oauth2PermissionScopes: [PermissionScope]
+    public var webRedirectUris: [String]
+    public var passwordCredentials: [PasswordCredential]
+
+    public init(
+        id: String, appId: String, displayName: String, description: String? = nil, createdDateTime: Date,
+        signInAudience: String = "AzureADMyOrg", identifierUris: [String] = [], tags: [String] = [], notes: String? = nil,
+        appRoles: [AppRole] = [], oauth2PermissionScopes: [PermissionScope] = [], webRedirectUris: [String] = [],
+        passwordCredentials: [PasswordCredential] = []
+    ) {
+        self.id = id
+        self.appId = appId
+        self.displayName = displayName
+        self.description = description
+        self.createdDateTime = createdDateTime
+        self.signInAudience = signInAudience
+        self.identifierUris = identifierUris
+        self.tags = tags
+        self.notes = notes
+        self.appRoles = appRoles
+        self.oauth2PermissionScopes = oauth2PermissionScopes
+        self.webRedirectUris = webRedirectUris
+        self.passwordCredentials = passwordCredentials
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// A directory user (`user`). The password is kept only as a salted, stretched hash.
+public struct User: Sendable, Codable, Hashable {
+    public var id: String
+    public var userPrincipalName: String
+    public var displayName: String
+    public var mailNickname: String
+    public var accountEnabled: Bool
+    public var givenName: String?
+    public var surname: String?
+    public var mail: String?
+    public var jobTitle: String?
+    public var createdDateTime: Date
+    public var passwordHash: String?
+    public var forceChangePasswordNextSignIn: Bool
+
+    public init(
+        id: String, userPrincipalName: String, displayName: String, mailNickname: String, accountEnabled: Bool = true,
+        givenName: String? = nil, surname: String? = nil, mail: String? = nil, jobTitle: String? = nil, createdDateTime: Date,
+        passwordHash: String? = nil, forceChangePasswordNextSignIn: Bool = false
+    ) {
+        self.id = id
+        self.userPrincipalName = userPrincipalName
+        self.displayName = displayName
+        self.mailNickname = mailNickname
+        self.accountEnabled = accountEnabled
+        self.givenName = givenName
+        self.surname = surname
+        self.mail = mail
+        self.jobTitle = jobTitle
+        self.createdDateTime = createdDateTime
+        self.passwordHash = passwordHash
+        self.forceChangePasswordNextSignIn = forceChangePasswordNextSignIn
+    }
+}

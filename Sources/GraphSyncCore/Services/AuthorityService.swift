@@ -1,0 +1,142 @@
+import Foundation
+
+/// The built-in authority's decisions: who a client or user is, and which Graph permissions a token carries.
+///
+/// Signing is done elsewhere (GraphSyncAuthority); this type only decides what to sign.
+public struct AuthorityService: Sendable {
+    public let directory: DirectoryService
+    /// Identifiers a client may use for Microsoft Graph in `scope` (the cloud's Graph URL and the Graph appId).
+    public let graphResourceIdentifiers: [String]
+    /// The audience put in tokens (the cloud's Graph URL).
+    public let graphAudience: String
+
+    public init(directory: DirectoryService, graphAudience: String) {
+        self.directory = directory
+        self.graphAudience = graphAudience
+        self.graphResourceIdentifiers = [graphAudience, WellKnown.graphAppId]
+    }
+
+    private var repositories: Repositories { self.directory.repositories }
+    private var tenantId: String { self.directory.tenant.id }
+
+    /// The client credentials grant (RFC 6749 §4.4): an app-only token carrying the client's granted app roles.
+    public func clientCredentials(clientId: String, clientSecret: String?, scope: String?) async throws -> AccessTokenGrant {
+        let scopes = (scope ?? "").split(separator: " ").map(String.init)
+        guard scopes.count == 1, let resource = self.resource(ofDefaultScope: scopes[0]) else {
+            throw TokenRequestError(
+                .invalidScope, aadsts: 1_002_012,
+                "AADSTS1002012: The provided value for scope \(scope ?? "") is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
+        }
+        guard self.graphResourceIdentifiers.contains(where: { $0.caseInsensitiveCompare(resource) == .orderedSame }) else {
+            throw TokenRequestError(
+                .invalidResource, aadsts: 500_011,
+                "AADSTS500011: The resource principal named \(resource) was not found in the tenant named \(self.tenantId).")
+        }
+        let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
+        return AccessTokenGrant(
+            kind: .application, tenantId: self.tenantId, objectId: client.id, clientAppId: client.appId, audience: self.graphAudience,
+            roles: try await self.graphRoles(of: client.id))
+    }
+
+    /// The resource owner password grant: a delegated token for a directory user with the consented Graph scopes.
+    public func password(clientId: String, clientSecret: String?, username: String, password: String, scope: String?) async throws
+        -> AccessTokenGrant
+    {
+        let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
+        guard let user = try await self.repositories.users.get(userPrincipalName: username), user.accountEnabled,
+            let hash = user.passwordHash, self.directory.passwordHasher.verify(password, against: hash)
+        else {
+            throw TokenRequestError(.invalidGrant, aadsts: 50_126, "AADSTS50126: Error validating credentials due to invalid username or password.")
+        }
+        let consented = try await self.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
+        let requested = try self.requestedGraphScopes(scope)
+        let granted: [String]
+        if requested.isEmpty || requested == [".default"] {
+            granted = consented
+        } else {
+            let missing = requested.filter { scope in !consented.contains { $0.caseInsensitiveCompare(scope) == .orderedSame } }
+            guard missing.isEmpty else {
+                throw TokenRequestError(
+                    .invalidGrant, aadsts: 65_001,
+                    "AADSTS65001: The user or administrator has not consented to use the application with ID '\(client.appId)' named '\(client.displayName)'. Send an interactive authorization request for this user and resource. Missing scopes: \(missing.joined(separator: " ")).")
+            }
+            granted = consented.filter { scope in requested.contains { $0.caseInsensitiveCompare(scope) == .orderedSame } }
+        }
+        let wids = try await self.repositories.roleAssignments.list(DirectoryQuery(clauses: [.equals(field: "principalId", value: user.id)]))
+            .filter { $0.directoryScopeId == "/" }.map(\.roleDefinitionId)
+        return AccessTokenGrant(
+            kind: .delegated, tenantId: self.tenantId, objectId: user.id, clientAppId: client.appId, audience: self.graphAudience,
+            scopes: granted, roleTemplateIds: Array(Set(wids)).sorted(), userName: user.displayName,
+            userPrincipalName: user.userPrincipalName)
+    }
+
+    /// Verifies the client's secret against its application's (or service principal's) password credentials.
+    public func authenticateClient(clientId: String, clientSecret: String?) async throws -> ServicePrincipal {
+        guard let application = try await self.repositories.applications.get(appId: clientId),
+            let servicePrincipal = try await self.repositories.servicePrincipals.get(appId: clientId)
+        else {
+            throw TokenRequestError(
+                .unauthorizedClient, aadsts: 700_016,
+                "AADSTS700016: Application with identifier '\(clientId)' was not found in the directory '\(self.tenantId)'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.")
+        }
+        guard let clientSecret, !clientSecret.isEmpty else {
+            throw TokenRequestError(
+                .invalidClient, aadsts: 7_000_218,
+                "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+        }
+        let now = Date()
+        let credentials = (application.passwordCredentials + servicePrincipal.passwordCredentials).filter { $0.isValid(at: now) }
+        guard credentials.contains(where: { self.directory.hasher.verify(clientSecret, against: $0.secretHash) }) else {
+            throw TokenRequestError(
+                .invalidClient, aadsts: 7_000_215,
+                "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '\(clientId)'.")
+        }
+        guard servicePrincipal.accountEnabled else {
+            throw TokenRequestError(.unauthorizedClient, aadsts: 7_000_112, "AADSTS7000112: Application '\(clientId)' is disabled.")
+        }
+        return servicePrincipal
+    }
+
+    /// Values of the Microsoft Graph app roles granted to a service principal.
+    public func graphRoles(of servicePrincipalId: String) async throws -> [String] {
+        let graph = try await self.directory.graphServicePrincipal()
+        let byId = Dictionary(graph.appRoles.map { ($0.id.lowercased(), $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
+        return try await self.repositories.appRoleAssignments.list(principalId: servicePrincipalId)
+            .filter { $0.resourceId == graph.id }
+            .compactMap { byId[$0.appRoleId.lowercased()] }
+            .sorted()
+    }
+
+    private func consentedGraphScopes(clientServicePrincipalId: String, userId: String) async throws -> [String] {
+        let graph = try await self.directory.graphServicePrincipal()
+        let grants = try await self.repositories.permissionGrants.list(DirectoryQuery(clauses: [
+            .equals(field: "clientId", value: clientServicePrincipalId), .equals(field: "resourceId", value: graph.id),
+        ]))
+        var scopes: [String] = []
+        for grant in grants where grant.consentType == "AllPrincipals" || grant.principalId == userId {
+            for scope in grant.scopes where !scopes.contains(scope) { scopes.append(scope) }
+        }
+        return scopes
+    }
+
+    /// Graph scope values named in `scope` (`https://graph.microsoft.com/X` or bare `X`); OIDC scopes are ignored.
+    private func requestedGraphScopes(_ scope: String?) throws -> [String] {
+        let oidc: Set<String> = ["openid", "profile", "offline_access", "email"]
+        return try (scope ?? "").split(separator: " ").map(String.init).filter { !oidc.contains($0) }.map { item in
+            for resource in self.graphResourceIdentifiers where item.lowercased().hasPrefix(resource.lowercased() + "/") {
+                return String(item.dropFirst(resource.count + 1))
+            }
+            guard !item.contains("/") else {
+                throw TokenRequestError(
+                    .invalidScope, aadsts: 70_011, "AADSTS70011: The provided value for the input parameter 'scope' is not valid. The scope \(item) is not valid.")
+            }
+            return item
+        }
+    }
+
+    private func resource(ofDefaultScope scope: String) -> String? {
+        guard scope.hasSuffix("/.default") else { return nil }
+        let resource = String(scope.dropLast("/.default".count))
+        return resource.isEmpty ? nil : resource
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+extension DirectoryService {
+    /// Registers an application. `owner` (the creating user or service principal) becomes its first owner.
+    public func createApplication(_ draft: Application, owner: DirectoryObjectSummary?) async throws -> Application {
+        var application = draft
+        application.displayName = application.displayName.trimmingCharacters(in: .whitespaces)
+        guard !application.displayName.isEmpty else { throw DirectoryError.badRequest("Property 'displayName' is required.") }
+        try Self.validateUniqueIds(application.appRoles.map(\.id) + application.oauth2PermissionScopes.map(\.id))
+        try await self.repositories.applications.create(application, owners: owner.map { [$0.id] } ?? [])
+        return application
+    }
+
+    /// Creates the service principal of an application registered in this tenant.
+    public func createServicePrincipal(appId: String, overrides: (inout ServicePrincipal) -> Void = { _ in }, owner: DirectoryObjectSummary?)
+        async throws -> ServicePrincipal
+    {
+        guard let application = try await self.repositories.applications.get(appId: appId) else {
+            throw DirectoryError.badRequest("The appId '\(appId)' of the service principal does not reference a valid application object.")
+        }
+        if try await self.repositories.servicePrincipals.get(appId: appId) != nil {
+            throw DirectoryError.conflict("A service principal with appId '\(appId)' already exists.")
+        }
+        var sp = ServicePrincipal(
+            id: Identifiers.objectId(), appId: appId, displayName: application.displayName, appDisplayName: application.displayName,
+            appOwnerOrganizationId: self.tenant.id, servicePrincipalNames: [appId] + application.identifierUris, tags: application.tags,
+            appRoles: application.appRoles, oauth2PermissionScopes: application.oauth2PermissionScopes, createdDateTime: Date())
+        overrides(&sp)
+        try await self.repositories.servicePrincipals.create(sp, owners: owner.map { [$0.id] } ?? [])
+        return sp
+    }
+
+    static func validateUniqueIds(_ ids: [String]) throws {
+        var seen = Set<String>()
+        for id in ids where !seen.insert(id.lowercased()).inserted {
+            throw DirectoryError.badRequest("The id '\(id)' is used by more than one appRole or oauth2PermissionScope.")
+        }
+    }
+}

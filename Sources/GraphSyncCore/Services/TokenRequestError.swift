@@ -1,0 +1,27 @@
+import Foundation
+/// A refused token request, in the vocabulary of the Microsoft identity platform (RFC 6749 §5.2 codes plus AADSTS numbers).
+public struct TokenRequestError: Error, Sendable, Equatable {
+    public enum Code: String, Sendable {
+        case invalidRequest = "invalid_request"
+        case invalidClient = "invalid_client"
+        case invalidGrant = "invalid_grant"
+        case unauthorizedClient = "unauthorized_client"
+        case unsupportedGrantType = "unsupported_grant_type"
+        case invalidScope = "invalid_scope"
+        case invalidResource = "invalid_resource"
+    }
+
+    public var code: Code
+    /// The AADSTS error number, also reported in `error_codes`.
+    public var aadsts: Int
+    public var description: String
+
+    public init(_ code: Code, aadsts: Int, _ description: String) {
+        self.code = code
+        self.aadsts = aadsts
+        self.description = description
+    }
+
+    /// Client authentication failures answer 401; everything else 400.
+    public var httpStatus: Int { self.code == .invalidClient ? 401 : 400 }
+}

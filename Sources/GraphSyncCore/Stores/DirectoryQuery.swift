@@ -1,0 +1,48 @@
+import Foundation
+/// A filtered, paged read of a directory collection, already parsed from OData (`$filter`, `$top`, `$skiptoken`).
+public struct DirectoryQuery: Sendable, Hashable {
+    /// One `$filter` clause; clauses are ANDed.
+    public enum Clause: Sendable, Hashable {
+        case equals(field: String, value: String)
+        case startsWith(field: String, value: String)
+        case anyIn(field: String, values: [String])
+    }
+
+    public var clauses: [Clause]
+    public var top: Int
+    /// Opaque continuation: the id of the last object on the previous page.
+    public var after: String?
+    /// Restrict to objects owned by this principal (OwnedBy callers).
+    public var ownedBy: String?
+
+    public init(clauses: [Clause] = [], top: Int = 100, after: String? = nil, ownedBy: String? = nil) {
+        self.clauses = clauses
+        self.top = top
+        self.after = after
+        self.ownedBy = ownedBy
+    }
+
+    /// Largest page Graph serves for directory objects.
+    public static let maxTop = 999
+}
+
+/// One page of a collection and the continuation for the next one, if any.
+public struct Page<Element: Sendable>: Sendable {
+    public var items: [Element]
+    public var next: String?
+
+    public init(items: [Element], next: String?) {
+        self.items = items
+        self.next = next
+    }
+}
+
+/// Errors a store reports in domain terms; the HTTP layer maps them to Graph errors.
+public enum StoreError: Error, Sendable, Equatable {
+    /// A uniqueness rule was violated (for example a second service principal for one appId).
+    case conflict(String)
+    /// A referenced object does not exist.
+    case missingReference(String)
+    /// A `$filter` field this collection cannot be filtered on.
+    case unsupportedFilter(String)
+}

@@ -1,0 +1,123 @@
+/// Applications, stored with their password credentials (hashed) and owners.
+public protocol ApplicationRepository: Sendable {
+    func create(_ application: Application, owners: [String]) async throws
+    func get(id: String) async throws -> Application?
+    func get(appId: String) async throws -> Application?
+    /// Filterable fields: `appId`, `displayName`, `id`.
+    func list(_ query: DirectoryQuery) async throws -> Page<Application>
+    func update(_ application: Application) async throws
+    /// Deletes the application, its owners and its service principal (with everything hanging off it).
+    func delete(id: String) async throws -> Bool
+}
+
+/// Service principals, with their password credentials (hashed) and owners.
+public protocol ServicePrincipalRepository: Sendable {
+    func create(_ servicePrincipal: ServicePrincipal, owners: [String]) async throws
+    func get(id: String) async throws -> ServicePrincipal?
+    func get(appId: String) async throws -> ServicePrincipal?
+    /// Filterable fields: `appId`, `displayName`, `id`, `servicePrincipalNames` (equality on any element).
+    func list(_ query: DirectoryQuery) async throws -> Page<ServicePrincipal>
+    func update(_ servicePrincipal: ServicePrincipal) async throws
+    /// Deletes the service principal with its owners and every grant it gives or holds.
+    func delete(id: String) async throws -> Bool
+}
+
+/// Users, with password hashes.
+public protocol UserRepository: Sendable {
+    func create(_ user: User) async throws
+    func get(id: String) async throws -> User?
+    func get(userPrincipalName: String) async throws -> User?
+    /// Filterable fields: `userPrincipalName`, `displayName`, `mailNickname`, `mail`, `id`.
+    func list(_ query: DirectoryQuery) async throws -> Page<User>
+    func update(_ user: User) async throws
+    /// Deletes the user with its ownerships, grants and role assignments.
+    func delete(id: String) async throws -> Bool
+}
+
+/// Ownership of applications and service principals by users or service principals.
+public protocol OwnerRepository: Sendable {
+    func owners(of objectId: String) async throws -> [DirectoryObjectSummary]
+    func ownerIds(of objectId: String) async throws -> Set<String>
+    /// Returns false when the owner was already present.
+    func add(owner: DirectoryObjectSummary, to objectId: String) async throws -> Bool
+    func remove(ownerId: String, from objectId: String) async throws -> Bool
+}
+
+/// App role grants (`appRoleAssignment`).
+public protocol AppRoleAssignmentRepository: Sendable {
+    func create(_ assignment: AppRoleAssignment) async throws
+    func get(id: String) async throws -> AppRoleAssignment?
+    func list(resourceId: String) async throws -> [AppRoleAssignment]
+    func list(principalId: String) async throws -> [AppRoleAssignment]
+    func delete(id: String) async throws -> Bool
+}
+
+/// Delegated permission grants (`oAuth2PermissionGrant`).
+public protocol PermissionGrantRepository: Sendable {
+    func create(_ grant: OAuth2PermissionGrant) async throws
+    func get(id: String) async throws -> OAuth2PermissionGrant?
+    /// Filterable fields: `clientId`, `resourceId`, `consentType`, `principalId`.
+    func list(_ query: DirectoryQuery) async throws -> [OAuth2PermissionGrant]
+    func update(_ grant: OAuth2PermissionGrant) async throws
+    func delete(id: String) async throws -> Bool
+}
+
+/// Directory role assignments (`unifiedRoleAssignment`).
+public protocol RoleAssignmentRepository: Sendable {
+    func create(_ assignment: RoleAssignment) async throws
+    func get(id: String) async throws -> RoleAssignment?
+    /// Filterable fields: `principalId`, `roleDefinitionId`.
+    func list(_ query: DirectoryQuery) async throws -> [RoleAssignment]
+    func delete(id: String) async throws -> Bool
+}
+
+/// The tenant record and the authority's signing keys.
+public protocol TenantRepository: Sendable {
+    func tenant() async throws -> Tenant?
+    func save(_ tenant: Tenant) async throws
+    /// Signing keys, newest first, as stored (already encrypted by the caller).
+    func signingKeys() async throws -> [StoredSigningKey]
+    func addSigningKey(_ key: StoredSigningKey) async throws
+}
+
+/// An authority signing key as persisted: its `kid` and the private key, sealed with the secret-at-rest key.
+public struct StoredSigningKey: Sendable, Hashable {
+    public var kid: String
+    public var sealedPrivateKey: String
+    public var createdDateTime: Date
+
+    public init(kid: String, sealedPrivateKey: String, createdDateTime: Date) {
+        self.kid = kid
+        self.sealedPrivateKey = sealedPrivateKey
+        self.createdDateTime = createdDateTime
+    }
+}
+
+import Foundation
+
+/// Every repository GraphSync needs, handed around as one value.
+public struct Repositories: Sendable {
+    public var tenants: any TenantRepository
+    public var applications: any ApplicationRepository
+    public var servicePrincipals: any ServicePrincipalRepository
+    public var users: any UserRepository
+    public var owners: any OwnerRepository
+    public var appRoleAssignments: any AppRoleAssignmentRepository
+    public var permissionGrants: any PermissionGrantRepository
+    public var roleAssignments: any RoleAssignmentRepository
+
+    public init(
+        tenants: any TenantRepository, applications: any ApplicationRepository, servicePrincipals: any ServicePrincipalRepository,
+        users: any UserRepository, owners: any OwnerRepository, appRoleAssignments: any AppRoleAssignmentRepository,
+        permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository
+    ) {
+        self.tenants = tenants
+        self.applications = applications
+        self.servicePrincipals = servicePrincipals
+        self.users = users
+        self.owners = owners
+        self.appRoleAssignments = appRoleAssignments
+        self.permissionGrants = permissionGrants
+        self.roleAssignments = roleAssignments
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import SQLiteKit
+public import SQLKit
+import Synchronization
+
+/// SQLite in WAL mode: one writer connection used under a lock inside `BEGIN IMMEDIATE` transactions,
+/// plus reader connections that see committed data concurrently.
+public final class SQLiteDatabaseProvider: SQLDatabaseProvider {
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = AsyncLock()
+    private let nextReader = Mutex(0)
+    private let logger: Logger
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+        self.writer = writer
+        self.readers = readers
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database file at `path`, or a private in-memory database when `path` is nil.
+    public static func open(path: String?, readerCount: Int = 2, logger: Logger) async throws -> SQLiteDatabaseProvider {
+        let storage: SQLiteConnection.Storage = path.map { .file(path: $0) } ?? .memory
+        let writer = try await SQLiteConnection.open(storage: storage, logger: logger)
+        try await Self.configure(writer, journal: path != nil)
+        var readers: [SQLiteConnection] = []
+        if path != nil {
+            for _ in 0..<max(readerCount, 1) {
+                let reader = try await SQLiteConnection.open(storage: storage, logger: logger)
+                try await Self.configure(reader, journal: false)
+                readers.append(reader)
+            }
+        }
+        return SQLiteDatabaseProvider(writer: writer, readers: readers, logger: logger)
+    }
+
+    private static func configure(_ connection: SQLiteConnection, journal: Bool) async throws {
+        let db = connection.sql(queryLogLevel: nil)
+        if journal { try await db.raw("PRAGMA journal_mode=WAL").run() }
+        try await db.raw("PRAGMA synchronous=NORMAL").run()
+        try await db.raw("PRAGMA foreign_keys=ON").run()
+        try await db.raw("PRAGMA busy_timeout=5000").run()
+    }
+
+    public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        guard !self.readers.isEmpty else {
+            // In-memory: one connection, so reads queue behind writes to never see a transaction in progress.
+            return try await self.writeLock.withLock { try await body(self.writer.sql(queryLogLevel: nil)) }
+        }
+        let index = self.nextReader.withLock { value in
+            value = (value + 1) % self.readers.count
+            return value
+        }
+        return try await body(self.readers[index].sql(queryLogLevel: nil))
+    }
+
+    public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await self.writeLock.withLock {
+            let db = self.writer.sql(queryLogLevel: nil)
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do { try await db.raw("ROLLBACK").run() } catch {
+                    self.logger.error("rollback failed", metadata: ["error": "\(error)"])
+                }
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws {
+        for reader in self.readers { try await reader.close() }
+        try await self.writer.close()
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+public import SQLKit
+
+/// One versioned, forward-only change to the schema, written with sql-kit builders so it runs on SQLite and PostgreSQL.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let apply: @Sendable (any SQLDatabase) async throws -> Void
+
+    public init(version: Int, name: String, apply: @escaping @Sendable (any SQLDatabase) async throws -> Void) {
+        self.version = version
+        self.name = name
+        self.apply = apply
+    }
+
+    /// Every migration, in order.
+    public static let all: [Migration] = [.m0001Directory]
+}

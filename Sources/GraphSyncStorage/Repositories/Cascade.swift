@@ -1,0 +1,14 @@
+import Foundation
+import SQLKit
+
+/// What goes with a deleted principal: its ownerships and every grant it gives or holds.
+enum Cascade {
+    static func removePrincipal(_ id: String, on db: any SQLDatabase) async throws {
+        try await db.delete(from: "owners").where("object_id", .equal, SQLBind(id)).orWhere("owner_id", .equal, SQLBind(id)).run()
+        try await db.delete(from: "app_role_assignments").where("principal_id", .equal, SQLBind(id))
+            .orWhere("resource_id", .equal, SQLBind(id)).run()
+        try await db.delete(from: "permission_grants").where("client_id", .equal, SQLBind(id))
+            .orWhere("resource_id", .equal, SQLBind(id)).orWhere("principal_id", .equal, SQLBind(id)).run()
+        try await db.delete(from: "role_assignments").where("principal_id", .equal, SQLBind(id)).run()
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GraphSyncCore
+import SQLKit
+
+/// A table that stores each object as a JSON document beside the columns it is looked up and filtered by.
+///
+/// Shared by the directory repositories so each of them states only its table, columns and rules.
+struct DocumentTable<Model: Codable & Sendable>: Sendable {
+    /// A Graph property that can be filtered on, and its column.
+    struct Field: Sendable {
+        var column: String
+        /// Lowercased in storage and in comparisons (Graph compares these case-insensitively).
+        var caseInsensitive: Bool
+    }
+
+    let name: String
+    /// Filterable Graph property name → column. `id` is always filterable.
+    let fields: [String: Field]
+    /// The indexed column values of a model (not including `id` and `document`).
+    let columnValues: @Sendable (Model) -> [(String, any Encodable & Sendable)]
+    let id: @Sendable (Model) -> String
+
+    func insert(_ model: Model, on db: any SQLDatabase) async throws {
+        let columns = self.columnValues(model)
+        try await db.insert(into: self.name)
+            .columns(["id", "document"] + columns.map(\.0))
+            .values([SQLBind(self.id(model)), SQLBind(try Self.encode(model))] + columns.map { SQLBind($0.1) })
+            .run()
+    }
+
+    func update(_ model: Model, on db: any SQLDatabase) async throws {
+        let query = db.update(self.name).set("document", to: SQLBind(try Self.encode(model)))
+        for (column, value) in self.columnValues(model) { query.set(SQLIdentifier(column), to: SQLBind(value)) }
+        try await query.where("id", .equal, SQLBind(self.id(model))).run()
+    }
+
+    func first(where column: String, equals value: String, on db: any SQLDatabase) async throws -> Model? {
+        try await db.select().column("document").from(self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).limit(1)
+            .first().map { try Self.decode($0) }
+    }
+
+    func all(where column: String, equals value: String, on db: any SQLDatabase) async throws -> [Model] {
+        try await db.select().column("document").from(self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).orderBy("id")
+            .all().map { try Self.decode($0) }
+    }
+
+    func exists(id: String, on db: any SQLDatabase) async throws -> Bool {
+        try await db.select().column("id").from(self.name).where("id", .equal, SQLBind(id)).limit(1).first() != nil
+    }
+
+    func delete(where column: String, equals value: String, on db: any SQLDatabase) async throws {
+        try await db.delete(from: self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).run()
+    }
+
+    /// One page of the objects matching `query`, ordered by id.
+    func list(_ query: DirectoryQuery, on db: any SQLDatabase) async throws -> Page<Model> {
+        let select = db.select().column("id").column("document").from(self.name)
+        try self.apply(query.clauses, to: select)
+        if let after = query.after { select.where("id", .greaterThan, SQLBind(after)) }
+        if let owner = query.ownedBy {
+            select.where(SQLQueryString("id IN (SELECT object_id FROM owners WHERE owner_id = \(bind: owner))"))
+        }
+        let top = min(max(query.top, 1), DirectoryQuery.maxTop)
+        let rows = try await select.orderBy("id").limit(top + 1).all()
+        let items = try rows.prefix(top).map { try Self.decode($0) }
+        let next = rows.count > top ? try rows[top - 1].decode(column: "id", as: String.self) : nil
+        return Page(items: items, next: next)
+    }
+
+    /// Every object matching `query` (no paging), ordered by id.
+    func list(all query: DirectoryQuery, on db: any SQLDatabase) async throws -> [Model] {
+        let select = db.select().column("document").from(self.name)
+        try self.apply(query.clauses, to: select)
+        return try await select.orderBy("id").all().map { try Self.decode($0) }
+    }
+
+    private func apply(_ clauses: [DirectoryQuery.Clause], to select: SQLSelectBuilder) throws {
+        for clause in clauses {
+            switch clause {
+            case .equals(let field, let value):
+                let (column, value) = try self.resolve(field, value)
+                select.where(SQLIdentifier(column), .equal, SQLBind(value))
+            case .startsWith(let field, let value):
+                let (column, value) = try self.resolve(field, value)
+                let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                select.where(SQLQueryString("\(ident: column) LIKE \(bind: escaped + "%") ESCAPE '\\'"))
+            case .anyIn(let field, let values):
+                let resolved = try values.map { try self.resolve(field, $0) }
+                guard let column = resolved.first?.0 else { continue }
+                select.where(SQLIdentifier(column), .in, resolved.map(\.1))
+            }
+        }
+    }
+
+    private func resolve(_ field: String, _ value: String) throws -> (String, String) {
+        if field == "id" { return ("id", value.lowercased()) }
+        guard let mapped = self.fields.first(where: { $0.key.caseInsensitiveCompare(field) == .orderedSame })?.value else {
+            throw StoreError.unsupportedFilter(field)
+        }
+        return (mapped.column, mapped.caseInsensitive ? value.lowercased() : value)
+    }
+
+    static func encode(_ model: Model) throws -> String {
+        String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> Model {
+        try JSONDecoder().decode(Model.self, from: Data(try row.decode(column: "document", as: String.self).utf8))
+    }
+}

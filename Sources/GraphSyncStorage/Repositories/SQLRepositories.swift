@@ -1,0 +1,17 @@
+import Foundation
+import GraphSyncCore
+
+extension Repositories {
+    /// Every repository, backed by one SQL database.
+    public static func sql(_ database: any SQLDatabaseProvider) -> Repositories {
+        Repositories(
+            tenants: SQLTenantRepository(database: database),
+            applications: SQLApplicationRepository(database: database),
+            servicePrincipals: SQLServicePrincipalRepository(database: database),
+            users: SQLUserRepository(database: database),
+            owners: SQLOwnerRepository(database: database),
+            appRoleAssignments: SQLAppRoleAssignmentRepository(database: database),
+            permissionGrants: SQLPermissionGrantRepository(database: database),
+            roleAssignments: SQLRoleAssignmentRepository(database: database))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GraphSyncCore
+import SQLKit
+
+/// Users in SQL.
+public struct SQLUserRepository: UserRepository {
+    let database: any SQLDatabaseProvider
+
+    public init(database: any SQLDatabaseProvider) { self.database = database }
+
+    public func create(_ user: User) async throws {
+        try await self.database.write { db in
+            if try await Tables.users.first(where: "user_principal_name", equals: user.userPrincipalName.lowercased(), on: db) != nil {
+                throw StoreError.conflict("Another object with the same value for property userPrincipalName already exists.")
+            }
+            try await Tables.users.insert(user, on: db)
+        }
+    }
+
+    public func get(id: String) async throws -> User? {
+        try await self.database.read { try await Tables.users.first(where: "id", equals: id.lowercased(), on: $0) }
+    }
+
+    public func get(userPrincipalName: String) async throws -> User? {
+        try await self.database.read {
+            try await Tables.users.first(where: "user_principal_name", equals: userPrincipalName.lowercased(), on: $0)
+        }
+    }
+
+    public func list(_ query: DirectoryQuery) async throws -> Page<User> {
+        try await self.database.read { try await Tables.users.list(query, on: $0) }
+    }
+
+    public func update(_ user: User) async throws {
+        try await self.database.write { db in
+            if let other = try await Tables.users.first(where: "user_principal_name", equals: user.userPrincipalName.lowercased(), on: db),
+                other.id != user.id
+            {
+                throw StoreError.conflict("Another object with the same value for property userPrincipalName already exists.")
+            }
+            try await Tables.users.update(user, on: db)
+        }
+    }
+
+    public func delete(id: String) async throws -> Bool {
+        try await self.database.write { db in
+            guard try await Tables.users.exists(id: id.lowercased(), on: db) else { return false }
+            try await Cascade.removePrincipal(id.lowercased(), on: db)
+            try await Tables.users.delete(where: "id", equals: id.lowercased(), on: db)
+            return true
+        }
+    }
+}

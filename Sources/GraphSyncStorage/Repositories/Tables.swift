@@ -1,0 +1,58 @@
+import Foundation
+import GraphSyncCore
+
+/// The directory's tables and the columns each one is filtered by.
+enum Tables {
+    static let applications = DocumentTable<Application>(
+        name: "applications",
+        fields: ["appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true)],
+        columnValues: { [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased())] },
+        id: \.id)
+
+    static let servicePrincipals = DocumentTable<ServicePrincipal>(
+        name: "service_principals",
+        fields: ["appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true)],
+        columnValues: { [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased())] },
+        id: \.id)
+
+    static let users = DocumentTable<User>(
+        name: "users",
+        fields: [
+            "userPrincipalName": .init(column: "user_principal_name", caseInsensitive: true),
+            "displayName": .init(column: "display_name", caseInsensitive: true),
+            "mailNickname": .init(column: "mail_nickname", caseInsensitive: true),
+            "mail": .init(column: "mail", caseInsensitive: true),
+        ],
+        columnValues: {
+            [("user_principal_name", $0.userPrincipalName.lowercased()), ("display_name", $0.displayName.lowercased()),
+             ("mail_nickname", $0.mailNickname.lowercased()), ("mail", $0.mail?.lowercased())]
+        },
+        id: \.id)
+
+    static let appRoleAssignments = DocumentTable<AppRoleAssignment>(
+        name: "app_role_assignments",
+        fields: ["principalId": .init(column: "principal_id", caseInsensitive: true), "resourceId": .init(column: "resource_id", caseInsensitive: true)],
+        columnValues: { [("principal_id", $0.principalId), ("resource_id", $0.resourceId), ("app_role_id", $0.appRoleId)] },
+        id: \.id)
+
+    static let permissionGrants = DocumentTable<OAuth2PermissionGrant>(
+        name: "permission_grants",
+        fields: [
+            "clientId": .init(column: "client_id", caseInsensitive: true), "resourceId": .init(column: "resource_id", caseInsensitive: true),
+            "consentType": .init(column: "consent_type", caseInsensitive: false),
+            "principalId": .init(column: "principal_id", caseInsensitive: true),
+        ],
+        columnValues: {
+            [("client_id", $0.clientId), ("resource_id", $0.resourceId), ("consent_type", $0.consentType), ("principal_id", $0.principalId)]
+        },
+        id: \.id)
+
+    static let roleAssignments = DocumentTable<RoleAssignment>(
+        name: "role_assignments",
+        fields: [
+            "principalId": .init(column: "principal_id", caseInsensitive: true),
+            "roleDefinitionId": .init(column: "role_definition_id", caseInsensitive: true),
+        ],
+        columnValues: { [("principal_id", $0.principalId), ("role_definition_id", $0.roleDefinitionId.lowercased())] },
+        id: \.id)
+}
