@@ -72,6 +72,7 @@ let package = Package(
                 "GraphSyncAuthority",
                 "GraphSyncStorage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -89,7 +90,10 @@ let package = Package(
             name: "graphsync",
             dependencies: [
                 "GraphSyncApp",
+                "GraphSyncCore",
+                "GraphSyncAuthority",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

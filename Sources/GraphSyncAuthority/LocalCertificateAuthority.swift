@@ -31,6 +31,7 @@ public struct LocalCertificateAuthority: Sendable {
     static let caLifetime: TimeInterval = 3_650 * 86_400
     static let serverLifetime: TimeInterval = 730 * 86_400
     static let clockSkew: TimeInterval = 3_600
+    typealias Issuer = (certificate: Certificate, key: P256.Signing.PrivateKey)
 
     init(directory: String) {
         self.caCertificatePath = directory + "/ca.pem"
@@ -48,20 +49,16 @@ public struct LocalCertificateAuthority: Sendable {
         extraHosts: [String] = [],
         now: Date = Date()
     ) throws -> LocalCertificateAuthority {
-        try FileManager.default.createDirectory(
-            atPath: directory,
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
-        let authority = LocalCertificateAuthority(directory: directory)
         var names: [GeneralName] = []
         for host in ["localhost", "127.0.0.1", "::1"] + extraHosts {
             let name = try Self.generalName(for: host)
             if !names.contains(name) { names.append(name) }
         }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let authority = LocalCertificateAuthority(directory: directory)
         let renewBefore = now.addingTimeInterval(Self.renewalWindow)
 
-        let ca: (certificate: Certificate, key: P256.Signing.PrivateKey)
+        let ca: Issuer
         if let loaded = Self.load(certificate: authority.caCertificatePath, key: authority.caKeyPath),
             loaded.certificate.notValidAfter > renewBefore
         {
@@ -85,16 +82,12 @@ public struct LocalCertificateAuthority: Sendable {
         let serverKey = P256.Signing.PrivateKey()
         let server = try Self.issueServerCertificate(for: serverKey, names: names, ca: ca, now: now)
         try Self.writeAtomically(serverKey.pemRepresentation, to: authority.serverKeyPath, mode: 0o600)
-        try Self.writeAtomically(
-            try Self.pem(server) + Self.pem(ca.certificate),
-            to: authority.serverCertificatePath,
-            mode: 0o644
-        )
+        try Self.writeAtomically(try Self.pem(server) + Self.pem(ca.certificate), to: authority.serverCertificatePath, mode: 0o644)
         return authority
     }
 
     /// Creates a self-signed CA with a fresh P-256 key.
-    static func makeCA(now: Date) throws -> (certificate: Certificate, key: P256.Signing.PrivateKey) {
+    static func makeCA(now: Date) throws -> Issuer {
         let key = P256.Signing.PrivateKey()
         let publicKey = Certificate.PublicKey(key.publicKey)
         let name = try DistinguishedName {
@@ -124,7 +117,7 @@ public struct LocalCertificateAuthority: Sendable {
     static func issueServerCertificate(
         for key: P256.Signing.PrivateKey,
         names: [GeneralName],
-        ca: (certificate: Certificate, key: P256.Signing.PrivateKey),
+        ca: Issuer,
         now: Date
     ) throws -> Certificate {
         let publicKey = Certificate.PublicKey(key.publicKey)
@@ -180,7 +173,7 @@ public struct LocalCertificateAuthority: Sendable {
     }
 
     /// Reads a certificate (the first PEM block) and its matching P-256 key; `nil` if either is missing or they differ.
-    static func load(certificate path: String, key keyPath: String) -> (certificate: Certificate, key: P256.Signing.PrivateKey)? {
+    static func load(certificate path: String, key keyPath: String) -> Issuer? {
         guard let pem = try? String(contentsOfFile: path, encoding: .utf8),
             let first = try? PEMDocument.parseMultiple(pemString: pem).first,
             let certificate = try? Certificate(pemDocument: first),
@@ -199,15 +192,16 @@ public struct LocalCertificateAuthority: Sendable {
     /// Writes `contents` to a temporary file with `mode` in the same directory, then renames it over `path`.
     static func writeAtomically(_ contents: String, to path: String, mode: mode_t) throws {
         let temporary = path + ".tmp-" + UUID().uuidString
+        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard descriptor >= 0 else { throw failure() }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            guard fchmod(descriptor, mode) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            guard fchmod(descriptor, mode) == 0 else { throw failure() }
             try handle.write(contentsOf: Data(contents.utf8))
             try handle.synchronize()
             try handle.close()
-            guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            guard rename(temporary, path) == 0 else { throw failure() }
         } catch {
             unlink(temporary)
             throw error

@@ -8,7 +8,7 @@ enum GraphResponse {
     static let contentType = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false"
 
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try JSONEncoder().encode(value)
+        let data = value.serialized()
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType
         headers[.odataVersion] = "4.0"

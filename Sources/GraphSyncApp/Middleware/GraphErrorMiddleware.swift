@@ -28,7 +28,7 @@ struct GraphErrorMiddleware<Context: GraphContext>: RouterMiddleware {
         case .contentTooLarge:
             return GraphError(.contentTooLarge, code: "RequestEntityTooLarge", message: "The request body exceeds the 1 MiB limit.")
         case .notFound:
-            return GraphError(.notFound, code: "Request_ResourceNotFound", message: error.body ?? "Resource not found.")
+            return GraphError(.notFound, code: "NotFound", message: "No resource at this path. Graph routes live under /v1.0 and /beta.")
         default:
             return GraphError(error.status, code: "BadRequest", message: error.body ?? error.status.reasonPhrase)
         }

@@ -20,7 +20,7 @@ struct GraphFrontResponder<Next: HTTPResponder>: HTTPResponder where Next.Contex
         }
         response.headers[.requestId] = ids.requestId
         response.headers[.clientRequestId] = ids.clientRequestId
-        if response.headers[.date] == nil { response.headers[.date] = Date().formatted(.rfc1123) }
+        if response.headers[.date] == nil { response.headers[.date] = HTTPDate.format(Date()) }
         return response
     }
 
@@ -48,11 +48,12 @@ struct GraphFrontResponder<Next: HTTPResponder>: HTTPResponder where Next.Contex
     }
 }
 
-extension Date.FormatStyle {
-    /// `Tue, 24 Nov 2026 22:07:57 GMT`
-    static var rfc1123: Date.VerbatimFormatStyle {
-        Date.VerbatimFormatStyle(
+/// RFC 7231 `Date` header values: `Tue, 24 Nov 2026 22:07:57 GMT`.
+enum HTTPDate {
+    static func format(_ date: Date) -> String {
+        let style = Date.VerbatimFormatStyle(
             format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
             locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!, calendar: Calendar(identifier: .gregorian))
+        return date.formatted(style)
     }
 }

@@ -8,7 +8,7 @@ struct ODataResponse {
 
     /// `https://host:port/v1.0` (or `/beta`), as the client addressed this server.
     var serviceRoot: String {
-        let host = self.request.head.authority ?? self.request.headers[.host] ?? "localhost"
+        let host = self.request.head.authority ?? "localhost"
         let version = self.request.uri.path.split(separator: "/").first.map(String.init) ?? "v1.0"
         return "\(self.scheme)://\(host)/\(version)"
     }

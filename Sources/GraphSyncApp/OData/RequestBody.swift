@@ -17,7 +17,7 @@ enum RequestBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw GraphError.badRequest("The request body is empty; a JSON object was expected.") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.dataCorrupted(context) {
             let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
             throw GraphError.badRequest("Unable to read JSON request payload: \(detail)")

@@ -1,0 +1,73 @@
+import Foundation
+import Logging
+
+/// Everything `graphsync serve` can be told, read once at start-up.
+///
+/// Keys (command-line flag / environment):
+/// - `host` (`--host`, default `127.0.0.1`), `port` (`--port`, default `8443`)
+/// - `dataDirectory` (`--data-dir`, default `./graphsync-data`): database, CA, keys
+/// - `databaseURL` (`--database`): `sqlite:///path/file.sqlite`; default `<data-dir>/graphsync.sqlite`
+/// - `tls` (`--tls-cert F --tls-key F`, or `--http` for plain http; default: certificate from the local CA)
+/// - `cloud` (`--cloud global|usgov-l4|usgov-l5|china`): which Graph audience tokens are for
+/// - `trustedIssuers` (`--trust-issuer URL`, repeatable): external authorities whose tokens are accepted
+/// - `secretKey` (`GRAPHSYNC_SECRET_KEY`, secret): base64 AES-256 key for secrets at rest; default `<data-dir>/secret.key`
+/// - `logLevel` (`--log-level`, default `info`)
+public struct AppConfiguration: Sendable {
+    public enum TLS: Sendable, Equatable {
+        /// A certificate issued by the data directory's local CA.
+        case localCertificateAuthority
+        case files(certificate: String, key: String)
+        /// Plain http (loopback only, unless `--insecure`).
+        case none
+    }
+
+    public var host = "127.0.0.1"
+    public var port = 8443
+    public var dataDirectory = "./graphsync-data"
+    public var databaseURL: String?
+    public var tls: TLS = .localCertificateAuthority
+    public var cloud: GraphCloud = .global
+    public var trustedIssuers: [String] = []
+    public var secretKey: String?
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    public var scheme: String { self.tls == .none ? "http" : "https" }
+
+    /// The SQLite file to use, from `databaseURL` or the data directory.
+    public func sqlitePath() throws -> String {
+        guard let url = self.databaseURL else { return (self.dataDirectory as NSString).appendingPathComponent("graphsync.sqlite") }
+        if url.hasPrefix("sqlite://") { return String(url.dropFirst("sqlite://".count)) }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw ConfigurationError("PostgreSQL is not supported yet; use a sqlite:///path URL or leave --database unset.")
+        }
+        throw ConfigurationError("Unsupported --database URL '\(url)'; expected sqlite:///path/to/file.sqlite.")
+    }
+}
+
+/// A configuration value that cannot be used, with what to do instead.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Microsoft Graph's national clouds: the Graph resource each one's tokens are for.
+public enum GraphCloud: String, Sendable, CaseIterable {
+    case global
+    case usgovL4 = "usgov-l4"
+    case usgovL5 = "usgov-l5"
+    case china
+
+    /// The Graph root, which is also the token audience.
+    public var graphResource: String {
+        switch self {
+        case .global: "https://graph.microsoft.com"
+        case .usgovL4: "https://graph.microsoft.us"
+        case .usgovL5: "https://dod-graph.microsoft.us"
+        case .china: "https://microsoftgraph.chinacloudapi.cn"
+        }
+    }
+
+    public var graphHost: String { String(self.graphResource.dropFirst("https://".count)) }
+}

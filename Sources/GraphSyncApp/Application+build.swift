@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import GraphSyncAuthority
+import GraphSyncCore
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// Builds the GraphSync HTTP application from an opened runtime: the authority, Graph routes, TLS and background services.
+///
+/// - Parameters:
+///   - runtime: the opened data directory (database, tenant, keys).
+///   - onServerRunning: called with the bound port once the listener is up.
+public func buildApplication(
+    runtime: GraphSyncRuntime, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let configuration = runtime.configuration
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10))))
+    let keyRing = try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher)
+    let endpoints = AuthorityEndpoints(scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id)
+    let verifier = TokenVerifier(
+        keyRing: keyRing, localIssuers: { endpoints.isLocalIssuer($0) },
+        trustedIssuers: configuration.trustedIssuers.map { TrustedIssuer(authority: $0, httpClient: httpClient, logger: logger) },
+        audiences: [configuration.cloud.graphResource, configuration.cloud.graphResource + "/", WellKnown.graphAppId])
+    let directory = runtime.directory
+    let router = buildRouter(
+        directory: directory, endpoints: endpoints, keyRing: keyRing, verifier: verifier,
+        authority: AuthorityService(directory: directory, graphAudience: configuration.cloud.graphResource),
+        minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
+
+    let server: HTTPServerBuilder
+    switch configuration.tls {
+    case .none:
+        server = .http1()
+    case .localCertificateAuthority:
+        let ca = try runtime.certificateAuthority()
+        server = try .tls(.http1(), tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: ca.serverCertificatePath, key: ca.serverKeyPath))
+    case .files(let certificate, let key):
+        server = try .tls(.http1(), tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: certificate, key: key))
+    }
+    return Hummingbird.Application(
+        responder: GraphFrontResponder(next: router.buildResponder()),
+        server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
+        services: [HTTPClientService(client: httpClient), DatabaseService(runtime: runtime)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+private enum TLSSettings {
+    static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        tls.applicationProtocols = ["http/1.1"]
+        return tls
+    }
+}
+
+/// Shuts the shared outbound HTTP client down when the service stops.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await self.client.shutdown()
+    }
+}
+
+/// Closes the database when the service stops.
+struct DatabaseService: Service {
+    let runtime: GraphSyncRuntime
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await self.runtime.close()
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GraphSyncAuthority
+import GraphSyncCore
+import Hummingbird
+
+/// The authority's OpenID Connect discovery document and signing keys.
+struct DiscoveryController {
+    let endpoints: AuthorityEndpoints
+    let tenant: Tenant
+    let keyRing: SigningKeyRing
+    let graphHost: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get(":tenant/v2.0/.well-known/openid-configuration", use: self.configuration)
+        router.get(":tenant/.well-known/openid-configuration", use: self.configuration)
+        router.get(":tenant/discovery/v2.0/keys", use: self.keys)
+        router.get(":tenant/discovery/keys", use: self.keys)
+    }
+
+    @Sendable func configuration(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try TenantPath.require(context, tenant: self.tenant)
+        let base = "\(self.endpoints.baseURL(for: request))/\(self.tenant.id)"
+        let document: JSONValue = .object([
+            ("token_endpoint", .string("\(base)/oauth2/v2.0/token")),
+            ("token_endpoint_auth_methods_supported", JSONValue(["client_secret_post", "client_secret_basic"])),
+            ("jwks_uri", .string("\(base)/discovery/v2.0/keys")),
+            ("response_modes_supported", JSONValue(["query", "fragment", "form_post"])),
+            ("subject_types_supported", JSONValue(["pairwise"])),
+            ("id_token_signing_alg_values_supported", JSONValue(["RS256"])),
+            ("response_types_supported", JSONValue(["code"])),
+            ("scopes_supported", JSONValue(["openid", "profile", "email", "offline_access"])),
+            ("grant_types_supported", JSONValue(["client_credentials", "password"])),
+            ("issuer", .string("\(base)/v2.0")),
+            ("request_uri_parameter_supported", .bool(false)),
+            ("authorization_endpoint", .string("\(base)/oauth2/v2.0/authorize")),
+            ("claims_supported", JSONValue(["sub", "iss", "aud", "exp", "iat", "nbf", "tid", "oid", "azp", "roles", "scp", "wids", "idtyp"])),
+            ("tenant_region_scope", .null),
+            ("cloud_instance_name", .string("graphsync.local")),
+            ("msgraph_host", .string(self.graphHost)),
+        ])
+        var response = try GraphResponse.json(document)
+        response.headers[.contentType] = "application/json; charset=utf-8"
+        response.headers[.odataVersion] = nil
+        return response
+    }
+
+    @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try TenantPath.require(context, tenant: self.tenant)
+        var response = Response(status: .ok, body: .init(byteBuffer: .init(bytes: try JSONEncoder().encode(self.keyRing.jwks))))
+        response.headers[.contentType] = "application/json; charset=utf-8"
+        response.headers[.cacheControl] = "max-age=86400, private"
+        return response
+    }
+}
+
+/// The `{tenant}` path segment of authority routes: the tenant id or its domain.
+enum TenantPath {
+    static func require(_ context: AppRequestContext, tenant: Tenant) throws {
+        let requested = context.parameters.get("tenant") ?? ""
+        guard [tenant.id, tenant.defaultDomain, "organizations"].contains(where: { $0.caseInsensitiveCompare(requested) == .orderedSame }) else {
+            throw OAuthError(
+                status: .badRequest, error: "invalid_tenant",
+                description: "AADSTS90002: Tenant '\(requested)' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.",
+                codes: [90002])
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+
+/// `/servicePrincipals`: enterprise apps, their secrets, owners and app role grants.
+struct ServicePrincipalsController {
+    let services: GraphServices
+
+    func addRoutes(to routes: GraphRoutes) {
+        routes.get("servicePrincipals", self.list)
+        routes.post("servicePrincipals", self.create)
+        routes.get("servicePrincipals/:id", self.get)
+        routes.patch("servicePrincipals/:id", self.update)
+        routes.delete("servicePrincipals/:id", self.delete)
+        routes.post("servicePrincipals/:id/addPassword", self.addPassword)
+        routes.post("servicePrincipals/:id/removePassword", self.removePassword)
+        OwnersController(services: self.services, collection: "servicePrincipals") { try await self.services.servicePrincipal($0).id }
+            .addRoutes(to: routes)
+        AppRoleAssignmentsController(services: self.services).addRoutes(to: routes)
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let decision = try context.authorize(GraphPolicies.readApplications)
+        let query = try ODataQuery(request)
+        let page = try await self.services.repositories.servicePrincipals.list(
+            query.directoryQuery(ownedBy: decision == .ownedObjectsOnly ? context.caller.objectId : nil))
+        return try self.services.odata(request).collection(
+            page.items.map(DirectoryJSON.servicePrincipal), context: "servicePrincipals", select: query.select, next: page.next)
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.createApplications)
+        let body = try await RequestBody.object(request, context: context)
+        let appId = try body.requiredString("appId")
+        var overrides = ServicePrincipal(id: "", appId: appId, displayName: "", createdDateTime: Date())
+        try DirectoryInput.applyServicePrincipal(body, to: &overrides)
+        let requested = overrides
+        let created = try await self.services.directory.createServicePrincipal(
+            appId: appId,
+            overrides: { sp in
+                if body.has("displayName") { sp.displayName = requested.displayName }
+                if body.has("accountEnabled") { sp.accountEnabled = requested.accountEnabled }
+                if body.has("appRoleAssignmentRequired") { sp.appRoleAssignmentRequired = requested.appRoleAssignmentRequired }
+                if body.has("tags") { sp.tags = requested.tags }
+                if body.has("notes") { sp.notes = requested.notes }
+            },
+            owner: try await self.services.callerPrincipal(context))
+        return try self.services.odata(request).entity(
+            DirectoryJSON.servicePrincipal(created), context: "servicePrincipals/$entity", status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        try await context.authorize(GraphPolicies.readApplications, objectId: sp.id, owners: self.services.repositories.owners)
+        let query = try ODataQuery(request)
+        return try self.services.odata(request).entity(DirectoryJSON.servicePrincipal(sp), context: "servicePrincipals/$entity", select: query.select)
+    }
+
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        var sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
+        let body = try await RequestBody.object(request, context: context)
+        if let appId = try body.string("appId"), appId.lowercased() != sp.appId.lowercased() {
+            throw GraphError.badRequest("Property 'appId' is read-only and cannot be changed.")
+        }
+        try DirectoryInput.applyServicePrincipal(body, to: &sp)
+        try await self.services.repositories.servicePrincipals.update(sp)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
+        guard sp.appId != WellKnown.graphAppId else { throw GraphError.badRequest("The Microsoft Graph service principal cannot be deleted.") }
+        _ = try await self.services.repositories.servicePrincipals.delete(id: sp.id)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func addPassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
+        let password = try await PasswordRequests.newPassword(request, context: context, directory: self.services.directory)
+        try await self.services.directory.addPassword(toServicePrincipal: sp.id, password)
+        return try self.services.odata(request).entity(
+            DirectoryJSON.passwordCredential(password.credential, secretText: password.secretText), context: "microsoft.graph.passwordCredential")
+    }
+
+    @Sendable func removePassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
+        try await self.services.directory.removePassword(
+            fromServicePrincipal: sp.id, keyId: try await PasswordRequests.keyId(request, context: context))
+        return GraphResponse.noContent()
+    }
+}

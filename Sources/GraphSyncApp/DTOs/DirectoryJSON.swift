@@ -1,0 +1,165 @@
+import Foundation
+import GraphSyncCore
+
+/// Graph JSON shapes of directory objects (v1.0 property names; unset properties are `null` as Graph sends them).
+enum DirectoryJSON {
+    static func application(_ app: GraphSyncCore.Application) -> JSONValue {
+        .object([
+            ("id", .string(app.id)),
+            ("deletedDateTime", .null),
+            ("appId", .string(app.appId)),
+            ("applicationTemplateId", .null),
+            ("createdDateTime", JSONValue(app.createdDateTime)),
+            ("description", JSONValue(app.description)),
+            ("displayName", .string(app.displayName)),
+            ("identifierUris", JSONValue(app.identifierUris)),
+            ("isFallbackPublicClient", .null),
+            ("notes", JSONValue(app.notes)),
+            ("publisherDomain", .string("graphsync.local")),
+            ("signInAudience", .string(app.signInAudience)),
+            ("tags", JSONValue(app.tags)),
+            ("api", .object([
+                ("requestedAccessTokenVersion", .number(2)), ("acceptMappedClaims", .null), ("knownClientApplications", .array([])),
+                ("oauth2PermissionScopes", .array(app.oauth2PermissionScopes.map(self.permissionScope))),
+                ("preAuthorizedApplications", .array([])),
+            ])),
+            ("appRoles", .array(app.appRoles.map(self.appRole))),
+            ("info", self.emptyInfo),
+            ("keyCredentials", .array([])),
+            ("passwordCredentials", .array(app.passwordCredentials.map(self.passwordCredential))),
+            ("publicClient", .object([("redirectUris", .array([]))])),
+            ("requiredResourceAccess", .array([])),
+            ("web", .object([
+                ("redirectUris", JSONValue(app.webRedirectUris)), ("homePageUrl", .null), ("logoutUrl", .null),
+                ("implicitGrantSettings", .object([("enableIdTokenIssuance", .bool(false)), ("enableAccessTokenIssuance", .bool(false))])),
+            ])),
+        ])
+    }
+
+    static func servicePrincipal(_ sp: ServicePrincipal) -> JSONValue {
+        .object([
+            ("id", .string(sp.id)),
+            ("deletedDateTime", .null),
+            ("accountEnabled", .bool(sp.accountEnabled)),
+            ("appDisplayName", JSONValue(sp.appDisplayName)),
+            ("appId", .string(sp.appId)),
+            ("appOwnerOrganizationId", JSONValue(sp.appOwnerOrganizationId)),
+            ("appRoleAssignmentRequired", .bool(sp.appRoleAssignmentRequired)),
+            ("createdDateTime", JSONValue(sp.createdDateTime)),
+            ("description", .null),
+            ("displayName", .string(sp.displayName)),
+            ("homepage", .null),
+            ("logoutUrl", .null),
+            ("notes", JSONValue(sp.notes)),
+            ("replyUrls", .array([])),
+            ("servicePrincipalNames", JSONValue(sp.servicePrincipalNames)),
+            ("servicePrincipalType", .string(sp.servicePrincipalType)),
+            ("tags", JSONValue(sp.tags)),
+            ("addIns", .array([])),
+            ("appRoles", .array(sp.appRoles.map(self.appRole))),
+            ("info", self.emptyInfo),
+            ("keyCredentials", .array([])),
+            ("oauth2PermissionScopes", .array(sp.oauth2PermissionScopes.map(self.permissionScope))),
+            ("passwordCredentials", .array(sp.passwordCredentials.map(self.passwordCredential))),
+        ])
+    }
+
+    static func user(_ user: User) -> JSONValue {
+        .object([
+            ("id", .string(user.id)),
+            ("accountEnabled", .bool(user.accountEnabled)),
+            ("businessPhones", .array([])),
+            ("createdDateTime", JSONValue(user.createdDateTime)),
+            ("displayName", .string(user.displayName)),
+            ("givenName", JSONValue(user.givenName)),
+            ("jobTitle", JSONValue(user.jobTitle)),
+            ("mail", JSONValue(user.mail)),
+            ("mailNickname", .string(user.mailNickname)),
+            ("mobilePhone", .null),
+            ("officeLocation", .null),
+            ("preferredLanguage", .null),
+            ("surname", JSONValue(user.surname)),
+            ("userPrincipalName", .string(user.userPrincipalName)),
+        ])
+    }
+
+    static func appRole(_ role: AppRole) -> JSONValue {
+        .object([
+            ("allowedMemberTypes", JSONValue(role.allowedMemberTypes)), ("description", JSONValue(role.description)),
+            ("displayName", JSONValue(role.displayName)), ("id", .string(role.id)), ("isEnabled", .bool(role.isEnabled)),
+            ("origin", .string(role.origin)), ("value", JSONValue(role.value)),
+        ])
+    }
+
+    static func permissionScope(_ scope: PermissionScope) -> JSONValue {
+        .object([
+            ("adminConsentDescription", JSONValue(scope.adminConsentDescription)),
+            ("adminConsentDisplayName", JSONValue(scope.adminConsentDisplayName)), ("id", .string(scope.id)),
+            ("isEnabled", .bool(scope.isEnabled)), ("type", .string(scope.type)),
+            ("userConsentDescription", JSONValue(scope.userConsentDescription)),
+            ("userConsentDisplayName", JSONValue(scope.userConsentDisplayName)), ("value", .string(scope.value)),
+        ])
+    }
+
+    /// Password credential metadata; `secretText` is only ever set in the addPassword answer.
+    static func passwordCredential(_ credential: PasswordCredential) -> JSONValue {
+        self.passwordCredential(credential, secretText: nil)
+    }
+
+    static func passwordCredential(_ credential: PasswordCredential, secretText: String?) -> JSONValue {
+        .object([
+            ("customKeyIdentifier", .null), ("displayName", JSONValue(credential.displayName)),
+            ("endDateTime", JSONValue(credential.endDateTime)), ("hint", .string(credential.hint)), ("keyId", .string(credential.keyId)),
+            ("secretText", JSONValue(secretText)), ("startDateTime", JSONValue(credential.startDateTime)),
+        ])
+    }
+
+    static func appRoleAssignment(_ assignment: AppRoleAssignment) -> JSONValue {
+        .object([
+            ("id", .string(assignment.id)), ("deletedDateTime", .null), ("appRoleId", .string(assignment.appRoleId)),
+            ("createdDateTime", JSONValue(assignment.createdDateTime)), ("principalDisplayName", JSONValue(assignment.principalDisplayName)),
+            ("principalId", .string(assignment.principalId)), ("principalType", .string(assignment.principalType.rawValue)),
+            ("resourceDisplayName", JSONValue(assignment.resourceDisplayName)), ("resourceId", .string(assignment.resourceId)),
+        ])
+    }
+
+    static func permissionGrant(_ grant: OAuth2PermissionGrant) -> JSONValue {
+        .object([
+            ("id", .string(grant.id)), ("clientId", .string(grant.clientId)), ("consentType", .string(grant.consentType)),
+            ("principalId", JSONValue(grant.principalId)), ("resourceId", .string(grant.resourceId)), ("scope", .string(grant.scope)),
+        ])
+    }
+
+    static func roleAssignment(_ assignment: RoleAssignment) -> JSONValue {
+        .object([
+            ("id", .string(assignment.id)), ("directoryScopeId", .string(assignment.directoryScopeId)),
+            ("principalId", .string(assignment.principalId)), ("roleDefinitionId", .string(assignment.roleDefinitionId)),
+        ])
+    }
+
+    static func roleDefinition(_ role: DirectoryRoleTemplate) -> JSONValue {
+        .object([
+            ("id", .string(role.id)), ("description", .string(role.description)), ("displayName", .string(role.displayName)),
+            ("isBuiltIn", .bool(true)), ("isEnabled", .bool(true)), ("templateId", .string(role.id)),
+        ])
+    }
+
+    /// A directory object in a heterogeneous collection (owners), with its `@odata.type`.
+    static func directoryObject(_ object: DirectoryObjectSummary) -> JSONValue {
+        switch object.type {
+        case .user:
+            .object([("@odata.type", .string("#microsoft.graph.user")), ("id", .string(object.id)),
+                     ("displayName", JSONValue(object.displayName)), ("userPrincipalName", JSONValue(object.userPrincipalName))])
+        case .servicePrincipal:
+            .object([("@odata.type", .string("#microsoft.graph.servicePrincipal")), ("id", .string(object.id)),
+                     ("displayName", JSONValue(object.displayName)), ("appId", JSONValue(object.appId))])
+        case .group:
+            .object([("@odata.type", .string("#microsoft.graph.group")), ("id", .string(object.id)),
+                     ("displayName", JSONValue(object.displayName))])
+        }
+    }
+
+    private static let emptyInfo: JSONValue = .object([
+        ("logoUrl", .null), ("marketingUrl", .null), ("privacyStatementUrl", .null), ("supportUrl", .null), ("termsOfServiceUrl", .null),
+    ])
+}

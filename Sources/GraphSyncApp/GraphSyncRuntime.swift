@@ -1,0 +1,61 @@
+import Foundation
+import GraphSyncAuthority
+import GraphSyncCore
+import GraphSyncStorage
+import Logging
+
+/// The state GraphSync runs on, opened from a data directory: database (migrated), tenant, keys, CA.
+/// `serve`, `init` and the admin commands all start here.
+public struct GraphSyncRuntime: Sendable {
+    public let configuration: AppConfiguration
+    public let database: any SQLDatabaseProvider
+    public let repositories: Repositories
+    public let tenant: Tenant
+    public let cipher: SecretCipher
+    public let hasher: ClientSecretHasher
+    public let passwordHasher: PasswordHasher
+    /// Set on the first start of a data directory: the bootstrap facts, shown once.
+    public let firstStartFacts: Bootstrapper.Facts?
+
+    public var directory: DirectoryService {
+        DirectoryService(repositories: self.repositories, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+    }
+
+    public var caDirectory: String { (self.configuration.dataDirectory as NSString).appendingPathComponent("ca") }
+
+    /// Opens (creating on first use) the data directory and database, and initialises the tenant.
+    public static func open(_ configuration: AppConfiguration, logger: Logger) async throws -> GraphSyncRuntime {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let cipher = try SecretCipher.loadOrCreate(
+            path: (configuration.dataDirectory as NSString).appendingPathComponent("secret.key"),
+            environmentValue: configuration.secretKey ?? ProcessInfo.processInfo.environment["GRAPHSYNC_SECRET_KEY"])
+        let database = try await SQLiteDatabaseProvider.open(path: try configuration.sqlitePath(), logger: logger)
+        do {
+            try await Migrator(database: database, logger: logger).migrate()
+            let repositories = Repositories.sql(database)
+            let bootstrapper = Bootstrapper(repositories: repositories, hasher: ClientSecretHasher(), passwordHasher: PasswordHasher())
+            let facts = try await repositories.tenants.tenant() == nil ? try await bootstrapper.initialize() : nil
+            guard let tenant = try await repositories.tenants.tenant() else { throw ConfigurationError("The tenant could not be created.") }
+            return GraphSyncRuntime(
+                configuration: configuration, database: database, repositories: repositories, tenant: tenant, cipher: cipher,
+                hasher: ClientSecretHasher(), passwordHasher: PasswordHasher(), firstStartFacts: facts)
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    /// Issues a fresh admin client secret and admin password (the `init` command on an existing data directory).
+    public func rotateBootstrapSecrets() async throws -> Bootstrapper.Facts {
+        try await Bootstrapper(repositories: self.repositories, hasher: self.hasher, passwordHasher: self.passwordHasher).initialize()
+    }
+
+    /// The local CA and its server certificate for this configuration's host.
+    public func certificateAuthority() throws -> LocalCertificateAuthority {
+        let extra = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"].contains(self.configuration.host) ? [] : [self.configuration.host]
+        return try LocalCertificateAuthority.loadOrCreate(in: self.caDirectory, extraHosts: extra)
+    }
+
+    public func close() async throws { try await self.database.close() }
+}

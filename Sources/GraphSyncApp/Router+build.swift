@@ -1,0 +1,45 @@
+import GraphSyncAuthority
+import GraphSyncCore
+import Hummingbird
+
+/// Mounts the authority (unauthenticated) and the Graph API (bearer-authenticated) under `/v1.0` and `/beta`.
+func buildRouter(
+    directory: DirectoryService, endpoints: AuthorityEndpoints, keyRing: SigningKeyRing, verifier: TokenVerifier,
+    authority: AuthorityService, minter: TokenMinter, graphHost: String
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
+
+    DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keyRing: keyRing, graphHost: graphHost).addRoutes(to: router)
+    TokenController(endpoints: endpoints, tenant: directory.tenant, authority: authority, minter: minter).addRoutes(to: router)
+    router.get("health") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
+
+    let groups = ["v1.0", "beta"].map { version in
+        router.group(RouterPath(version))
+            .add(middleware: BearerAuthenticationMiddleware(verifier: verifier))
+            .group(context: AuthenticatedContext.self)
+            .add(middleware: GraphErrorMiddleware<AuthenticatedContext>())
+    }
+    let routes = GraphRoutes(groups: groups)
+    let services = GraphServices(directory: directory, scheme: endpoints.scheme)
+    ApplicationsController(services: services).addRoutes(to: routes)
+    ServicePrincipalsController(services: services).addRoutes(to: routes)
+    UsersController(services: services).addRoutes(to: routes)
+    RoleManagementController(services: services).addRoutes(to: routes)
+    PermissionGrantsController(services: services).addRoutes(to: routes)
+    routes.finish()
+
+    // Anything else under a Graph version is an unknown segment; other paths fall to the router's not-found, which
+    // GraphErrorMiddleware renders as a Graph error.
+    for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+        for version in ["v1.0", "beta"] {
+            router.on(RouterPath("\(version)/**"), method: method) { request, _ -> Response in
+                let segment = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+                throw GraphError.badRequest("Resource not found for the segment '\(segment)'.", code: "BadRequest")
+            }
+        }
+    }
+    return router
+}
+
+import HTTPTypes

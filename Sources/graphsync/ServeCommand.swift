@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import GraphSyncApp
+import GraphSyncAuthority
+import GraphSyncCore
+import Hummingbird
+import Logging
+
+/// `graphsync serve`: runs the authority and the Graph API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run GraphSync (https by default).")
+
+    @OptionGroup var options: DataOptions
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain to serve instead of the local CA's certificate.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    @Flag(help: "Allow --http on a non-loopback address.")
+    var insecure = false
+
+    @Option(help: "Which national cloud's Graph audience to accept: global, usgov-l4, usgov-l5, china.")
+    var cloud: GraphCloud = .global
+
+    @Option(name: .customLong("trust-issuer"), help: "An external authority whose tokens are accepted, e.g. https://login.microsoftonline.com/<tenant>/v2.0 (repeatable).")
+    var trustIssuers: [String] = []
+
+    mutating func validate() throws {
+        if (self.tlsCertificate == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
+        if self.options.http && self.tlsCertificate != nil { throw ValidationError("--http cannot be combined with --tls-cert.") }
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(self.options.host) || self.options.host.hasPrefix("127.")
+        if self.options.http && !loopback && !self.insecure {
+            throw ValidationError("Refusing plain http on non-loopback host \(self.options.host): tokens and secrets would cross the network in clear text. Add --insecure to do it anyway.")
+        }
+        for issuer in self.trustIssuers where !issuer.hasPrefix("https://") {
+            throw ValidationError("--trust-issuer must be an https URL: \(issuer)")
+        }
+    }
+
+    func run() async throws {
+        var configuration = self.options.configuration()
+        configuration.cloud = self.cloud
+        configuration.trustedIssuers = self.trustIssuers
+        if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
+        let logger = makeLogger(level: self.options.logLevel == .warning ? .info : self.options.logLevel)
+        let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
+        let caPath = InitCommand.absolute(try runtime.certificateAuthority().caCertificatePath)
+        if let facts = runtime.firstStartFacts {
+            print(BootstrapReport(facts: facts, configuration: configuration, caCertificatePath: caPath).text())
+        }
+        let listening = "\(configuration.scheme)://\(configuration.host)"
+        let tenantId = runtime.tenant.id
+        let app = try await buildApplication(runtime: runtime, logger: logger) { port in
+            let line = "GraphSync is listening on \(listening):\(port)  (tenant \(tenantId); authority \(listening):\(port)/\(tenantId); CA \(caPath))\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        try await app.runService()
+    }
+}
+
+extension GraphCloud: ExpressibleByArgument {}
