@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Reads and checks Graph JSON request bodies, naming the problem when they are wrong.
 enum RequestBody {
@@ -14,7 +15,12 @@ enum RequestBody {
 
     static func json(_ request: Request, context: some RequestContext) async throws -> JSONValue {
         try self.requireJSONContentType(request)
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw GraphError(.contentTooLarge, code: "RequestEntityTooLarge", message: "The request body exceeds the \(context.maxUploadSize / 1024) KiB limit.")
+        }
         guard buffer.readableBytes > 0 else { throw GraphError.badRequest("The request body is empty; a JSON object was expected.") }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))

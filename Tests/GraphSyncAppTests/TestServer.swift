@@ -1,0 +1,172 @@
+import AsyncHTTPClient
+import Foundation
+import GraphSyncApp
+import GraphSyncAuthority
+import GraphSyncCore
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+import ServiceLifecycle
+import Testing
+
+/// A real GraphSync listening on loopback, on a fresh data directory, for one test.
+struct TestServer {
+    let runtime: GraphSyncRuntime
+    let facts: Bootstrapper.Facts
+    let baseURL: String
+    let client: HTTPClient
+
+    var tenantId: String { self.facts.tenantId }
+    var issuer: String { "\(self.baseURL)/\(self.tenantId)/v2.0" }
+    var dataDirectory: String { self.runtime.configuration.dataDirectory }
+
+    /// Starts GraphSync (plain http unless `tls`), runs `body`, shuts it down.
+    static func run<R: Sendable>(
+        tls: Bool = false, dataDirectory: String? = nil, configure: (inout AppConfiguration) -> Void = { _ in },
+        _ body: (TestServer) async throws -> R
+    ) async throws -> R {
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = dataDirectory ?? Self.temporaryDirectory()
+        configuration.port = try freePort()
+        configuration.tls = tls ? .localCertificateAuthority : .none
+        configure(&configuration)
+        var logger = Logger(label: "graphsync-test")
+        logger.logLevel = .warning
+
+        let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
+        let facts = try await runtime.rotateBootstrapSecrets()
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try await buildApplication(runtime: runtime, logger: logger) { port in readyContinuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+
+        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+        if tls { tlsConfiguration.trustRoots = .file(try runtime.certificateAuthority().caCertificatePath) }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tlsConfiguration))
+
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ready.makeAsyncIterator()
+            _ = await iterator.next()
+            let server = TestServer(
+                runtime: runtime, facts: facts, baseURL: "\(configuration.scheme)://127.0.0.1:\(configuration.port)", client: client)
+            do {
+                let result = try await body(server)
+                try await client.shutdown()
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                try? await client.shutdown()
+                await group.triggerGracefulShutdown()
+                try? await tasks.waitForAll()
+                throw error
+            }
+        }
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("graphsync-test-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    // MARK: HTTP
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+
+        var json: [String: Any] { (try? JSONSerialization.jsonObject(with: self.body)) as? [String: Any] ?? [:] }
+        var errorCode: String? { (self.json["error"] as? [String: Any])?["code"] as? String }
+        var errorMessage: String? { (self.json["error"] as? [String: Any])?["message"] as? String }
+        var text: String { String(decoding: self.body, as: UTF8.self) }
+        subscript(key: String) -> Any? { self.json[key] }
+    }
+
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, body: String? = nil,
+        contentType: String? = nil, headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: self.baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+            request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
+        } else if let body {
+            request.body = .bytes(ByteBuffer(string: body))
+            request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
+        }
+        let response = try await self.client.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 8 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer: buffer))
+    }
+
+    /// A token from the built-in token endpoint (client credentials, or password when a user is given).
+    func token(clientId: String? = nil, secret: String? = nil, username: String? = nil, password: String? = nil, scope: String? = nil)
+        async throws -> String
+    {
+        var form = [
+            ("client_id", clientId ?? self.facts.clientId), ("client_secret", secret ?? self.facts.clientSecret),
+        ]
+        if let username, let password {
+            form += [("grant_type", "password"), ("username", username), ("password", password),
+                     ("scope", scope ?? "https://graph.microsoft.com/.default openid profile offline_access")]
+        } else {
+            form += [("grant_type", "client_credentials"), ("scope", scope ?? "https://graph.microsoft.com/.default")]
+        }
+        let reply = try await self.send(.POST, "/\(self.tenantId)/oauth2/v2.0/token", body: Self.formEncode(form),
+                                        contentType: "application/x-www-form-urlencoded")
+        try #require(reply.status == 200, "token request failed: \(reply.text)")
+        return try #require(reply["access_token"] as? String)
+    }
+
+    /// A token with exactly these claims, signed by this server's authority (for permission-matrix cases).
+    func mint(_ grant: AccessTokenGrant, issuer: String? = nil, now: Date = Date()) async throws -> String {
+        let keyRing = try await SigningKeyRing.load(from: self.runtime.repositories.tenants, cipher: self.runtime.cipher)
+        return try await TokenMinter(keyRing: keyRing).mint(grant, issuer: issuer ?? self.issuer, now: now).accessToken
+    }
+
+    func appGrant(roles: [String], objectId: String? = nil, tenantId: String? = nil) -> AccessTokenGrant {
+        AccessTokenGrant(
+            kind: .application, tenantId: tenantId ?? self.tenantId, objectId: objectId ?? Identifiers.objectId(),
+            clientAppId: Identifiers.objectId(), audience: "https://graph.microsoft.com", roles: roles)
+    }
+
+    func userGrant(scopes: [String], wids: [String], objectId: String? = nil, tenantId: String? = nil) -> AccessTokenGrant {
+        AccessTokenGrant(
+            kind: .delegated, tenantId: tenantId ?? self.tenantId, objectId: objectId ?? Identifiers.objectId(),
+            clientAppId: self.facts.clientId, audience: "https://graph.microsoft.com", scopes: scopes, roleTemplateIds: wids)
+    }
+
+    /// An admin token (the bootstrap app: Application.ReadWrite.All and more).
+    func adminToken() async throws -> String { try await self.token() }
+
+    static func formEncode(_ pairs: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }.joined(separator: "&")
+    }
+}
+
+/// A TCP port that was free a moment ago.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
