@@ -33,25 +33,27 @@ public struct PasswordHasher: CredentialHasher {
 
     public func hash(_ secret: String) -> String {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
-        let key = Self.derive(secret, salt: salt, rounds: self.rounds)
+        guard let key = Self.derive(secret, salt: salt, rounds: self.rounds) else {
+            preconditionFailure("PBKDF2 refused \(self.rounds) rounds")
+        }
         return "pbkdf2-sha256$\(self.rounds)$\(salt.base64EncodedString())$\(key.base64EncodedString())"
     }
 
     public func verify(_ secret: String, against hash: String) -> Bool {
         let parts = hash.split(separator: "$").map(String.init)
-        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), rounds > 0,
-            let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3])
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let rounds = Int(parts[1]), (1...10_000_000).contains(rounds),
+            let salt = Data(base64Encoded: parts[2]), let expected = Data(base64Encoded: parts[3]),
+            let actual = Self.derive(secret, salt: salt, rounds: rounds)
         else { return false }
         // Compare as MACs of the derived keys so the comparison takes constant time.
-        let actual = Self.derive(secret, salt: salt, rounds: rounds)
         let compareKey = SymmetricKey(size: .bits256)
         return HMAC<SHA256>.authenticationCode(for: actual, using: compareKey)
             == HMAC<SHA256>.authenticationCode(for: expected, using: compareKey)
     }
 
-    private static func derive(_ secret: String, salt: Data, rounds: Int) -> Data {
-        let key = try! KDF.Insecure.PBKDF2.deriveKey(
+    private static func derive(_ secret: String, salt: Data, rounds: Int) -> Data? {
+        let key = try? KDF.Insecure.PBKDF2.deriveKey(
             from: Data(secret.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
-        return key.withUnsafeBytes { Data($0) }
+        return key?.withUnsafeBytes { Data($0) }
     }
 }

@@ -16,12 +16,15 @@ public actor TrustedIssuer {
     private var knownKids: Set<String> = []
     private var issuers: Set<String> = []
     private var lastFetch: Date = .distantPast
+    /// Unknown `kid`s trigger a refetch at most this often, so random kids cannot hammer the issuer.
+    private let minimumRefreshInterval: TimeInterval
 
     /// - Parameter authority: e.g. `https://login.microsoftonline.com/{tenantId}/v2.0`.
-    public init(authority: String, httpClient: HTTPClient, logger: Logger) {
+    public init(authority: String, httpClient: HTTPClient, logger: Logger, minimumRefreshInterval: TimeInterval = 30) {
         self.authority = authority.hasSuffix("/") ? String(authority.dropLast()) : authority
         self.httpClient = httpClient
         self.logger = logger
+        self.minimumRefreshInterval = minimumRefreshInterval
     }
 
     /// The issuer values this authority's tokens carry (from discovery; Entra v1 `sts.windows.net` form included).
@@ -33,7 +36,7 @@ public actor TrustedIssuer {
     /// Keys able to verify a token with `kid`, refreshing (at most once a minute) when the kid is unknown.
     public func keys(for kid: String?) async throws -> JWTKeyCollection {
         if let keys = self.keys, kid.map(self.knownKids.contains) ?? true { return keys }
-        if Date().timeIntervalSince(self.lastFetch) > 60 || self.keys == nil { try await self.refresh() }
+        if Date().timeIntervalSince(self.lastFetch) >= self.minimumRefreshInterval || self.keys == nil { try await self.refresh() }
         guard let keys = self.keys else { throw TokenValidationFailure.invalidSignature }
         return keys
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphSyncApp
+import Logging
 import GraphSyncCore
 
 /// `graphsync app …`: applications without writing HTTP.
@@ -86,7 +87,7 @@ func parsePermission(_ name: String) throws -> GraphPermission {
 
 /// Opens the data directory, runs `body`, closes it, and turns domain errors into readable messages.
 func withRuntime(_ options: DataOptions, _ body: (GraphSyncRuntime) async throws -> Void) async throws {
-    let runtime = try await GraphSyncRuntime.open(options.configuration(), logger: makeLogger(level: options.logLevel))
+    let runtime = try await GraphSyncRuntime.open(options.configuration(), logger: makeLogger(level: options.logLevel ?? .warning))
     do {
         try await body(runtime)
         try await runtime.close()

@@ -21,8 +21,8 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Database URL: sqlite:///path/file.sqlite (default: <data-dir>/graphsync.sqlite).")
     var database: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .warning
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info for serve, warning otherwise).")
+    var logLevel: Logger.Level?
 
     func configuration() -> AppConfiguration {
         var configuration = AppConfiguration()
@@ -31,7 +31,7 @@ struct DataOptions: ParsableArguments {
         configuration.port = self.port
         configuration.databaseURL = self.database
         configuration.tls = self.http ? .none : .localCertificateAuthority
-        configuration.logLevel = self.logLevel
+        configuration.logLevel = self.logLevel ?? .info
         return configuration
     }
 }

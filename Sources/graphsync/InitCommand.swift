@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphSyncApp
+import Logging
 import GraphSyncAuthority
 import GraphSyncCore
 
@@ -16,7 +17,7 @@ struct InitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = self.options.configuration()
-        let logger = makeLogger(level: self.options.logLevel)
+        let logger = makeLogger(level: self.options.logLevel ?? .warning)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
         do {
             let facts: Bootstrapper.Facts

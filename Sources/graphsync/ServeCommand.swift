@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.cloud = self.cloud
         configuration.trustedIssuers = self.trustIssuers
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
-        let logger = makeLogger(level: self.options.logLevel == .warning ? .info : self.options.logLevel)
+        let logger = makeLogger(level: self.options.logLevel ?? .info)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
         let caPath = InitCommand.absolute(try runtime.certificateAuthority().caCertificatePath)
         if let facts = runtime.firstStartFacts {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphSyncApp
+import Logging
 
 /// `graphsync token`: prints an access token, for curl.
 struct TokenCommand: AsyncParsableCommand {
@@ -16,7 +17,7 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "Scope (default: the Graph resource's /.default).") var scope: String?
 
     func run() async throws {
-        let runtime = try await GraphSyncRuntime.open(self.options.configuration(), logger: makeLogger(level: self.options.logLevel))
+        let runtime = try await GraphSyncRuntime.open(self.options.configuration(), logger: makeLogger(level: self.options.logLevel ?? .warning))
         do {
             print(try await runtime.issueToken(
                 clientId: self.clientId, clientSecret: self.clientSecret, username: self.username, password: self.password, scope: self.scope))

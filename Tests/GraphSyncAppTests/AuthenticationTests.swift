@@ -46,7 +46,7 @@ import Testing
             let claims = try await JWTKeyCollection().unverified(valid, as: AccessTokenClaims.self)
             let keyRing = try await SigningKeyRing.load(from: server.runtime.repositories.tenants, cipher: server.runtime.cipher)
             let jwk = try #require(keyRing.jwks.keys.first)
-            let publicPEM = try Insecure.RSA.PublicKey(modulus: jwk.n.base64URLDecodedString, exponent: jwk.e.base64URLDecodedString).pemRepresentation
+            let publicPEM = try JWTKit.Insecure.RSA.PublicKey(modulus: jwk.n.base64URLDecodedString, exponent: jwk.e.base64URLDecodedString).pemRepresentation
             let hmac = await JWTKeyCollection().add(hmac: HMACKey(from: publicPEM), digestAlgorithm: .sha256, kid: JWKIdentifier(string: jwk.kid))
             let forged = try await hmac.sign(claims, kid: JWKIdentifier(string: jwk.kid))
             try await expectUnauthorized(server, token: forged, mentions: "HS256")
@@ -115,7 +115,7 @@ import Testing
             let claims = try await JWTKeyCollection().unverified(valid, as: AccessTokenClaims.self)
             let keyRing = try await SigningKeyRing.load(from: server.runtime.repositories.tenants, cipher: server.runtime.cipher)
             let other = JWTKeyCollection()
-            await other.add(rsa: try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048)), digestAlgorithm: .sha256,
+            await other.add(rsa: try JWTKit.Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(keySize: .bits2048)), digestAlgorithm: .sha256,
                             kid: JWKIdentifier(string: keyRing.currentKid))
             let forged = try await other.sign(claims, kid: JWKIdentifier(string: keyRing.currentKid))
             try await expectUnauthorized(server, token: forged, mentions: "Invalid signature")

@@ -226,7 +226,7 @@ struct SecretProtectionTests {
         }
     }
 
-    // BUG: PasswordHasher.verify (Sources/GraphSyncAuthority/CredentialHashers.swift:41-46, 53) passes the rounds parsed
+    // Regression (fixed): PasswordHasher.verify (Sources/GraphSyncAuthority/CredentialHashers.swift:41-46, 53) passes the rounds parsed
     // from the hash straight to `KDF.Insecure.PBKDF2.deriveKey(unsafeUncheckedRounds:)` under `try!`; swift-crypto
     // converts it with `UInt32(rounds)`, which traps for rounds > UInt32.max, so a malformed hash crashes the process
     // instead of returning false. Run as an exit test so the trap fails only this test.

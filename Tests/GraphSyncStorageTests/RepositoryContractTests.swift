@@ -550,7 +550,7 @@ struct RepositoryContractTests {
         }
     }
 
-    // BUG: Tables.swift (columnValues of appRoleAssignments/permissionGrants/roleAssignments) stores principal_id,
+    // Regression (fixed): Tables.swift (columnValues of appRoleAssignments/permissionGrants/roleAssignments) stores principal_id,
     // resource_id and client_id exactly as given although those fields are declared `caseInsensitive: true` — the
     // filter value is lowercased (DocumentTable.resolve) and the `list(principalId:)`/`list(resourceId:)` lookups
     // lowercase too, so an id stored with upper-case letters can never be found again (nor cascaded on delete).

@@ -19,7 +19,7 @@ extension DirectoryService {
                 throw DirectoryError.badRequest("App role '\(role.value ?? role.id)' cannot be assigned to a principal of type \(principal.type.rawValue).")
             }
         }
-        let existing = try await self.repositories.appRoleAssignments.list(principalId: principalId)
+        let existing = try await self.repositories.appRoleAssignments.list(principalId: principal.id)
         if existing.contains(where: { $0.resourceId == resourceId && $0.appRoleId.lowercased() == appRoleId.lowercased() }) {
             throw DirectoryError.conflict("Permission being assigned already exists on the object.")
         }
@@ -46,7 +46,7 @@ extension DirectoryService {
 
     /// Consents, for all users, to delegated scopes of `resourceId` for `clientId`; merges with an existing grant.
     public func grantDelegatedScopes(clientId: String, resourceId: String, scopes: [String]) async throws -> OAuth2PermissionGrant {
-        guard try await self.repositories.servicePrincipals.get(id: clientId) != nil else { throw DirectoryError.notFound(id: clientId) }
+        guard let client = try await self.repositories.servicePrincipals.get(id: clientId) else { throw DirectoryError.notFound(id: clientId) }
         guard let resource = try await self.repositories.servicePrincipals.get(id: resourceId) else {
             throw DirectoryError.notFound(id: resourceId)
         }
@@ -55,7 +55,7 @@ extension DirectoryService {
             throw DirectoryError.badRequest("Scope '\(scope)' is not a delegated permission of '\(resource.displayName)'.")
         }
         let existing = try await self.repositories.permissionGrants.list(DirectoryQuery(clauses: [
-            .equals(field: "clientId", value: clientId), .equals(field: "resourceId", value: resourceId),
+            .equals(field: "clientId", value: client.id), .equals(field: "resourceId", value: resource.id),
             .equals(field: "consentType", value: "AllPrincipals"),
         ]))
         if var grant = existing.first {
@@ -65,8 +65,8 @@ extension DirectoryService {
             return grant
         }
         let grant = OAuth2PermissionGrant(
-            id: Identifiers.permissionGrantId(), clientId: clientId, consentType: "AllPrincipals", principalId: nil,
-            resourceId: resourceId, scope: scopes.joined(separator: " "))
+            id: Identifiers.permissionGrantId(), clientId: client.id, consentType: "AllPrincipals", principalId: nil,
+            resourceId: resource.id, scope: scopes.joined(separator: " "))
         try await self.repositories.permissionGrants.create(grant)
         return grant
     }
@@ -81,17 +81,17 @@ extension DirectoryService {
         guard directoryScopeId == "/" || directoryScopeId.hasPrefix("/") else {
             throw DirectoryError.badRequest("directoryScopeId must be '/' or start with '/'.")
         }
-        guard try await self.principal(id: principalId) != nil else {
+        guard let principal = try await self.principal(id: principalId) else {
             throw DirectoryError.badRequest("Principal '\(principalId)' does not exist.")
         }
         let existing = try await self.repositories.roleAssignments.list(DirectoryQuery(clauses: [
-            .equals(field: "principalId", value: principalId), .equals(field: "roleDefinitionId", value: roleDefinitionId.lowercased()),
+            .equals(field: "principalId", value: principal.id), .equals(field: "roleDefinitionId", value: roleDefinitionId.lowercased()),
         ]))
         if existing.contains(where: { $0.directoryScopeId == directoryScopeId }) {
             throw DirectoryError.conflict("A conflicting object with one or more of the specified property values is present in the directory.")
         }
         let assignment = RoleAssignment(
-            id: Identifiers.roleAssignmentId(), roleDefinitionId: roleDefinitionId.lowercased(), principalId: principalId,
+            id: Identifiers.roleAssignmentId(), roleDefinitionId: roleDefinitionId.lowercased(), principalId: principal.id,
             directoryScopeId: directoryScopeId)
         try await self.repositories.roleAssignments.create(assignment)
         return assignment

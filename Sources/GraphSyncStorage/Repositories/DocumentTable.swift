@@ -87,7 +87,10 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
                 select.where(SQLQueryString("\(ident: column) LIKE \(bind: escaped + "%") ESCAPE '\\'"))
             case .anyIn(let field, let values):
                 let resolved = try values.map { try self.resolve(field, $0) }
-                guard let column = resolved.first?.0 else { continue }
+                guard let column = resolved.first?.0 else {
+                    select.where(SQLQueryString("1 = 0"))  // `in ()` matches nothing
+                    continue
+                }
                 select.where(SQLIdentifier(column), .in, resolved.map(\.1))
             }
         }

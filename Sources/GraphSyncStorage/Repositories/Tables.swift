@@ -32,7 +32,9 @@ enum Tables {
     static let appRoleAssignments = DocumentTable<AppRoleAssignment>(
         name: "app_role_assignments",
         fields: ["principalId": .init(column: "principal_id", caseInsensitive: true), "resourceId": .init(column: "resource_id", caseInsensitive: true)],
-        columnValues: { [("principal_id", $0.principalId), ("resource_id", $0.resourceId), ("app_role_id", $0.appRoleId)] },
+        columnValues: {
+            [("principal_id", $0.principalId.lowercased()), ("resource_id", $0.resourceId.lowercased()), ("app_role_id", $0.appRoleId.lowercased())]
+        },
         id: \.id)
 
     static let permissionGrants = DocumentTable<OAuth2PermissionGrant>(
@@ -43,7 +45,8 @@ enum Tables {
             "principalId": .init(column: "principal_id", caseInsensitive: true),
         ],
         columnValues: {
-            [("client_id", $0.clientId), ("resource_id", $0.resourceId), ("consent_type", $0.consentType), ("principal_id", $0.principalId)]
+            [("client_id", $0.clientId.lowercased()), ("resource_id", $0.resourceId.lowercased()), ("consent_type", $0.consentType),
+             ("principal_id", $0.principalId?.lowercased())]
         },
         id: \.id)
 
@@ -53,6 +56,6 @@ enum Tables {
             "principalId": .init(column: "principal_id", caseInsensitive: true),
             "roleDefinitionId": .init(column: "role_definition_id", caseInsensitive: true),
         ],
-        columnValues: { [("principal_id", $0.principalId), ("role_definition_id", $0.roleDefinitionId.lowercased())] },
+        columnValues: { [("principal_id", $0.principalId.lowercased()), ("role_definition_id", $0.roleDefinitionId.lowercased())] },
         id: \.id)
 }

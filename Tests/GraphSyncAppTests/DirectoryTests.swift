@@ -1,0 +1,165 @@
+import Foundation
+import GraphSyncCore
+import Testing
+
+/// Directory flows through Graph: secrets, owners, app role grants, users and directory roles feeding tokens.
+@Suite struct DirectoryTests {
+    @Test func addPasswordThenRemovePasswordControlsClientAuthentication() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let app = try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": "saas-connector"])
+            let id = try #require(app["id"] as? String)
+            let appId = try #require(app["appId"] as? String)
+            #expect(try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": appId]).status == 201)
+
+            let added = try await server.send(.POST, "/v1.0/applications/\(id)/addPassword", token: admin, json: ["passwordCredential": ["displayName": "ci"]])
+            #expect(added.status == 200)
+            let secret = try #require(added["secretText"] as? String)
+            let keyId = try #require(added["keyId"] as? String)
+            #expect(added["hint"] as? String == String(secret.prefix(3)))
+
+            // The secret authenticates, is never shown again, and is not stored in clear.
+            _ = try await server.token(clientId: appId, secret: secret)
+            let read = try await server.send(.GET, "/v1.0/applications/\(id)", token: admin)
+            let credentials = try #require(read["passwordCredentials"] as? [[String: Any]])
+            #expect(credentials.count == 1)
+            #expect(credentials[0]["secretText"] is NSNull)
+            #expect(!read.text.contains(secret))
+            let database = try Data(contentsOf: URL(fileURLWithPath: server.dataDirectory + "/graphsync.sqlite"))
+            #expect(database.range(of: Data(secret.utf8)) == nil)
+
+            #expect(try await server.send(.POST, "/v1.0/applications/\(id)/removePassword", token: admin, json: ["keyId": keyId]).status == 204)
+            let refused = try await server.send(
+                .POST, "/\(server.tenantId)/oauth2/v2.0/token",
+                body: TestServer.formEncode([("grant_type", "client_credentials"), ("client_id", appId), ("client_secret", secret),
+                                             ("scope", "https://graph.microsoft.com/.default")]),
+                contentType: "application/x-www-form-urlencoded")
+            #expect(refused.status == 401)
+            #expect(try await server.send(.POST, "/v1.0/applications/\(id)/removePassword", token: admin, json: ["keyId": keyId]).status == 400)
+        }
+    }
+
+    @Test func ownersCanBeListedAddedAndRemoved() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let sp = try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": "owned"])
+            let appId = try #require(sp["appId"] as? String)
+            let servicePrincipal = try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": appId])
+            let spId = try #require(servicePrincipal["id"] as? String)
+            let userId = try #require(server.runtime.tenant.bootstrapUserId)
+
+            let add = try await server.send(.POST, "/v1.0/servicePrincipals/\(spId)/owners/$ref", token: admin,
+                                            json: ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(userId)"])
+            #expect(add.status == 204)
+            let again = try await server.send(.POST, "/v1.0/servicePrincipals/\(spId)/owners/$ref", token: admin,
+                                              json: ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(userId)"])
+            #expect(again.status == 400)
+            let owners = try await server.send(.GET, "/v1.0/servicePrincipals/\(spId)/owners", token: admin)
+            let ownerList = try #require(owners["value"] as? [[String: Any]])
+            #expect(ownerList.contains { $0["id"] as? String == userId && $0["@odata.type"] as? String == "#microsoft.graph.user" })
+            #expect((owners["@odata.context"] as? String)?.hasSuffix("$metadata#directoryObjects") == true)
+
+            #expect(try await server.send(.DELETE, "/v1.0/servicePrincipals/\(spId)/owners/\(userId)/$ref", token: admin).status == 204)
+            #expect(try await server.send(.DELETE, "/v1.0/servicePrincipals/\(spId)/owners/\(userId)/$ref", token: admin).status == 404)
+            let missing = try await server.send(.POST, "/v1.0/servicePrincipals/\(spId)/owners/$ref", token: admin,
+                                                json: ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(UUID().uuidString.lowercased())"])
+            #expect(missing.status == 404)
+        }
+    }
+
+    @Test func appRoleAssignedToGrantsGraphPermissionsThatShowUpInTokens() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, secret) = try await server.runtime.createApplication(displayName: "bot", permissions: [])
+            let before = try await server.token(clientId: sp.appId, secret: secret)
+            #expect(try await server.send(.GET, "/v1.0/applications", token: before).status == 403)
+
+            let graph = try await server.send(.GET, "/v1.0/servicePrincipals(appId='\(WellKnown.graphAppId)')", token: admin)
+            let graphId = try #require(graph["id"] as? String)
+            let role = try #require((graph["appRoles"] as? [[String: Any]])?.first { $0["value"] as? String == "Application.Read.All" })
+            let assignment = try await server.send(.POST, "/v1.0/servicePrincipals/\(graphId)/appRoleAssignedTo", token: admin, json: [
+                "principalId": sp.id, "resourceId": graphId, "appRoleId": try #require(role["id"] as? String),
+            ])
+            #expect(assignment.status == 201)
+            #expect(assignment["principalType"] as? String == "ServicePrincipal")
+            let assignmentId = try #require(assignment["id"] as? String)
+            #expect(assignmentId.count == 43)
+
+            let after = try await server.token(clientId: sp.appId, secret: secret)
+            #expect(try await server.send(.GET, "/v1.0/applications", token: after).status == 200)
+
+            let listed = try await server.send(.GET, "/v1.0/servicePrincipals/\(sp.id)/appRoleAssignments", token: admin)
+            #expect((listed["value"] as? [[String: Any]])?.map { $0["id"] as? String } == [assignmentId])
+
+            let unknownRole = try await server.send(.POST, "/v1.0/servicePrincipals/\(graphId)/appRoleAssignedTo", token: admin, json: [
+                "principalId": sp.id, "resourceId": graphId, "appRoleId": UUID().uuidString.lowercased(),
+            ])
+            #expect(unknownRole.status == 400)
+
+            #expect(try await server.send(.DELETE, "/v1.0/servicePrincipals/\(graphId)/appRoleAssignedTo/\(assignmentId)", token: admin).status == 204)
+            let revoked = try await server.token(clientId: sp.appId, secret: secret)
+            #expect(try await server.send(.GET, "/v1.0/applications", token: revoked).status == 403)
+        }
+    }
+
+    @Test func usersAndDirectoryRolesFeedDelegatedTokens() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let created = try await server.send(.POST, "/v1.0/users", token: admin, json: [
+                "accountEnabled": true, "displayName": "Ada", "mailNickname": "ada", "userPrincipalName": "ada@graphsync.local",
+                "passwordProfile": ["password": "Str0ng!Passw0rd", "forceChangePasswordNextSignIn": false],
+            ])
+            #expect(created.status == 201)
+            #expect(created["passwordProfile"] == nil)
+            let userId = try #require(created["id"] as? String)
+
+            let weak = try await server.send(.POST, "/v1.0/users", token: admin, json: [
+                "accountEnabled": true, "displayName": "Bob", "mailNickname": "bob", "userPrincipalName": "bob@graphsync.local",
+                "passwordProfile": ["password": "short"],
+            ])
+            #expect(weak.status == 400)
+            let duplicate = try await server.send(.POST, "/v1.0/users", token: admin, json: [
+                "accountEnabled": true, "displayName": "Ada", "mailNickname": "ada2", "userPrincipalName": "ADA@graphsync.local",
+                "passwordProfile": ["password": "Str0ng!Passw0rd"],
+            ])
+            #expect(duplicate.status == 400)
+
+            // Without a role the user's token has the scope but Graph refuses the admin operation.
+            let plain = try await server.token(username: "ada@graphsync.local", password: "Str0ng!Passw0rd")
+            #expect(try await server.send(.POST, "/v1.0/applications", token: plain, json: ["displayName": "x"]).status == 403)
+
+            let assignment = try await server.send(.POST, "/v1.0/roleManagement/directory/roleAssignments", token: admin, json: [
+                "roleDefinitionId": DirectoryRoleTemplate.applicationAdministrator.id, "principalId": userId, "directoryScopeId": "/",
+            ])
+            #expect(assignment.status == 201)
+            let assignmentId = try #require(assignment["id"] as? String)
+            let withRole = try await server.token(username: "ada@graphsync.local", password: "Str0ng!Passw0rd")
+            #expect(try await server.send(.POST, "/v1.0/applications", token: withRole, json: ["displayName": "x"]).status == 201)
+
+            let byUpn = try await server.send(.GET, "/v1.0/users/ada@graphsync.local", token: admin)
+            #expect(byUpn["id"] as? String == userId)
+            #expect(try await server.send(.PATCH, "/v1.0/users/\(userId)", token: admin, json: ["jobTitle": "Engineer"]).status == 204)
+            #expect(try await server.send(.GET, "/v1.0/users/\(userId)", token: admin)["jobTitle"] as? String == "Engineer")
+
+            #expect(try await server.send(.DELETE, "/v1.0/roleManagement/directory/roleAssignments/\(assignmentId)", token: admin).status == 204)
+            #expect(try await server.send(.DELETE, "/v1.0/users/\(userId)", token: admin).status == 204)
+            #expect(try await server.send(.GET, "/v1.0/users/\(userId)", token: admin).status == 404)
+        }
+    }
+
+    @Test func deletingAnApplicationRemovesItsServicePrincipal() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let app = try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": "gone"])
+            let id = try #require(app["id"] as? String)
+            let appId = try #require(app["appId"] as? String)
+            let sp = try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": appId])
+            let spId = try #require(sp["id"] as? String)
+            #expect(try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": appId]).status == 400)
+            #expect(try await server.send(.DELETE, "/v1.0/applications/\(id)", token: admin).status == 204)
+            #expect(try await server.send(.GET, "/v1.0/servicePrincipals/\(spId)", token: admin).status == 404)
+            #expect(try await server.send(.GET, "/v1.0/applications(appId='\(appId)')", token: admin).status == 404)
+            #expect(try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": UUID().uuidString]).status == 400)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The whole test suite: Swift tests (real HTTP on loopback, real SQLite) then the Python interop tests
+# (Microsoft's msal, azure-identity and msgraph-sdk against a running graphsync). Installs what it needs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mkdir -p .build
+log=.build/test-output.log
+
+command -v swift >/dev/null || { echo "swift is not on PATH (expected /opt/swift)" >&2; exit 1; }
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "test: installing python3-venv" >&2
+    (apt-get update -qq && apt-get install -y -qq python3-venv) >/dev/null
+fi
+command -v openssl >/dev/null || (apt-get update -qq && apt-get install -y -qq openssl) >/dev/null || true
+
+echo "== swift build (debug, with tests)"
+start=$SECONDS
+if ! swift build --build-tests >"$log" 2>&1; then
+    grep -E "error:" "$log" | sort -u | head -40
+    tail -20 "$log"
+    exit 1
+fi
+echo "   built in $((SECONDS - start)) s"
+
+echo "== swift test"
+if ! swift test --skip-build >"$log" 2>&1; then
+    grep -E "✘|error:" "$log" | head -80
+    tail -5 "$log"
+    exit 1
+fi
+grep -E "^✔ Suite|Test run with" "$log"
+
+echo "== Python interop (msal, azure-identity, msgraph-sdk against graphsync serve)"
+GRAPHSYNC_BIN="$PWD/.build/debug/graphsync" Tests/interop/run.sh
