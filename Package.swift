@@ -67,6 +67,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Outbound calls to user-supplied URLs: OAuth token endpoints (and SCIM apps), with SSRF guards.
+        .target(
+            name: "GraphSyncClients",
+            dependencies: [
+                "GraphSyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP layer and composition root (Hummingbird).
         .target(
             name: "GraphSyncApp",
@@ -74,6 +89,7 @@ let package = Package(
                 "GraphSyncCore",
                 "GraphSyncAuthority",
                 "GraphSyncStorage",
+                "GraphSyncClients",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -95,6 +111,7 @@ let package = Package(
                 "GraphSyncApp",
                 "GraphSyncCore",
                 "GraphSyncAuthority",
+                "GraphSyncClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncClients
 import Logging
 
 /// Everything `graphsync serve` can be told, read once at start-up.
@@ -11,6 +12,10 @@ import Logging
 /// - `cloud` (`--cloud global|usgov-l4|usgov-l5|china`): which Graph audience tokens are for
 /// - `trustedIssuers` (`--trust-issuer URL`, repeatable): external authorities whose tokens are accepted
 /// - `secretKey` (`GRAPHSYNC_SECRET_KEY`, secret): base64 AES-256 key for secrets at rest; default `<data-dir>/secret.key`
+/// - `allowTokenURLsTo` (`--allow-token-urls-to loopback|private`, repeatable): destinations outbound calls may reach
+///   besides public addresses (and which may then use plain http)
+/// - `tokenExchangeTimeout` (`--token-exchange-timeout`, seconds, default 10)
+/// - `outboundCABundle` (`--outbound-ca-bundle`): extra PEM CA certificates trusted for outbound TLS
 /// - `logLevel` (`--log-level`, default `info`)
 public struct AppConfiguration: Sendable {
     public enum TLS: Sendable, Equatable {
@@ -29,6 +34,9 @@ public struct AppConfiguration: Sendable {
     public var cloud: GraphCloud = .global
     public var trustedIssuers: [String] = []
     public var secretKey: String?
+    public var allowTokenURLsTo: Set<OutboundDestinationPolicy.AddressClass> = []
+    public var tokenExchangeTimeout: TimeInterval = 10
+    public var outboundCABundle: String?
     public var logLevel: Logger.Level = .info
 
     public init() {}

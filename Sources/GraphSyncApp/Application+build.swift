@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GraphSyncAuthority
+import GraphSyncClients
 import GraphSyncCore
 import Hummingbird
 import HummingbirdCore
@@ -19,7 +20,7 @@ public func buildApplication(
     runtime: GraphSyncRuntime, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let configuration = runtime.configuration
-    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10))))
+    let httpClient = try OutboundHTTP.makeClient(configuration)
     let keyRing = try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher)
     let endpoints = AuthorityEndpoints(scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id)
     let verifier = TokenVerifier(
@@ -27,8 +28,13 @@ public func buildApplication(
         trustedIssuers: configuration.trustedIssuers.map { TrustedIssuer(authority: $0, httpClient: httpClient, logger: logger) },
         audiences: [configuration.cloud.graphResource, configuration.cloud.graphResource + "/", WellKnown.graphAppId])
     let directory = runtime.directory
+    let tokenEndpoint = HTTPTokenEndpointClient(
+        httpClient: httpClient, policy: OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo),
+        timeout: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)), logger: logger)
+    let synchronization = SynchronizationService(
+        secrets: runtime.repositories.synchronizationSecrets, tokenEndpoint: tokenEndpoint, logger: logger)
     let router = buildRouter(
-        directory: directory, endpoints: endpoints, keyRing: keyRing, verifier: verifier,
+        directory: directory, synchronization: synchronization, endpoints: endpoints, keyRing: keyRing, verifier: verifier,
         authority: AuthorityService(directory: directory, graphAudience: configuration.cloud.graphResource),
         minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
 
@@ -58,6 +64,20 @@ private enum TLSSettings {
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.applicationProtocols = ["http/1.1"]
         return tls
+    }
+}
+
+/// The one outbound HTTP client: no redirects, bounded connect time, system trust plus an optional CA bundle.
+enum OutboundHTTP {
+    static func makeClient(_ configuration: AppConfiguration) throws -> HTTPClient {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let bundle = configuration.outboundCABundle {
+            tls.additionalTrustRoots = [.file(bundle)]
+        }
+        var client = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
+        client.timeout = .init(connect: .seconds(5), read: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)))
+        client.connectionPool = .init(idleTimeout: .seconds(30))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: client)
     }
 }
 

@@ -33,7 +33,7 @@ public struct GraphSyncRuntime: Sendable {
         let database = try await SQLiteDatabaseProvider.open(path: try configuration.sqlitePath(), logger: logger)
         do {
             try await Migrator(database: database, logger: logger).migrate()
-            let repositories = Repositories.sql(database)
+            let repositories = Repositories.sql(database, sealer: cipher)
             let bootstrapper = Bootstrapper(repositories: repositories, hasher: ClientSecretHasher(), passwordHasher: PasswordHasher())
             let facts = try await repositories.tenants.tenant() == nil ? try await bootstrapper.initialize() : nil
             guard let tenant = try await repositories.tenants.tenant() else { throw ConfigurationError("The tenant could not be created.") }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GraphSyncCore
 
 /// Encrypts secrets at rest with AES-256-GCM. Sealed values are `v1:` + base64(nonce ‖ ciphertext ‖ tag).
 public struct SecretCipher: Sendable {
@@ -58,3 +59,5 @@ public struct SecretCipher: Sendable {
         }
     }
 }
+
+extension SecretCipher: SecretSealer {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraphSyncApp
 import GraphSyncAuthority
+import GraphSyncClients
 import GraphSyncCore
 import Hummingbird
 import Logging
@@ -27,7 +28,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("trust-issuer"), help: "An external authority whose tokens are accepted, e.g. https://login.microsoftonline.com/<tenant>/v2.0 (repeatable).")
     var trustIssuers: [String] = []
 
+    @Option(name: .customLong("allow-token-urls-to"), help: "Let outbound calls (token URLs) reach loopback or private addresses too, over http or https: loopback, private (repeatable). Link-local and metadata addresses are never allowed.")
+    var allowTokenURLsTo: [OutboundDestinationPolicy.AddressClass] = []
+
+    @Option(name: .customLong("token-exchange-timeout"), help: "Seconds to wait for an application's token endpoint.")
+    var tokenExchangeTimeout: Double = 10
+
+    @Option(name: .customLong("outbound-ca-bundle"), help: "PEM file of extra CA certificates to trust for outbound TLS.")
+    var outboundCABundle: String?
+
     mutating func validate() throws {
+        for value in self.allowTokenURLsTo where value != .loopback && value != .privateNetwork {
+            throw ValidationError("--allow-token-urls-to takes 'loopback' or 'private', not '\(value.rawValue)'.")
+        }
+        guard self.tokenExchangeTimeout > 0 && self.tokenExchangeTimeout <= 300 else {
+            throw ValidationError("--token-exchange-timeout must be between 0 and 300 seconds.")
+        }
         if (self.tlsCertificate == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if self.options.http && self.tlsCertificate != nil { throw ValidationError("--http cannot be combined with --tls-cert.") }
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(self.options.host) || self.options.host.hasPrefix("127.")
@@ -43,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = self.options.configuration()
         configuration.cloud = self.cloud
         configuration.trustedIssuers = self.trustIssuers
+        configuration.allowTokenURLsTo = Set(self.allowTokenURLsTo)
+        configuration.tokenExchangeTimeout = self.tokenExchangeTimeout
+        configuration.outboundCABundle = self.outboundCABundle
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
@@ -61,3 +80,4 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension GraphCloud: ExpressibleByArgument {}
+extension OutboundDestinationPolicy.AddressClass: ExpressibleByArgument {}

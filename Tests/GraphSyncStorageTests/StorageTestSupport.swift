@@ -45,7 +45,7 @@ struct StorageFixture {
         try await Self.withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("graphsync.sqlite").path
             let (provider, _) = try await Self.openMigrated(path: path)
-            let fixture = StorageFixture(directory: directory, path: path, provider: provider, repositories: .sql(provider))
+            let fixture = StorageFixture(directory: directory, path: path, provider: provider, repositories: .sql(provider, sealer: TestSealer()))
             let result: R
             do {
                 result = try await body(fixture)
@@ -114,5 +114,17 @@ enum Make {
 
     static func roleAssignment(principal: String, role: DirectoryRoleTemplate = .globalAdministrator) -> RoleAssignment {
         RoleAssignment(id: Identifiers.roleAssignmentId(), roleDefinitionId: role.id, principalId: principal, directoryScopeId: "/")
+    }
+}
+
+/// A reversible stand-in for AES-GCM (tested in GraphSyncAuthorityTests): storage tests only need to see that values
+/// pass through the sealer and never reach the table in clear.
+struct TestSealer: SecretSealer {
+    func seal(_ plaintext: String) throws -> String { "sealed:" + Data(plaintext.utf8).base64EncodedString() }
+    func open(_ sealed: String) throws -> String {
+        guard sealed.hasPrefix("sealed:"), let data = Data(base64Encoded: String(sealed.dropFirst(7))) else {
+            throw CocoaError(.coderInvalidValue)
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

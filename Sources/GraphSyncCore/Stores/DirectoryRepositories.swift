@@ -105,11 +105,13 @@ public struct Repositories: Sendable {
     public var appRoleAssignments: any AppRoleAssignmentRepository
     public var permissionGrants: any PermissionGrantRepository
     public var roleAssignments: any RoleAssignmentRepository
+    public var synchronizationSecrets: any SynchronizationSecretRepository
 
     public init(
         tenants: any TenantRepository, applications: any ApplicationRepository, servicePrincipals: any ServicePrincipalRepository,
         users: any UserRepository, owners: any OwnerRepository, appRoleAssignments: any AppRoleAssignmentRepository,
-        permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository
+        permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
+        synchronizationSecrets: any SynchronizationSecretRepository
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -119,5 +121,6 @@ public struct Repositories: Sendable {
         self.appRoleAssignments = appRoleAssignments
         self.permissionGrants = permissionGrants
         self.roleAssignments = roleAssignments
+        self.synchronizationSecrets = synchronizationSecrets
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import GraphSyncCore
 
 extension Repositories {
-    /// Every repository, backed by one SQL database.
-    public static func sql(_ database: any SQLDatabaseProvider) -> Repositories {
+    /// Every repository, backed by one SQL database; `sealer` protects synchronization secrets at rest.
+    public static func sql(_ database: any SQLDatabaseProvider, sealer: any SecretSealer) -> Repositories {
         Repositories(
             tenants: SQLTenantRepository(database: database),
             applications: SQLApplicationRepository(database: database),
@@ -12,6 +12,7 @@ extension Repositories {
             owners: SQLOwnerRepository(database: database),
             appRoleAssignments: SQLAppRoleAssignmentRepository(database: database),
             permissionGrants: SQLPermissionGrantRepository(database: database),
-            roleAssignments: SQLRoleAssignmentRepository(database: database))
+            roleAssignments: SQLRoleAssignmentRepository(database: database),
+            synchronizationSecrets: SQLSynchronizationSecretRepository(database: database, sealer: sealer))
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+
+/// The `synchronizationSecret` enum: the names under which a synchronization keeps its credentials and settings.
+public enum SynchronizationSecretKey: String, Sendable, CaseIterable, Codable, Hashable {
+    case none = "None", userName = "UserName", password = "Password", secretToken = "SecretToken", appKey = "AppKey"
+    case baseAddress = "BaseAddress", clientIdentifier = "ClientIdentifier", clientSecret = "ClientSecret"
+    case singleSignOnType = "SingleSignOnType", sandbox = "Sandbox", url = "Url", domain = "Domain"
+    case consumerKey = "ConsumerKey", consumerSecret = "ConsumerSecret", tokenKey = "TokenKey", tokenExpiration = "TokenExpiration"
+    case oauth2AccessToken = "Oauth2AccessToken", oauth2AccessTokenCreationTime = "Oauth2AccessTokenCreationTime"
+    case oauth2RefreshToken = "Oauth2RefreshToken", syncAll = "SyncAll", instanceName = "InstanceName"
+    case oauth2ClientId = "Oauth2ClientId", oauth2ClientSecret = "Oauth2ClientSecret", companyId = "CompanyId"
+    case updateKeyOnSoftDelete = "UpdateKeyOnSoftDelete", synchronizationSchedule = "SynchronizationSchedule"
+    case systemOfRecord = "SystemOfRecord", sandboxName = "SandboxName", enforceDomain = "EnforceDomain"
+    case syncNotificationSettings = "SyncNotificationSettings", skipOutOfScopeDeletions = "SkipOutOfScopeDeletions"
+    case oauth2AuthorizationCode = "Oauth2AuthorizationCode", oauth2RedirectUri = "Oauth2RedirectUri"
+    case applicationTemplateIdentifier = "ApplicationTemplateIdentifier", oauth2TokenExchangeUri = "Oauth2TokenExchangeUri"
+    case oauth2AuthorizationUri = "Oauth2AuthorizationUri", authenticationType = "AuthenticationType", server = "Server"
+    case performInboundEntitlementGrants = "PerformInboundEntitlementGrants", hardDeletesEnabled = "HardDeletesEnabled"
+    case syncAgentCompatibilityKey = "SyncAgentCompatibilityKey", syncAgentADContainer = "SyncAgentADContainer"
+    case validateDomain = "ValidateDomain", testReferences = "TestReferences", connectionString = "ConnectionString"
+
+    /// Parses an enum member name case-insensitively (`oauth2clientid` → `.oauth2ClientId`).
+    public init?(name: String) {
+        guard let match = Self.allCases.first(where: { $0.rawValue.caseInsensitiveCompare(name) == .orderedSame }) else { return nil }
+        self = match
+    }
+}
+
+/// The secrets of one synchronization, keyed by `SynchronizationSecretKey`.
+public struct SynchronizationSecrets: Sendable, Equatable {
+    public private(set) var values: [SynchronizationSecretKey: String]
+
+    public init(_ values: [SynchronizationSecretKey: String] = [:]) {
+        self.values = values.filter { !$0.value.isEmpty }
+    }
+
+    public subscript(key: SynchronizationSecretKey) -> String? {
+        get { self.values[key] }
+        set { self.values[key] = newValue.flatMap { $0.isEmpty ? nil : $0 } }
+    }
+
+    /// These values laid over the current ones; an empty value removes its key.
+    public func overlaid(with changes: [(SynchronizationSecretKey, String)]) -> SynchronizationSecrets {
+        var result = self
+        for (key, value) in changes { result[key] = value }
+        return result
+    }
+
+    /// Keys in the enum's order, for stable output.
+    public var sortedKeys: [SynchronizationSecretKey] {
+        SynchronizationSecretKey.allCases.filter { self.values[$0] != nil }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+
+/// Synchronization credentials: saving secrets and acquiring OAuth tokens for an application (`acquireAccessToken`).
+public struct SynchronizationService: Sendable {
+    public let secrets: any SynchronizationSecretRepository
+    public let tokenEndpoint: any TokenEndpointClient
+    public let logger: Logger
+
+    public init(secrets: any SynchronizationSecretRepository, tokenEndpoint: any TokenEndpointClient, logger: Logger) {
+        self.secrets = secrets
+        self.tokenEndpoint = tokenEndpoint
+        self.logger = logger
+    }
+
+    /// Applies `changes` to the saved secrets (an empty value removes its key).
+    public func saveSecrets(_ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String) async throws {
+        let current = try await self.secrets.secrets(of: servicePrincipalId)
+        try await self.secrets.replace(current.overlaid(with: changes), of: servicePrincipalId)
+    }
+
+    /// Exchanges the credentials with the application's token endpoint and keeps the tokens.
+    ///
+    /// The request's credentials are laid over the saved secrets; then, in order of preference: the authorization
+    /// code grant (with `Oauth2AuthorizationCode`), the client credentials grant (client id and secret), or the
+    /// refresh token grant (a saved refresh token). Nothing is stored unless the exchange succeeds, and the single-use
+    /// code is never stored.
+    public func acquireAccessToken(_ credentials: [(SynchronizationSecretKey, String)], servicePrincipalId: String, now: Date = Date())
+        async throws -> SynchronizationSecrets
+    {
+        let saved = try await self.secrets.secrets(of: servicePrincipalId)
+        var inputs = saved.overlaid(with: credentials)
+        let request = try Self.tokenRequest(from: inputs)
+        let response = try await self.exchange(request, redacting: [inputs[.oauth2AuthorizationCode], inputs[.oauth2ClientSecret]])
+
+        inputs[.oauth2AuthorizationCode] = nil
+        inputs[.oauth2AccessToken] = response.accessToken
+        if let refreshToken = response.refreshToken { inputs[.oauth2RefreshToken] = refreshToken }
+        inputs[.oauth2AccessTokenCreationTime] = Self.timestamp(now)
+        inputs[.tokenExpiration] = response.expiresIn.map { Self.timestamp(now.addingTimeInterval(TimeInterval($0))) }
+        try await self.secrets.replace(inputs, of: servicePrincipalId)
+        self.logger.info(
+            "acquired access token", metadata: ["servicePrincipal": "\(servicePrincipalId)", "grant": "\(request.grant.name)",
+                                                "rotatedRefreshToken": "\(response.refreshToken != nil)"])
+        return inputs
+    }
+
+    /// The token request these secrets call for, or which inputs are missing.
+    static func tokenRequest(from secrets: SynchronizationSecrets) throws -> TokenEndpointRequest {
+        let clientId = secrets[.oauth2ClientId]
+        let clientSecret = secrets[.oauth2ClientSecret]
+        let grant: TokenEndpointRequest.Grant
+        var missing: [SynchronizationSecretKey] = []
+        if let code = secrets[.oauth2AuthorizationCode] {
+            grant = .authorizationCode(code: code, redirectURI: secrets[.oauth2RedirectUri], codeVerifier: nil)
+            if secrets[.oauth2RedirectUri] == nil { missing.append(.oauth2RedirectUri) }
+        } else if clientId != nil, clientSecret != nil {
+            grant = .clientCredentials(scope: nil)
+        } else if let refreshToken = secrets[.oauth2RefreshToken] {
+            grant = .refreshToken(refreshToken)
+        } else {
+            throw SynchronizationError.missingCredentials(
+                "No grant can be made from these credentials: provide Oauth2AuthorizationCode and Oauth2RedirectUri (authorization code grant), Oauth2ClientId and Oauth2ClientSecret (client credentials grant), or save an Oauth2RefreshToken first; each needs Oauth2TokenExchangeUri and Oauth2ClientId.")
+        }
+        if secrets[.oauth2TokenExchangeUri] == nil { missing.insert(.oauth2TokenExchangeUri, at: 0) }
+        if clientId == nil { missing.append(.oauth2ClientId) }
+        guard missing.isEmpty, let tokenURL = secrets[.oauth2TokenExchangeUri], let clientId else {
+            throw SynchronizationError.missingCredentials(
+                "The \(grant.name) grant needs credentials that are neither in the request nor saved: \(missing.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return TokenEndpointRequest(tokenURL: tokenURL, grant: grant, clientId: clientId, clientSecret: clientSecret)
+    }
+
+    /// Sends the request with `client_secret_post`, retrying once with HTTP Basic when the app answers `invalid_client`.
+    private func exchange(_ request: TokenEndpointRequest, redacting secrets: [String?]) async throws -> TokenEndpointResponse {
+        do {
+            return try await self.send(request)
+        } catch TokenEndpointError.oauth(_, "invalid_client", _) where request.clientSecret != nil {
+            var basic = request
+            basic.authentication = .basic
+            do {
+                return try await self.send(basic)
+            } catch {
+                throw Self.domainError(error, redacting: secrets)
+            }
+        } catch {
+            throw Self.domainError(error, redacting: secrets)
+        }
+    }
+
+    private func send(_ request: TokenEndpointRequest) async throws(TokenEndpointError) -> TokenEndpointResponse {
+        try await self.tokenEndpoint.requestToken(request)
+    }
+
+    static func domainError(_ error: TokenEndpointError, redacting secrets: [String?]) -> SynchronizationError {
+        switch error {
+        case .destinationRefused(let message): .destinationRefused(message)
+        case .oauth(_, let code, let description): .exchangeRefused(error: code, description: description.map { redact($0, secrets) })
+        case .badGateway(let message): .badGateway(redact(message, secrets))
+        case .timeout(let seconds): .gatewayTimeout("The application's token endpoint did not answer within \(seconds) s.")
+        }
+    }
+
+    /// Removes secret values an app may echo back in its error text.
+    static func redact(_ text: String, _ secrets: [String?]) -> String {
+        secrets.compactMap { $0 }.filter { $0.count >= 4 }.reduce(String(text.prefix(500))) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+    }
+}
