@@ -78,8 +78,19 @@ public struct HTTPTokenEndpointClient: TokenEndpointClient {
         } catch let error as BoringSSLError {
             throw .badGateway("TLS with \(host) failed (certificate not trusted?): \(error).")
         } catch {
-            throw .badGateway("The token endpoint at \(host) could not be reached: \(error).")
+            throw .badGateway("The token endpoint at \(host) could not be reached (\(Self.reason(error)))")
         }
+    }
+
+    /// A short, stable description of a connection failure, without NIO internals.
+    static func reason(_ error: any Error) -> String {
+        let text = String(describing: error).lowercased()
+        if text.contains("refused") { return "connection refused" }
+        if text.contains("unreachable") { return "host unreachable" }
+        if text.contains("reset") { return "connection reset" }
+        if text.contains("resolv") || text.contains("nodename") { return "name not resolved" }
+        if text.contains("closed") { return "connection closed" }
+        return "network error"
     }
 
     /// RFC 6749 §5.1 (success) and §5.2 (error) responses.

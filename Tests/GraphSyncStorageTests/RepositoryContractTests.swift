@@ -23,8 +23,8 @@ struct RepositoryContractTests {
                     try await db.select().columns("version", "name").from("schema_migrations").orderBy("version").all()
                         .map { (try $0.decode(column: "version", as: Int.self), try $0.decode(column: "name", as: String.self)) }
                 }
-                #expect(rows.count == 1)
-                #expect(rows.first?.0 == 1)
+                #expect(rows.map(\.0) == Migration.all.map(\.version))
+                #expect(rows.map(\.1) == Migration.all.map(\.name))
                 #expect(rows.first?.1 == "directory")
             } catch {
                 try? await provider.close()
@@ -708,6 +708,34 @@ struct RepositoryContractTests {
                 throw error
             }
             try await second.close()
+        }
+    }
+}
+
+@Suite("Synchronization secrets in SQL")
+struct SynchronizationSecretRepositoryTests {
+    @Test func replaceIsWholeSealedAndCascadesWithTheServicePrincipal() async throws {
+        try await StorageFixture.withDatabase { fixture in
+            let app = Make.application("sync")
+            let sp = Make.servicePrincipal(for: app)
+            try await fixture.repositories.applications.create(app, owners: [])
+            try await fixture.repositories.servicePrincipals.create(sp, owners: [])
+            let store = fixture.repositories.synchronizationSecrets
+            #expect(try await store.secrets(of: sp.id).values.isEmpty)
+
+            try await store.replace(SynchronizationSecrets([.baseAddress: "https://scim.example", .secretToken: "token-123"]), of: sp.id)
+            #expect(try await store.secrets(of: sp.id).values == [.baseAddress: "https://scim.example", .secretToken: "token-123"])
+            // Values reach the table only through the sealer.
+            let raw = try await fixture.provider.read { db in
+                try await db.select().column("sealed_value").from("synchronization_secrets").all().map { try $0.decode(column: "sealed_value", as: String.self) }
+            }
+            #expect(raw.count == 2 && raw.allSatisfy { $0.hasPrefix("sealed:") && !$0.contains("token-123") })
+
+            try await store.replace(SynchronizationSecrets([.secretToken: "token-456"]), of: sp.id)
+            #expect(try await store.secrets(of: sp.id).values == [.secretToken: "token-456"])
+
+            #expect(try await fixture.repositories.servicePrincipals.delete(id: sp.id))
+            #expect(try await store.secrets(of: sp.id).values.isEmpty)
         }
     }
 }

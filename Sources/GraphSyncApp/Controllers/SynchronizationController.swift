@@ -91,6 +91,13 @@ struct SynchronizationController {
         .array(secrets.sortedKeys.map { .object([("key", .string($0.rawValue)), ("value", .string("*"))]) })
     }
 
+    /// `text` without its closing full stop, so it can be embedded in a sentence.
+    static func sentence(_ text: String) -> String {
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        while trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return trimmed
+    }
+
     static func graphError(_ error: SynchronizationError) -> GraphError {
         switch error {
         case .missingCredentials(let message):
@@ -100,11 +107,11 @@ struct SynchronizationController {
         case .exchangeRefused(let code, let description):
             GraphError(
                 .badRequest, code: "AcquireAccessTokenFailed",
-                message: "The application's token endpoint refused the exchange: \(code)\(description.map { ": \($0)" } ?? ""). Nothing was stored.")
+                message: "The application's token endpoint refused the exchange: \(code)\(description.map { ": \(Self.sentence($0))" } ?? ""). Nothing was stored.")
         case .badGateway(let message):
-            GraphError(.badGateway, code: "TokenEndpointUnavailable", message: "\(message) Nothing was stored.")
+            GraphError(.badGateway, code: "TokenEndpointUnavailable", message: "\(Self.sentence(message)). Nothing was stored.")
         case .gatewayTimeout(let message):
-            GraphError(.gatewayTimeout, code: "TokenEndpointTimeout", message: "\(message) Nothing was stored.")
+            GraphError(.gatewayTimeout, code: "TokenEndpointTimeout", message: "\(Self.sentence(message)). Nothing was stored.")
         }
     }
 }
