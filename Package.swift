@@ -13,7 +13,8 @@ let package = Package(
     name: "graphsync",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "graphsync", targets: ["graphsync"])
+        .executable(name: "graphsync", targets: ["graphsync"]),
+        .executable(name: "graphsync-bench", targets: ["graphsync-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -113,6 +114,17 @@ let package = Package(
                 "GraphSyncAuthority",
                 "GraphSyncClients",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Benchmark helpers (a fast local token endpoint); see Benchmarks/run.sh.
+        .executableTarget(
+            name: "graphsync-bench",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -25,6 +25,7 @@ func buildRouter(
     ApplicationsController(services: services).addRoutes(to: routes)
     ServicePrincipalsController(services: services).addRoutes(to: routes)
     UsersController(services: services).addRoutes(to: routes)
+    GroupsController(services: services).addRoutes(to: routes)
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)
     SynchronizationController(services: services, synchronization: synchronization).addRoutes(to: routes)

@@ -27,6 +27,7 @@ struct OwnersController {
         let body = try await RequestBody.object(request, context: context)
         let ownerId = try GraphServices.referencedId(body)
         guard let owner = try await self.services.directory.principal(id: ownerId) else { throw GraphError.notFound(ownerId) }
+        guard owner.type != .group else { throw GraphError.badRequest("Owners must be users or service principals, not groups.") }
         guard try await self.services.repositories.owners.add(owner: owner, to: id) else {
             throw GraphError.badRequest(
                 "One or more added object references already exist for the following modified properties: 'owners'.")

@@ -83,6 +83,15 @@ enum DirectoryJSON {
         ])
     }
 
+    static func group(_ group: Group) -> JSONValue {
+        .object([
+            ("id", .string(group.id)), ("deletedDateTime", .null), ("createdDateTime", JSONValue(group.createdDateTime)),
+            ("description", JSONValue(group.description)), ("displayName", .string(group.displayName)),
+            ("groupTypes", JSONValue(group.groupTypes)), ("mail", .null), ("mailEnabled", .bool(group.mailEnabled)),
+            ("mailNickname", .string(group.mailNickname)), ("securityEnabled", .bool(group.securityEnabled)), ("visibility", .null),
+        ])
+    }
+
     static func appRole(_ role: AppRole) -> JSONValue {
         .object([
             ("allowedMemberTypes", JSONValue(role.allowedMemberTypes)), ("description", JSONValue(role.description)),

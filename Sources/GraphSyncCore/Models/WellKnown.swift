@@ -67,6 +67,16 @@ public struct GraphPermission: Sendable, Hashable {
         delegatedId: "4e46008b-f24c-477d-8fff-7bb4ec7aafe0",
         applicationId: "62a82d76-70ea-41e2-9197-370581804d09",
         description: "Read and write all groups")
+    public static let groupReadAll = GraphPermission(
+        value: "Group.Read.All",
+        delegatedId: "5f8c59db-677d-491f-a6b8-5f174b11ec1d",
+        applicationId: "5b567255-7703-4780-807c-7be8301ae99b",
+        description: "Read all groups")
+    public static let groupMemberReadAll = GraphPermission(
+        value: "GroupMember.Read.All",
+        delegatedId: "bc024368-1153-4739-b217-4326f2e966d0",
+        applicationId: "98830695-27a2-44f7-8c18-0c3ebc9698f6",
+        description: "Read all group memberships")
     public static let appRoleAssignmentReadWriteAll = GraphPermission(
         value: "AppRoleAssignment.ReadWrite.All",
         delegatedId: "84bccea3-f856-4a8a-967b-dbe0a3d53a64",
@@ -87,7 +97,7 @@ public struct GraphPermission: Sendable, Hashable {
     public static let all: [GraphPermission] = [
         .synchronizationReadWriteAll, .synchronizationReadAll, .applicationReadWriteOwnedBy,
         .applicationReadWriteAll, .applicationReadAll, .directoryReadWriteAll, .directoryReadAll,
-        .userReadWriteAll, .userReadAll, .groupReadWriteAll, .appRoleAssignmentReadWriteAll,
+        .userReadWriteAll, .userReadAll, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
         .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory,
     ]
 

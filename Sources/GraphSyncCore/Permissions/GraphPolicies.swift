@@ -77,6 +77,15 @@ public enum GraphPolicies {
         delegatedRoles: [.privilegedRoleAdministrator],
         applicationRoles: ["RoleManagement.ReadWrite.Directory"])
 
+    public static let readGroups = AccessPolicy(
+        delegatedScopes: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        applicationRoles: ["Group.Read.All", "Group.ReadWrite.All", "GroupMember.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"])
+
+    public static let manageGroups = AccessPolicy(
+        delegatedScopes: ["Group.ReadWrite.All", "Directory.ReadWrite.All"],
+        delegatedRoles: [.userAdministrator],
+        applicationRoles: ["Group.ReadWrite.All", "Directory.ReadWrite.All"])
+
     // MARK: synchronization
 
     /// Reads under `…/synchronization` (jobs, templates, schema, secrets masked).

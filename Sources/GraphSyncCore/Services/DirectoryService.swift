@@ -16,13 +16,16 @@ public struct DirectoryService: Sendable {
         self.tenant = tenant
     }
 
-    /// Looks up a principal (user or service principal) for references such as owners.
+    /// Looks up a principal (user, service principal or group) for references such as owners and members.
     public func principal(id: String) async throws -> DirectoryObjectSummary? {
         if let user = try await self.repositories.users.get(id: id) {
             return DirectoryObjectSummary(id: user.id, type: .user, displayName: user.displayName, userPrincipalName: user.userPrincipalName)
         }
         if let sp = try await self.repositories.servicePrincipals.get(id: id) {
             return DirectoryObjectSummary(id: sp.id, type: .servicePrincipal, displayName: sp.displayName, appId: sp.appId)
+        }
+        if let group = try await self.repositories.groups.get(id: id) {
+            return DirectoryObjectSummary(id: group.id, type: .group, displayName: group.displayName)
         }
         return nil
     }

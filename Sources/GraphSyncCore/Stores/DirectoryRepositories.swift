@@ -34,6 +34,22 @@ public protocol UserRepository: Sendable {
     func delete(id: String) async throws -> Bool
 }
 
+/// Groups and their direct members.
+public protocol GroupRepository: Sendable {
+    func create(_ group: Group) async throws
+    func get(id: String) async throws -> Group?
+    /// Filterable fields: `displayName`, `mailNickname`, `id`.
+    func list(_ query: DirectoryQuery) async throws -> Page<Group>
+    func update(_ group: Group) async throws
+    /// Deletes the group with its memberships (both ways), grants and ownerships.
+    func delete(id: String) async throws -> Bool
+    /// Direct members, users and groups.
+    func members(of groupId: String) async throws -> [DirectoryObjectSummary]
+    /// Returns false when the member was already there.
+    func addMember(_ member: DirectoryObjectSummary, to groupId: String) async throws -> Bool
+    func removeMember(_ memberId: String, from groupId: String) async throws -> Bool
+}
+
 /// Ownership of applications and service principals by users or service principals.
 public protocol OwnerRepository: Sendable {
     func owners(of objectId: String) async throws -> [DirectoryObjectSummary]
@@ -101,6 +117,7 @@ public struct Repositories: Sendable {
     public var applications: any ApplicationRepository
     public var servicePrincipals: any ServicePrincipalRepository
     public var users: any UserRepository
+    public var groups: any GroupRepository
     public var owners: any OwnerRepository
     public var appRoleAssignments: any AppRoleAssignmentRepository
     public var permissionGrants: any PermissionGrantRepository
@@ -109,7 +126,7 @@ public struct Repositories: Sendable {
 
     public init(
         tenants: any TenantRepository, applications: any ApplicationRepository, servicePrincipals: any ServicePrincipalRepository,
-        users: any UserRepository, owners: any OwnerRepository, appRoleAssignments: any AppRoleAssignmentRepository,
+        users: any UserRepository, groups: any GroupRepository, owners: any OwnerRepository, appRoleAssignments: any AppRoleAssignmentRepository,
         permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
         synchronizationSecrets: any SynchronizationSecretRepository
     ) {
@@ -117,6 +134,7 @@ public struct Repositories: Sendable {
         self.applications = applications
         self.servicePrincipals = servicePrincipals
         self.users = users
+        self.groups = groups
         self.owners = owners
         self.appRoleAssignments = appRoleAssignments
         self.permissionGrants = permissionGrants

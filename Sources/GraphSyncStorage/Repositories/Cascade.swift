@@ -10,6 +10,7 @@ enum Cascade {
         try await db.delete(from: "permission_grants").where("client_id", .equal, SQLBind(id))
             .orWhere("resource_id", .equal, SQLBind(id)).orWhere("principal_id", .equal, SQLBind(id)).run()
         try await db.delete(from: "role_assignments").where("principal_id", .equal, SQLBind(id)).run()
+        try await db.delete(from: "group_members").where("member_id", .equal, SQLBind(id)).orWhere("group_id", .equal, SQLBind(id)).run()
         try await db.delete(from: "synchronization_secrets").where("service_principal_id", .equal, SQLBind(id)).run()
     }
 }

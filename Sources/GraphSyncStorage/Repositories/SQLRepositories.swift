@@ -9,6 +9,7 @@ extension Repositories {
             applications: SQLApplicationRepository(database: database),
             servicePrincipals: SQLServicePrincipalRepository(database: database),
             users: SQLUserRepository(database: database),
+            groups: SQLGroupRepository(database: database),
             owners: SQLOwnerRepository(database: database),
             appRoleAssignments: SQLAppRoleAssignmentRepository(database: database),
             permissionGrants: SQLPermissionGrantRepository(database: database),

@@ -29,6 +29,15 @@ enum Tables {
         },
         id: \.id)
 
+    static let groups = DocumentTable<Group>(
+        name: "groups",
+        fields: [
+            "displayName": .init(column: "display_name", caseInsensitive: true),
+            "mailNickname": .init(column: "mail_nickname", caseInsensitive: true),
+        ],
+        columnValues: { [("display_name", $0.displayName.lowercased()), ("mail_nickname", $0.mailNickname.lowercased())] },
+        id: \.id)
+
     static let appRoleAssignments = DocumentTable<AppRoleAssignment>(
         name: "app_role_assignments",
         fields: ["principalId": .init(column: "principal_id", caseInsensitive: true), "resourceId": .init(column: "resource_id", caseInsensitive: true)],

@@ -1,0 +1,116 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+
+/// `/groups` and their members (`members`, `members/$ref`); assigning a group to an app brings its members into scope.
+struct GroupsController {
+    let services: GraphServices
+
+    func addRoutes(to routes: GraphRoutes) {
+        routes.get("groups", self.list)
+        routes.post("groups", self.create)
+        routes.get("groups/:id", self.get)
+        routes.patch("groups/:id", self.update)
+        routes.delete("groups/:id", self.delete)
+        routes.get("groups/:id/members", self.members)
+        routes.post("groups/:id/members/$ref", self.addMember)
+        routes.delete("groups/:id/members/:memberId/$ref", self.removeMember)
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.readGroups)
+        let query = try ODataQuery(request)
+        let page = try await self.services.repositories.groups.list(query.directoryQuery())
+        return try self.services.odata(request).collection(page.items.map(DirectoryJSON.group), context: "groups", select: query.select, next: page.next)
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.manageGroups)
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(
+            allowed: ["displayName", "description", "mailNickname", "mailEnabled", "securityEnabled", "groupTypes", "members@odata.bind"],
+            resource: "group")
+        for required in ["displayName", "mailNickname", "mailEnabled", "securityEnabled"] where !body.has(required) {
+            throw GraphError.badRequest("Property '\(required)' is required when creating a group.")
+        }
+        let group = Group(
+            id: Identifiers.objectId(), displayName: try body.requiredString("displayName"), description: try body.string("description"),
+            mailNickname: try body.requiredString("mailNickname"), mailEnabled: try body.bool("mailEnabled") ?? false,
+            securityEnabled: try body.bool("securityEnabled") ?? true, groupTypes: try body.strings("groupTypes") ?? [], createdDateTime: Date())
+        let bound = try (body.strings("members@odata.bind") ?? []).map { reference -> DirectoryObjectSummary in
+            guard let id = reference.split(separator: "/").last.map(String.init) else { throw GraphError.badRequest("Invalid members@odata.bind entry '\(reference)'.") }
+            return DirectoryObjectSummary(id: id, type: .user, displayName: nil)
+        }
+        guard bound.count <= 20 else { throw GraphError.badRequest("At most 20 members can be bound when creating a group.") }
+        var members: [DirectoryObjectSummary] = []
+        for reference in bound {
+            guard let member = try await self.services.directory.principal(id: reference.id), member.type != .servicePrincipal else {
+                throw GraphError.notFound(reference.id)
+            }
+            members.append(member)
+        }
+        try await self.services.repositories.groups.create(group)
+        for member in members { _ = try await self.services.repositories.groups.addMember(member, to: group.id) }
+        return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.readGroups)
+        let group = try await self.group(request, context)
+        return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", select: try ODataQuery(request).select)
+    }
+
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.manageGroups)
+        var group = try await self.group(request, context)
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["displayName", "description", "mailNickname"], resource: "group")
+        if body.has("displayName") { group.displayName = try body.requiredString("displayName") }
+        if body.has("description") { group.description = try body.string("description") }
+        if body.has("mailNickname") { group.mailNickname = try body.requiredString("mailNickname") }
+        try await self.services.repositories.groups.update(group)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.manageGroups)
+        let group = try await self.group(request, context)
+        _ = try await self.services.repositories.groups.delete(id: group.id)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func members(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.readGroups)
+        let group = try await self.group(request, context)
+        let members = try await self.services.repositories.groups.members(of: group.id)
+        return try self.services.odata(request).collection(members.map(DirectoryJSON.directoryObject), context: "directoryObjects")
+    }
+
+    @Sendable func addMember(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.manageGroups)
+        let group = try await self.group(request, context)
+        let memberId = try GraphServices.referencedId(try await RequestBody.object(request, context: context))
+        guard let member = try await self.services.directory.principal(id: memberId), member.type != .servicePrincipal else {
+            throw GraphError.notFound(memberId)
+        }
+        guard member.id != group.id else { throw GraphError.badRequest("A group cannot be a member of itself.") }
+        guard try await self.services.repositories.groups.addMember(member, to: group.id) else {
+            throw GraphError.badRequest("One or more added object references already exist for the following modified properties: 'members'.")
+        }
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func removeMember(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.manageGroups)
+        let group = try await self.group(request, context)
+        let memberId = try request.parameter("memberId", context)
+        guard try await self.services.repositories.groups.removeMember(memberId, from: group.id) else { throw GraphError.notFound(memberId) }
+        return GraphResponse.noContent()
+    }
+
+    private func group(_ request: Request, _ context: AuthenticatedContext) async throws -> Group {
+        let id = try request.parameter("id", context)
+        guard let group = try await self.services.repositories.groups.get(id: id) else { throw GraphError.notFound(id) }
+        return group
+    }
+}

@@ -1,0 +1,73 @@
+import GraphSyncCore
+import SQLKit
+
+/// Groups and their direct members in SQL.
+public struct SQLGroupRepository: GroupRepository {
+    let database: any SQLDatabaseProvider
+
+    public init(database: any SQLDatabaseProvider) { self.database = database }
+
+    public func create(_ group: Group) async throws {
+        try await self.database.write { try await Tables.groups.insert(group, on: $0) }
+    }
+
+    public func get(id: String) async throws -> Group? {
+        try await self.database.read { try await Tables.groups.first(where: "id", equals: id.lowercased(), on: $0) }
+    }
+
+    public func list(_ query: DirectoryQuery) async throws -> Page<Group> {
+        try await self.database.read { try await Tables.groups.list(query, on: $0) }
+    }
+
+    public func update(_ group: Group) async throws {
+        try await self.database.write { try await Tables.groups.update(group, on: $0) }
+    }
+
+    public func delete(id: String) async throws -> Bool {
+        try await self.database.write { db in
+            guard try await Tables.groups.exists(id: id.lowercased(), on: db) else { return false }
+            try await Cascade.removePrincipal(id.lowercased(), on: db)
+            try await Tables.groups.delete(where: "id", equals: id.lowercased(), on: db)
+            return true
+        }
+    }
+
+    public func members(of groupId: String) async throws -> [DirectoryObjectSummary] {
+        try await self.database.read { db in
+            let rows = try await db.select().columns("member_id", "member_type").from("group_members")
+                .where("group_id", .equal, SQLBind(groupId.lowercased())).orderBy("member_id").all()
+            var members: [DirectoryObjectSummary] = []
+            for row in rows {
+                let id = try row.decode(column: "member_id", as: String.self)
+                if let user = try await Tables.users.first(where: "id", equals: id, on: db) {
+                    members.append(.init(id: id, type: .user, displayName: user.displayName, userPrincipalName: user.userPrincipalName))
+                } else if let group = try await Tables.groups.first(where: "id", equals: id, on: db) {
+                    members.append(.init(id: id, type: .group, displayName: group.displayName))
+                }
+            }
+            return members
+        }
+    }
+
+    public func addMember(_ member: DirectoryObjectSummary, to groupId: String) async throws -> Bool {
+        try await self.database.write { db in
+            let existing = try await db.select().column("member_id").from("group_members").where("group_id", .equal, SQLBind(groupId.lowercased()))
+                .where("member_id", .equal, SQLBind(member.id.lowercased())).first()
+            guard existing == nil else { return false }
+            try await db.insert(into: "group_members").columns("group_id", "member_id", "member_type")
+                .values(SQLBind(groupId.lowercased()), SQLBind(member.id.lowercased()), SQLBind(member.type.rawValue)).run()
+            return true
+        }
+    }
+
+    public func removeMember(_ memberId: String, from groupId: String) async throws -> Bool {
+        try await self.database.write { db in
+            let existing = try await db.select().column("member_id").from("group_members").where("group_id", .equal, SQLBind(groupId.lowercased()))
+                .where("member_id", .equal, SQLBind(memberId.lowercased())).first()
+            guard existing != nil else { return false }
+            try await db.delete(from: "group_members").where("group_id", .equal, SQLBind(groupId.lowercased()))
+                .where("member_id", .equal, SQLBind(memberId.lowercased())).run()
+            return true
+        }
+    }
+}
