@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import GraphSyncCore
 
 /// Turns an `AccessTokenGrant` into a signed v2 access token.
@@ -7,15 +8,26 @@ public struct TokenMinter: Sendable {
     public let keyRing: SigningKeyRing
     /// Token lifetime; Entra's default for Graph is about an hour.
     public let lifetime: TimeInterval
+    private let recent: RecentTokens
 
-    public init(keyRing: SigningKeyRing, lifetime: TimeInterval = 3599) {
+    public init(keyRing: SigningKeyRing, lifetime: TimeInterval = 3599, reuseWindow: TimeInterval = 300) {
         self.keyRing = keyRing
         self.lifetime = lifetime
+        self.recent = RecentTokens(window: reuseWindow)
     }
 
     public struct MintedToken: Sendable {
         public var accessToken: String
         public var expiresIn: Int
+    }
+
+    /// A token for `grant`, reusing one minted for the identical grant and issuer in the last `reuseWindow` seconds
+    /// (its `expires_in` then counts down). Any change to the grant's claims — a role granted or revoked — mints anew.
+    public func token(for grant: AccessTokenGrant, issuer: String, now: Date = Date()) async throws -> MintedToken {
+        if let reused = self.recent.token(for: grant, issuer: issuer, now: now) { return reused }
+        let minted = try await self.mint(grant, issuer: issuer, now: now)
+        self.recent.store(minted, for: grant, issuer: issuer, now: now)
+        return minted
     }
 
     /// - Parameters:
@@ -38,5 +50,35 @@ public struct TokenMinter: Sendable {
     /// `sub` for user tokens is pairwise: stable per user and client app, different across apps.
     static func pairwiseSubject(user: String, app: String) -> String {
         String(Data(SHA256.hash(data: Data((user + "|" + app).utf8))).base64URLEncoded.prefix(43))
+    }
+}
+
+/// Tokens minted in the last few minutes, by grant and issuer (bounded).
+final class RecentTokens: Sendable {
+    private struct Key: Hashable {
+        var grant: AccessTokenGrant
+        var issuer: String
+    }
+
+    private let window: TimeInterval
+    private let entries = Mutex<[Key: (token: String, issuedAt: Date, expiresAt: Date)]>([:])
+
+    init(window: TimeInterval) { self.window = window }
+
+    func token(for grant: AccessTokenGrant, issuer: String, now: Date) -> TokenMinter.MintedToken? {
+        self.entries.withLock { entries in
+            guard let entry = entries[Key(grant: grant, issuer: issuer)], now.timeIntervalSince(entry.issuedAt) < self.window,
+                entry.issuedAt <= now
+            else { return nil }
+            return TokenMinter.MintedToken(accessToken: entry.token, expiresIn: Int(entry.expiresAt.timeIntervalSince(now)))
+        }
+    }
+
+    func store(_ token: TokenMinter.MintedToken, for grant: AccessTokenGrant, issuer: String, now: Date) {
+        self.entries.withLock { entries in
+            if entries.count >= 1024 { entries = entries.filter { now.timeIntervalSince($0.value.issuedAt) < self.window } }
+            if entries.count >= 1024 { entries.removeAll() }
+            entries[Key(grant: grant, issuer: issuer)] = (token.accessToken, now, now.addingTimeInterval(TimeInterval(token.expiresIn)))
+        }
     }
 }

@@ -114,16 +114,25 @@ public struct HTTPTokenEndpointClient: TokenEndpointClient {
     }
 }
 
-/// `application/x-www-form-urlencoded` encoding (WHATWG URL, as RFC 6749 Appendix B asks).
+/// `application/x-www-form-urlencoded` encoding (WHATWG URL, as RFC 6749 Appendix B asks), byte by byte:
+/// Foundation's percent-encoding bridges through UTF-16 and dominated this path in profiles.
 enum FormEncoding {
-    static let unreserved: CharacterSet = {
-        var set = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        set.insert(charactersIn: "-._*")
-        return set
-    }()
-
     static func encode(_ value: String) -> String {
-        (value.addingPercentEncoding(withAllowedCharacters: Self.unreserved.union([" "])) ?? value).replacingOccurrences(of: " ", with: "+")
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "*"):
+                bytes.append(byte)
+            case UInt8(ascii: " "):
+                bytes.append(UInt8(ascii: "+"))
+            default:
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func encode(_ pairs: [(String, String)]) -> String {

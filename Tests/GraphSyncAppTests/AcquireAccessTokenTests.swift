@@ -17,7 +17,7 @@ import Testing
         return items
     }
 
-    /// Runs GraphSync (allowed to call loopback token URLs, 1 s exchange timeout) beside a token endpoint,
+    /// Runs GraphSync (allowed to call loopback token URLs, 3 s exchange timeout) beside a token endpoint,
     /// with an application + service principal to act on.
     static func withSetup(
         rotates: Bool = true, allowLoopback: Bool = true,
@@ -27,7 +27,7 @@ import Testing
         try await endpoint.serve {
             try await TestServer.run(configure: {
                 $0.allowTokenURLsTo = allowLoopback ? [.loopback] : []
-                $0.tokenExchangeTimeout = 1
+                $0.tokenExchangeTimeout = 3
             }) { server in
                 let (_, sp, _) = try await server.runtime.createApplication(displayName: "SaaS app", permissions: [])
                 try await body(server, endpoint, sp, try await server.adminToken())

@@ -101,7 +101,7 @@ final class TestTokenEndpoint: Sendable {
                 let padding = String(repeating: "x", count: 2 << 20)
                 return Self.json(200, "{\"access_token\":\"t\",\"padding\":\"\(padding)\"}")
             case "hang":
-                try await Task.sleep(for: .seconds(5))
+                try await Task.sleep(for: .seconds(10))
                 return self.tokens(refresh: true)
             case "no-access-token": return Self.json(200, #"{"token_type":"Bearer","expires_in":3600}"#)
             case "redirect":

@@ -43,7 +43,7 @@ struct TokenController {
             context.logger.info("token request refused", metadata: ["client_id": "\(clientId)", "error": "\(failure.code.rawValue)", "aadsts": "\(failure.aadsts)"])
             throw OAuthError(failure)
         }
-        let token = try await self.minter.mint(grant, issuer: self.endpoints.issuer(for: request))
+        let token = try await self.minter.token(for: grant, issuer: self.endpoints.issuer(for: request))
         var members: [(String, JSONValue)] = [
             ("token_type", .string("Bearer")),
             ("expires_in", .number(Double(token.expiresIn))),

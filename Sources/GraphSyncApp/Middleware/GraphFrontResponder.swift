@@ -4,7 +4,7 @@ import Hummingbird
 
 /// The outermost responder: gives each request its Graph ids, rewrites OData key segments
 /// (`servicePrincipals(appId='…')` → `servicePrincipals/appId=…`) so the router can match them,
-/// and stamps `request-id`, `client-request-id` and `Date` on every response.
+/// and stamps `request-id` and `client-request-id` on every response (Hummingbird adds `Date`).
 struct GraphFrontResponder<Next: HTTPResponder>: HTTPResponder where Next.Context == AppRequestContext {
     let next: Next
 
@@ -20,14 +20,13 @@ struct GraphFrontResponder<Next: HTTPResponder>: HTTPResponder where Next.Contex
         }
         response.headers[.requestId] = ids.requestId
         response.headers[.clientRequestId] = ids.clientRequestId
-        if response.headers[.date] == nil { response.headers[.date] = HTTPDate.format(Date()) }
         return response
     }
 
     /// Turns `name(key='value')` and `name('value')` path segments into `name/key=value` and `name/value`.
     static func rewritingKeySegments(_ request: Request) -> Request {
         let path = request.uri.path
-        guard path.contains("("), let decoded = path.removingPercentEncoding else { return request }
+        guard path.utf8.contains(UInt8(ascii: "(")), let decoded = path.removingPercentEncoding else { return request }
         var changed = false
         let segments = decoded.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
             guard segment.hasSuffix(")"), let open = segment.firstIndex(of: "("), open != segment.startIndex else { return String(segment) }
@@ -45,15 +44,5 @@ struct GraphFrontResponder<Next: HTTPResponder>: HTTPResponder where Next.Contex
         let query = request.uri.query.map { "?" + $0 } ?? ""
         head.path = segments.joined(separator: "/") + query
         return Request(head: head, body: request.body)
-    }
-}
-
-/// RFC 7231 `Date` header values: `Tue, 24 Nov 2026 22:07:57 GMT`.
-enum HTTPDate {
-    static func format(_ date: Date) -> String {
-        let style = Date.VerbatimFormatStyle(
-            format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "GMT")!, calendar: Calendar(identifier: .gregorian))
-        return date.formatted(style)
     }
 }

@@ -122,6 +122,24 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue {
+    /// Parses JSON text (RFC 8259; Foundation's parser, which also tolerates trailing commas).
+    public static func parse(_ data: Data) throws -> JSONValue {
+        Self.from(try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    }
+
+    private static let booleanType = ObjectIdentifier(type(of: NSNumber(value: true)))
+
+    private static func from(_ object: Any) -> JSONValue {
+        switch object {
+        case let string as String: return .string(string)
+        case let number as NSNumber:
+            return ObjectIdentifier(type(of: number)) == Self.booleanType ? .bool(number.boolValue) : .number(number.doubleValue)
+        case let array as [Any]: return .array(array.map(Self.from))
+        case let dictionary as [String: Any]: return .object(dictionary.map { ($0.key, Self.from($0.value)) })
+        default: return .null
+        }
+    }
+
     /// Compact JSON text with object keys in their given order (JSONEncoder does not keep it on Linux).
     public func serialized() -> [UInt8] {
         var output: [UInt8] = []
@@ -132,11 +150,11 @@ extension JSONValue {
 
     private func write(to output: inout [UInt8]) {
         switch self {
-        case .null: output.append(contentsOf: Array("null".utf8))
-        case .bool(let value): output.append(contentsOf: Array((value ? "true" : "false").utf8))
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
         case .number(let value):
             let text = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-            output.append(contentsOf: Array(text.utf8))
+            output.append(contentsOf: text.utf8)
         case .string(let value): Self.writeString(value, to: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))
@@ -160,6 +178,11 @@ extension JSONValue {
     /// RFC 8259 §7 string escaping.
     private static func writeString(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            output.append(contentsOf: string.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -23,17 +23,15 @@ enum RequestBody {
         }
         guard buffer.readableBytes > 0 else { throw GraphError.badRequest("The request body is empty; a JSON object was expected.") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
-        } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-            throw GraphError.badRequest("Unable to read JSON request payload: \(detail)")
+            return try JSONValue.parse(Data(buffer.readableBytesView))
         } catch {
-            throw GraphError.badRequest("Unable to read JSON request payload. Please ensure the payload is valid JSON.")
+            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+            throw GraphError.badRequest("Unable to read JSON request payload\(detail.map { ": \($0)" } ?? ". Please ensure the payload is valid JSON.")")
         }
     }
 
     static func requireJSONContentType(_ request: Request) throws {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.filter { $0 != " " }.lowercased()
         guard mediaType == "application/json" else {
             throw GraphError(
                 .unsupportedMediaType, code: "UnsupportedMediaType",

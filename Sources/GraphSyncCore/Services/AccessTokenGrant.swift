@@ -1,6 +1,6 @@
 import Foundation
 /// What an issued access token asserts, before it is signed: the subject and its granted permissions.
-public struct AccessTokenGrant: Sendable, Equatable {
+public struct AccessTokenGrant: Sendable, Hashable {
     public var kind: Caller.Kind
     public var tenantId: String
     /// `oid`: the user, or the client's service principal for app-only tokens.

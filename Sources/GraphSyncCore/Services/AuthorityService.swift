@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The built-in authority's decisions: who a client or user is, and which Graph permissions a token carries.
 ///
@@ -9,6 +10,7 @@ public struct AuthorityService: Sendable {
     public let graphResourceIdentifiers: [String]
     /// The audience put in tokens (the cloud's Graph URL).
     public let graphAudience: String
+    private let catalog = GraphRoleCatalog()
 
     public init(directory: DirectoryService, graphAudience: String) {
         self.directory = directory
@@ -99,12 +101,22 @@ public struct AuthorityService: Sendable {
 
     /// Values of the Microsoft Graph app roles granted to a service principal.
     public func graphRoles(of servicePrincipalId: String) async throws -> [String] {
-        let graph = try await self.directory.graphServicePrincipal()
-        let byId = Dictionary(graph.appRoles.map { ($0.id.lowercased(), $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
+        let graph = try await self.graphRoleCatalog()
         return try await self.repositories.appRoleAssignments.list(principalId: servicePrincipalId)
-            .filter { $0.resourceId == graph.id }
-            .compactMap { byId[$0.appRoleId.lowercased()] }
+            .filter { $0.resourceId == graph.servicePrincipalId }
+            .compactMap { graph.roleValues[$0.appRoleId.lowercased()] }
             .sorted()
+    }
+
+    /// The Graph service principal's id and app role values, read once a minute rather than on every token.
+    private func graphRoleCatalog() async throws -> GraphRoleCatalog.Entry {
+        if let entry = self.catalog.current() { return entry }
+        let graph = try await self.directory.graphServicePrincipal()
+        let entry = GraphRoleCatalog.Entry(
+            servicePrincipalId: graph.id,
+            roleValues: Dictionary(graph.appRoles.map { ($0.id.lowercased(), $0.value ?? "") }, uniquingKeysWith: { first, _ in first }))
+        self.catalog.store(entry)
+        return entry
     }
 
     private func consentedGraphScopes(clientServicePrincipalId: String, userId: String) async throws -> [String] {
@@ -138,5 +150,26 @@ public struct AuthorityService: Sendable {
         guard scope.hasSuffix("/.default") else { return nil }
         let resource = String(scope.dropLast("/.default".count))
         return resource.isEmpty ? nil : resource
+    }
+}
+
+/// A short-lived cache of the Microsoft Graph service principal's app roles (they change only at bootstrap).
+final class GraphRoleCatalog: Sendable {
+    struct Entry: Sendable {
+        var servicePrincipalId: String
+        var roleValues: [String: String]
+    }
+
+    private let state = Mutex<(entry: Entry, expires: ContinuousClock.Instant)?>(nil)
+
+    func current() -> Entry? {
+        self.state.withLock { state in
+            guard let state, state.expires > .now else { return nil }
+            return state.entry
+        }
+    }
+
+    func store(_ entry: Entry) {
+        self.state.withLock { $0 = (entry, .now + .seconds(60)) }
     }
 }

@@ -21,9 +21,11 @@ public enum SynchronizationSecretKey: String, Sendable, CaseIterable, Codable, H
 
     /// Parses an enum member name case-insensitively (`oauth2clientid` → `.oauth2ClientId`).
     public init?(name: String) {
-        guard let match = Self.allCases.first(where: { $0.rawValue.caseInsensitiveCompare(name) == .orderedSame }) else { return nil }
+        guard let match = Self.byLowercasedName[name.lowercased()] else { return nil }
         self = match
     }
+
+    private static let byLowercasedName = Dictionary(uniqueKeysWithValues: Self.allCases.map { ($0.rawValue.lowercased(), $0) })
 }
 
 /// The secrets of one synchronization, keyed by `SynchronizationSecretKey`.
