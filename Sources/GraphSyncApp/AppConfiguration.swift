@@ -37,6 +37,12 @@ public struct AppConfiguration: Sendable {
     public var allowTokenURLsTo: Set<OutboundDestinationPolicy.AddressClass> = []
     public var tokenExchangeTimeout: TimeInterval = 10
     public var outboundCABundle: String?
+    /// Interval of new synchronization jobs, seconds (`--job-interval`, default 2400 = Entra's 40 minutes).
+    public var jobInterval: TimeInterval = 2400
+    /// How often the scheduler looks for due jobs, seconds (`--scheduler-tick`, default 5).
+    public var schedulerTick: TimeInterval = 5
+    /// First retry delay after a failed cycle, doubling in quarantine, seconds (`--failure-backoff`, default 60).
+    public var failureBackoff: TimeInterval = 60
     public var logLevel: Logger.Level = .info
 
     public init() {}

@@ -33,8 +33,17 @@ public func buildApplication(
         timeout: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)), logger: logger)
     let synchronization = SynchronizationService(
         secrets: runtime.repositories.synchronizationSecrets, tokenEndpoint: tokenEndpoint, logger: logger)
+    let policy = OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo)
+    var engineSettings = ProvisioningEngine.Settings()
+    engineSettings.failureBackoff = configuration.failureBackoff
+    let engine = ProvisioningEngine(
+        repositories: runtime.repositories, synchronization: synchronization,
+        scim: HTTPSCIMClient(httpClient: httpClient, policy: policy), settings: engineSettings, logger: logger)
+    let scheduler = ProvisioningScheduler(engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), logger: logger)
     let router = buildRouter(
-        directory: directory, synchronization: synchronization, endpoints: endpoints, keyRing: keyRing, verifier: verifier,
+        directory: directory, synchronization: synchronization,
+        jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), wakeScheduler: { scheduler.wake() },
+        endpoints: endpoints, keyRing: keyRing, verifier: verifier,
         authority: AuthorityService(directory: directory, graphAudience: configuration.cloud.graphResource),
         minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
 
@@ -52,7 +61,7 @@ public func buildApplication(
         responder: GraphFrontResponder(next: router.buildResponder()),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
-        services: [HTTPClientService(client: httpClient), DatabaseService(runtime: runtime)],
+        services: [HTTPClientService(client: httpClient), DatabaseService(runtime: runtime), scheduler],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }

@@ -37,7 +37,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("outbound-ca-bundle"), help: "PEM file of extra CA certificates to trust for outbound TLS.")
     var outboundCABundle: String?
 
+    @Option(name: .customLong("job-interval"), help: "Seconds between provisioning cycles of new jobs (Entra: 2400).")
+    var jobInterval: Double = 2400
+
+    @Option(name: .customLong("scheduler-tick"), help: "Seconds between the scheduler's looks for due jobs.")
+    var schedulerTick: Double = 5
+
+    @Option(name: .customLong("failure-backoff"), help: "Seconds before retrying a failed cycle; doubles while quarantined.")
+    var failureBackoff: Double = 60
+
     mutating func validate() throws {
+        guard self.jobInterval >= 1, self.schedulerTick >= 0.05, self.failureBackoff >= 0.1 else {
+            throw ValidationError("--job-interval must be ≥ 1 s, --scheduler-tick ≥ 0.05 s, --failure-backoff ≥ 0.1 s.")
+        }
         for value in self.allowTokenURLsTo where value != .loopback && value != .privateNetwork {
             throw ValidationError("--allow-token-urls-to takes 'loopback' or 'private', not '\(value.rawValue)'.")
         }
@@ -62,6 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.allowTokenURLsTo = Set(self.allowTokenURLsTo)
         configuration.tokenExchangeTimeout = self.tokenExchangeTimeout
         configuration.outboundCABundle = self.outboundCABundle
+        configuration.jobInterval = self.jobInterval
+        configuration.schedulerTick = self.schedulerTick
+        configuration.failureBackoff = self.failureBackoff
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)

@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncCore
 import HTTPTypes
 import Hummingbird
 import NIOCore

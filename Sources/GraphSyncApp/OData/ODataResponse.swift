@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncCore
 import Hummingbird
 
 /// Graph's response envelopes: a single entity with `@odata.context`, or a collection with `value` and `@odata.nextLink`.

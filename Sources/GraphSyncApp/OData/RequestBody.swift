@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncCore
 import Hummingbird
 import NIOCore
 

@@ -123,12 +123,16 @@ public struct Repositories: Sendable {
     public var permissionGrants: any PermissionGrantRepository
     public var roleAssignments: any RoleAssignmentRepository
     public var synchronizationSecrets: any SynchronizationSecretRepository
+    public var jobs: any SynchronizationJobRepository
+    public var provisionedObjects: any ProvisionedObjectRepository
+    public var provisioningLog: any ProvisioningLogRepository
 
     public init(
         tenants: any TenantRepository, applications: any ApplicationRepository, servicePrincipals: any ServicePrincipalRepository,
         users: any UserRepository, groups: any GroupRepository, owners: any OwnerRepository, appRoleAssignments: any AppRoleAssignmentRepository,
         permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
-        synchronizationSecrets: any SynchronizationSecretRepository
+        synchronizationSecrets: any SynchronizationSecretRepository, jobs: any SynchronizationJobRepository,
+        provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -140,5 +144,8 @@ public struct Repositories: Sendable {
         self.permissionGrants = permissionGrants
         self.roleAssignments = roleAssignments
         self.synchronizationSecrets = synchronizationSecrets
+        self.jobs = jobs
+        self.provisionedObjects = provisionedObjects
+        self.provisioningLog = provisioningLog
     }
 }

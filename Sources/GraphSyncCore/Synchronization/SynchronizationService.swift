@@ -45,6 +45,34 @@ public struct SynchronizationService: Sendable {
         return inputs
     }
 
+    /// The bearer token to call the app with: the OAuth access token (refreshed with the refresh-token grant when it
+    /// expires within `margin`, and the new tokens stored), or the static `SecretToken`.
+    public func bearerToken(servicePrincipalId: String, margin: TimeInterval = 300, now: Date = Date()) async throws -> String {
+        let secrets = try await self.secrets.secrets(of: servicePrincipalId)
+        guard let accessToken = secrets[.oauth2AccessToken] else {
+            guard let token = secrets[.secretToken] else {
+                throw SynchronizationError.missingCredentials("Neither an OAuth access token (acquireAccessToken) nor a SecretToken is saved for this application.")
+            }
+            return token
+        }
+        let expiry = secrets[.tokenExpiration].flatMap { try? Date($0, strategy: .iso8601) }
+        guard let expiry, expiry.timeIntervalSince(now) < margin else { return accessToken }
+        guard let refreshToken = secrets[.oauth2RefreshToken], let tokenURL = secrets[.oauth2TokenExchangeUri], let clientId = secrets[.oauth2ClientId]
+        else {
+            throw SynchronizationError.missingCredentials("The access token expires at \(Self.timestamp(expiry)) and no refresh token, token URL and client id are saved to renew it; authorize the app again.")
+        }
+        let request = TokenEndpointRequest(tokenURL: tokenURL, grant: .refreshToken(refreshToken), clientId: clientId, clientSecret: secrets[.oauth2ClientSecret])
+        let response = try await self.exchange(request, redacting: [refreshToken, secrets[.oauth2ClientSecret]])
+        var updated = secrets
+        updated[.oauth2AccessToken] = response.accessToken
+        if let rotated = response.refreshToken { updated[.oauth2RefreshToken] = rotated }
+        updated[.oauth2AccessTokenCreationTime] = Self.timestamp(now)
+        updated[.tokenExpiration] = response.expiresIn.map { Self.timestamp(now.addingTimeInterval(TimeInterval($0))) }
+        try await self.secrets.replace(updated, of: servicePrincipalId)
+        self.logger.info("refreshed access token", metadata: ["servicePrincipal": "\(servicePrincipalId)"])
+        return response.accessToken
+    }
+
     /// The token request these secrets call for, or which inputs are missing.
     static func tokenRequest(from secrets: SynchronizationSecrets) throws -> TokenEndpointRequest {
         let clientId = secrets[.oauth2ClientId]

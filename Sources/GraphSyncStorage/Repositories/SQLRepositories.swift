@@ -14,6 +14,9 @@ extension Repositories {
             appRoleAssignments: SQLAppRoleAssignmentRepository(database: database),
             permissionGrants: SQLPermissionGrantRepository(database: database),
             roleAssignments: SQLRoleAssignmentRepository(database: database),
-            synchronizationSecrets: SQLSynchronizationSecretRepository(database: database, sealer: sealer))
+            synchronizationSecrets: SQLSynchronizationSecretRepository(database: database, sealer: sealer),
+            jobs: SQLSynchronizationJobRepository(database: database),
+            provisionedObjects: SQLProvisionedObjectRepository(database: database),
+            provisioningLog: SQLProvisioningLogRepository(database: database))
     }
 }

@@ -1,0 +1,170 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+
+/// `servicePrincipals/{id}/synchronization/templates` and `…/jobs`: create jobs from templates, start, pause and
+/// restart them, read and replace their schema, and read their status.
+struct SynchronizationJobsController {
+    let services: GraphServices
+    let jobs: JobService
+    /// Wakes the background scheduler (after start/restart).
+    let wake: @Sendable () -> Void
+
+    func addRoutes(to routes: GraphRoutes) {
+        let base = "servicePrincipals/:id/synchronization"
+        routes.get("\(base)/templates", self.listTemplates)
+        routes.get("\(base)/templates/:templateId", self.getTemplate)
+        routes.get("\(base)/jobs", self.list)
+        routes.post("\(base)/jobs", self.create)
+        routes.get("\(base)/jobs/:jobId", self.get)
+        routes.delete("\(base)/jobs/:jobId", self.delete)
+        routes.post("\(base)/jobs/:jobId/start", self.start)
+        routes.post("\(base)/jobs/:jobId/pause", self.pause)
+        routes.post("\(base)/jobs/:jobId/restart", self.restart)
+        routes.get("\(base)/jobs/:jobId/schema", self.getSchema)
+        routes.put("\(base)/jobs/:jobId/schema", self.putSchema)
+        routes.get("auditLogs/provisioning", self.provisioningLog)
+    }
+
+    @Sendable func listTemplates(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.servicePrincipal(request, context, GraphPolicies.readSynchronization)
+        return try self.services.odata(request).collection(
+            SynchronizationTemplate.builtIn.map { SynchronizationJSON.template($0, applicationId: sp.appId) },
+            context: "servicePrincipals('\(sp.id)')/synchronization/templates")
+    }
+
+    @Sendable func getTemplate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.servicePrincipal(request, context, GraphPolicies.readSynchronization)
+        let id = try request.parameter("templateId", context)
+        guard let template = SynchronizationTemplate.named(id) else { throw GraphError.notFound(id) }
+        return try self.services.odata(request).entity(
+            SynchronizationJSON.template(template, applicationId: sp.appId), context: "servicePrincipals('\(sp.id)')/synchronization/templates/$entity")
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.servicePrincipal(request, context, GraphPolicies.readSynchronization)
+        let jobs = try await self.services.repositories.jobs.list(servicePrincipalId: sp.id)
+        return try self.services.odata(request).collection(jobs.map(SynchronizationJSON.job), context: "servicePrincipals('\(sp.id)')/synchronization/jobs")
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.servicePrincipal(request, context, GraphPolicies.writeSynchronization)
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["templateId"], resource: "synchronizationJob")
+        let job = try await self.jobs.create(servicePrincipalId: sp.id, templateId: try body.requiredString("templateId"))
+        return try self.services.odata(request).entity(
+            SynchronizationJSON.job(job), context: "servicePrincipals('\(sp.id)')/synchronization/jobs/$entity", status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (sp, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
+        return try self.services.odata(request).entity(SynchronizationJSON.job(job), context: "servicePrincipals('\(sp.id)')/synchronization/jobs/$entity")
+    }
+
+    @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        _ = try await self.services.repositories.jobs.delete(id: job.id)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func start(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        _ = try await self.jobs.start(job)
+        self.wake()
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func pause(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        _ = try await self.jobs.pause(job)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func restart(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        var flags: Set<String> = []
+        if request.headers[.contentLength].map({ $0 != "0" }) ?? false || request.headers[.transferEncoding] != nil {
+            let body = try await RequestBody.object(request, context: context)
+            try body.rejectUnknown(allowed: ["criteria"], resource: "restart")
+            if let criteria = try body.object("criteria") {
+                try criteria.rejectUnknown(allowed: ["resetScope"], resource: "synchronizationJobRestartCriteria")
+                for flag in (try criteria.string("resetScope") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !flag.isEmpty {
+                    guard let known = JobService.resetScopeFlags.first(where: { $0.caseInsensitiveCompare(flag) == .orderedSame }) else {
+                        throw GraphError.badRequest("resetScope flag '\(flag)' is not one of \(JobService.resetScopeFlags.sorted().joined(separator: ", ")).")
+                    }
+                    flags.insert(known)
+                }
+            }
+        }
+        _ = try await self.jobs.restart(job, resetScope: flags)
+        self.wake()
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func getSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (sp, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
+        return try self.services.odata(request).entity(
+            SynchronizationJSON.schema(job.schema), context: "servicePrincipals('\(sp.id)')/synchronization/jobs('\(job.id)')/schema/$entity")
+    }
+
+    @Sendable func putSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        var (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        try RequestBody.requireJSONContentType(request)
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let schema: SynchronizationSchema
+        do {
+            schema = try JSONDecoder().decode(SynchronizationSchema.self, from: Data(buffer.readableBytesView))
+        } catch let DecodingError.keyNotFound(key, path) {
+            throw GraphError.badRequest("The schema is missing '\((path.codingPath + [key]).map(\.stringValue).joined(separator: "."))'.")
+        } catch let DecodingError.typeMismatch(_, path) {
+            throw GraphError.badRequest("The schema has a value of the wrong type at '\(path.codingPath.map(\.stringValue).joined(separator: "."))'.")
+        } catch {
+            throw GraphError.badRequest("The schema is not a valid synchronizationSchema: \(error).")
+        }
+        for rule in schema.synchronizationRules {
+            for mapping in rule.objectMappings {
+                for attribute in mapping.attributeMappings {
+                    guard ["Attribute", "Constant", "Function"].contains(attribute.source.type) else {
+                        throw GraphError.badRequest("Attribute mapping to '\(attribute.targetAttributeName)' has source type '\(attribute.source.type)'; use Attribute, Constant or Function.")
+                    }
+                    if attribute.source.type == "Function" && attribute.source.name != "Not" {
+                        throw GraphError.badRequest("Function '\(attribute.source.name ?? "")' in the mapping to '\(attribute.targetAttributeName)' is not supported; GraphSync evaluates Attribute, Constant and Not().")
+                    }
+                }
+            }
+        }
+        job.schema = schema
+        job.schema.version = UUID().uuidString.uppercased()
+        try await self.services.repositories.jobs.update(job)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func provisioningLog(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.authorize(GraphPolicies.readSynchronization)
+        let query = try ODataQuery(request)
+        var jobId: String?
+        for clause in query.clauses {
+            guard case .equals(let field, let value) = clause, field == "jobId" else {
+                throw GraphError.badRequest("Only $filter=jobId eq '…' is supported on provisioning logs.")
+            }
+            jobId = value
+        }
+        let entries = try await self.services.repositories.provisioningLog.list(jobId: jobId, top: query.top)
+        return try self.services.odata(request).collection(entries.map(SynchronizationJSON.logEntry), context: "auditLogs/provisioning")
+    }
+
+    // MARK: helpers
+
+    private func servicePrincipal(_ request: Request, _ context: AuthenticatedContext, _ policy: AccessPolicy) async throws -> ServicePrincipal {
+        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        try await context.authorize(policy, objectId: sp.id, owners: self.services.repositories.owners)
+        return sp
+    }
+
+    private func job(_ request: Request, _ context: AuthenticatedContext, _ policy: AccessPolicy) async throws -> (ServicePrincipal, SynchronizationJob) {
+        let sp = try await self.servicePrincipal(request, context, policy)
+        let id = try request.parameter("jobId", context)
+        guard let job = try await self.services.repositories.jobs.get(id: id), job.servicePrincipalId == sp.id else { throw GraphError.notFound(id) }
+        return (sp, job)
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import GraphSyncCore
+
+/// Graph JSON of synchronization jobs, templates and the provisioning log.
+enum SynchronizationJSON {
+    static let never = "0001-01-01T00:00:00Z"
+
+    static func job(_ job: SynchronizationJob) -> JSONValue {
+        .object([
+            ("id", .string(job.id)),
+            ("templateId", .string(job.templateId)),
+            ("schedule", .object([
+                ("expiration", JSONValue(job.schedule.expiration)), ("interval", .string(self.duration(job.schedule.interval))),
+                ("state", .string(job.schedule.state)),
+            ])),
+            ("status", self.status(job.status)),
+            ("synchronizationJobSettings", .array([])),
+        ])
+    }
+
+    static func status(_ status: SynchronizationJob.Status) -> JSONValue {
+        let progress: [JSONValue] = status.progress.map(self.progress)
+        let counts: [JSONValue] = status.synchronizedEntryCountByType.sorted { $0.key < $1.key }.map(self.count)
+        let first: JSONValue = status.steadyStateFirstAchievedTime.map { JSONValue($0) } ?? .string(self.never)
+        let last: JSONValue = status.steadyStateLastAchievedTime.map { JSONValue($0) } ?? .string(self.never)
+        var members: [(String, JSONValue)] = []
+        members.append(("code", .string(status.code)))
+        members.append(("countSuccessiveCompleteFailures", .number(Double(status.countSuccessiveCompleteFailures))))
+        members.append(("escrowsPruned", .bool(status.escrowsPruned)))
+        members.append(("lastExecution", status.lastExecution.map(self.execution) ?? .null))
+        members.append(("lastSuccessfulExecution", status.lastSuccessfulExecution.map(self.execution) ?? .null))
+        members.append(("lastSuccessfulExecutionWithExports", status.lastSuccessfulExecutionWithExports.map(self.execution) ?? .null))
+        members.append(("progress", .array(progress)))
+        members.append(("quarantine", status.quarantine.map(self.quarantine) ?? .null))
+        members.append(("steadyStateFirstAchievedTime", first))
+        members.append(("steadyStateLastAchievedTime", last))
+        members.append(("synchronizedEntryCountByType", .array(counts)))
+        members.append(("troubleshootingUrl", .null))
+        return .object(members)
+    }
+
+    static func progress(_ progress: SynchronizationJob.Progress) -> JSONValue {
+        .object([
+            ("completedUnits", .number(Double(progress.completedUnits))), ("progressObservationDateTime", JSONValue(progress.progressObservationDateTime)),
+            ("totalUnits", .number(Double(progress.totalUnits))), ("units", .string(progress.units)),
+        ])
+    }
+
+    static func count(_ entry: (key: String, value: Int)) -> JSONValue {
+        .object([("key", .string(entry.key)), ("value", .number(Double(entry.value)))])
+    }
+
+    static func quarantine(_ quarantine: SynchronizationJob.Quarantine) -> JSONValue {
+        .object([
+            ("currentBegan", JSONValue(quarantine.currentBegan)), ("nextAttempt", JSONValue(quarantine.nextAttempt)),
+            ("reason", .string(quarantine.reason)), ("seriesBegan", JSONValue(quarantine.seriesBegan)),
+            ("seriesCount", .number(Double(quarantine.seriesCount))), ("error", quarantine.error.map(self.error) ?? .null),
+        ])
+    }
+
+    static func execution(_ execution: SynchronizationJob.TaskExecution) -> JSONValue {
+        .object([
+            ("activityIdentifier", .string(execution.activityIdentifier)),
+            ("countEntitled", .number(Double(execution.countEntitled))),
+            ("countEntitledForProvisioning", .number(Double(execution.countEntitled))),
+            ("countEscrowed", .number(Double(execution.countEscrowed))),
+            ("countEscrowedRaw", .number(Double(execution.countEscrowed))),
+            ("countExported", .number(Double(execution.countExported))),
+            ("countExports", .number(Double(execution.countExported))),
+            ("countImported", .number(Double(execution.countEntitled))),
+            ("countImportedDeltas", .number(0)),
+            ("countImportedReferenceDeltas", .number(0)),
+            ("error", execution.error.map(self.error) ?? .null),
+            ("state", .string(execution.state)),
+            ("timeBegan", JSONValue(execution.timeBegan)),
+            ("timeEnded", JSONValue(execution.timeEnded)),
+        ])
+    }
+
+    static func error(_ error: SynchronizationJobError) -> JSONValue {
+        .object([("code", .string(error.code)), ("message", .string(error.message)), ("tenantActionable", .bool(error.tenantActionable))])
+    }
+
+    static func template(_ template: SynchronizationTemplate, applicationId: String) -> JSONValue {
+        .object([
+            ("id", .string(template.id)), ("applicationId", .string(applicationId)), ("default", .bool(template.isDefault)),
+            ("description", .string(template.description)), ("discoverable", .bool(template.discoverable)),
+            ("factoryTag", .string(template.factoryTag)), ("metadata", .array([])), ("schema", self.schema(template.schema)),
+        ])
+    }
+
+    /// The schema through its Codable form, whose property names are Graph's.
+    static func schema(_ schema: SynchronizationSchema) -> JSONValue {
+        (try? JSONValue.parse(JSONEncoder().encode(schema))) ?? .null
+    }
+
+    static func logEntry(_ entry: ProvisioningLogEntry) -> JSONValue {
+        .object([
+            ("id", .string(entry.id)), ("activityDateTime", JSONValue(entry.activityDateTime)), ("jobId", .string(entry.jobId)),
+            ("changeId", .string(entry.id)), ("cycleId", .null),
+            ("provisioningAction", .string(entry.action.lowercased())),
+            ("provisioningStatusInfo", .object([
+                ("status", .string(entry.status)),
+                ("errorInformation", entry.detail.map { .object([("reason", .string($0))]) } ?? .null),
+            ])),
+            ("servicePrincipal", .object([("id", .string(entry.servicePrincipalId))])),
+            ("sourceIdentity", .object([("id", .string(entry.sourceId)), ("displayName", JSONValue(entry.sourceDisplayName)),
+                                        ("identityType", .string(entry.objectType))])),
+            ("targetIdentity", .object([("id", JSONValue(entry.targetId)), ("identityType", .string(entry.objectType))])),
+            ("modifiedProperties", .array(entry.modifiedProperties.map { .object([("displayName", .string($0))]) })),
+        ])
+    }
+
+    /// ISO 8601 duration (`PT40M`); a never-started interval shows .NET's `TimeSpan.MaxValue` as Graph does.
+    static func duration(_ seconds: TimeInterval) -> String {
+        guard seconds.isFinite, seconds < 9e14 else { return "P10675199DT2H48M5.4775807S" }
+        var remaining = Int(seconds)
+        let days = remaining / 86_400
+        remaining %= 86_400
+        let hours = remaining / 3600, minutes = (remaining % 3600) / 60, secs = remaining % 60
+        var text = "P" + (days > 0 ? "\(days)D" : "")
+        if hours + minutes + secs > 0 || days == 0 {
+            text += "T" + (hours > 0 ? "\(hours)H" : "") + (minutes > 0 ? "\(minutes)M" : "") + (secs > 0 || (hours + minutes == 0) ? "\(secs)S" : "")
+        }
+        return text
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Evaluates a job's attribute mappings for one directory object and builds SCIM payloads from the result.
+public enum AttributeMapper {
+    /// Source attribute values of a user, by Entra attribute name.
+    public static func sourceValues(of user: User) -> [String: JSONValue] {
+        [
+            "objectId": .string(user.id), "userPrincipalName": .string(user.userPrincipalName), "accountEnabled": .bool(user.accountEnabled),
+            "displayName": .string(user.displayName), "givenName": JSONValue(user.givenName), "surname": JSONValue(user.surname),
+            "mail": JSONValue(user.mail), "jobTitle": JSONValue(user.jobTitle), "mailNickname": .string(user.mailNickname),
+        ]
+    }
+
+    public static func sourceValues(of group: Group) -> [String: JSONValue] {
+        ["objectId": .string(group.id), "displayName": .string(group.displayName), "mailNickname": .string(group.mailNickname)]
+    }
+
+    /// Target attribute path → value, for mappings whose source has a value (`members` is handled separately).
+    public static func targetValues(_ mapping: ObjectMapping, source: [String: JSONValue], isNew: Bool) -> [(String, JSONValue)] {
+        mapping.attributeMappings.compactMap { attribute in
+            guard attribute.targetAttributeName != "members" else { return nil }
+            if attribute.flowType == "ObjectAddOnly" && !isNew { return nil }
+            guard let value = self.evaluate(attribute.source, source), value != .null else {
+                return attribute.defaultValue.map { (attribute.targetAttributeName, .string($0)) }
+            }
+            return (attribute.targetAttributeName, value)
+        }
+    }
+
+    static func evaluate(_ source: AttributeMappingSource, _ values: [String: JSONValue]) -> JSONValue? {
+        switch source.type {
+        case "Constant": return source.name.map(JSONValue.string)
+        case "Function" where source.name == "Not":
+            guard let inner = source.parameters?.first?.value, case .bool(let flag)? = self.evaluate(inner, values) else { return nil }
+            return .bool(!flag)
+        default: return source.name.flatMap { values[$0] }
+        }
+    }
+
+    /// The first matching attribute (lowest `matchingPriority` above zero): its target path and value.
+    public static func matchingAttribute(_ mapping: ObjectMapping, source: [String: JSONValue]) -> (String, String)? {
+        mapping.attributeMappings.filter { $0.matchingPriority > 0 }.sorted { $0.matchingPriority < $1.matchingPriority }
+            .lazy.compactMap { attribute -> (String, String)? in
+                guard case .string(let value)? = self.evaluate(attribute.source, source) else { return nil }
+                return (attribute.targetAttributeName, value)
+            }.first
+    }
+
+    /// A SCIM resource body from target paths: `name.givenName` nests, `emails[type eq "work"].value` becomes a typed entry.
+    public static func resource(schema: String, values: [(String, JSONValue)], extra: [(String, JSONValue)] = []) -> JSONValue {
+        var members: [(String, JSONValue)] = [("schemas", .array([.string(schema)]))]
+        func set(_ key: String, _ value: JSONValue) {
+            if let index = members.firstIndex(where: { $0.0 == key }) { members[index].1 = value } else { members.append((key, value)) }
+        }
+        for (path, value) in values + extra {
+            if let filtered = self.filteredPath(path) {
+                var entries = members.first { $0.0 == filtered.attribute }?.1.arrayValue ?? []
+                entries.append(.object([("type", .string(filtered.type)), (filtered.subAttribute, value), ("primary", .bool(true))]))
+                set(filtered.attribute, .array(entries))
+            } else if let dot = path.firstIndex(of: ".") {
+                let parent = String(path[..<dot])
+                var object = members.first { $0.0 == parent }?.1.objectValue ?? []
+                object.append((String(path[path.index(after: dot)...]), value))
+                set(parent, .object(object))
+            } else {
+                set(path, value)
+            }
+        }
+        return .object(members)
+    }
+
+    /// PatchOp `replace` operations for every mapped value (the object changed since the last export).
+    public static func patchOperations(_ values: [(String, JSONValue)]) -> [JSONValue] {
+        values.map { .object([("op", .string("replace")), ("path", .string($0.0)), ("value", $0.1)]) }
+    }
+
+    /// `emails[type eq "work"].value` → ("emails", "work", "value").
+    static func filteredPath(_ path: String) -> (attribute: String, type: String, subAttribute: String)? {
+        guard let open = path.firstIndex(of: "["), let close = path.firstIndex(of: "]"), open < close else { return nil }
+        let attribute = String(path[..<open])
+        let filter = path[path.index(after: open)..<close]
+        let parts = filter.split(separator: "\"")
+        guard parts.count >= 2 else { return nil }
+        let rest = path[path.index(after: close)...]
+        return (attribute, String(parts[1]), rest.hasPrefix(".") ? String(rest.dropFirst()) : "value")
+    }
+
+    /// A stable digest of exported values, to tell whether an object changed since the last export (FNV-1a 64).
+    public static func digest(_ values: [(String, JSONValue)], members: [String] = []) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        let text = values.map { "\($0.0)=\(String(decoding: $0.1.serialized(), as: UTF8.self))" }.joined(separator: "\u{1}")
+            + "\u{2}" + members.sorted().joined(separator: ",")
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Creating and controlling synchronization jobs: what `POST jobs`, `start`, `pause` and `restart` do.
+public struct JobService: Sendable {
+    public let repositories: Repositories
+    /// The schedule interval of new jobs (Entra's default is 40 minutes).
+    public let defaultInterval: TimeInterval
+
+    public init(repositories: Repositories, defaultInterval: TimeInterval = 40 * 60) {
+        self.repositories = repositories
+        self.defaultInterval = defaultInterval
+    }
+
+    /// A new job from a template, disabled until started. Its id is `{templateId}.{32 hex}` as Graph's are.
+    public func create(servicePrincipalId: String, templateId: String) async throws -> SynchronizationJob {
+        guard let template = SynchronizationTemplate.named(templateId) else {
+            throw DirectoryError.badRequest("Template '\(templateId)' does not exist. Available: \(SynchronizationTemplate.builtIn.map(\.id).joined(separator: ", ")).")
+        }
+        let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let job = SynchronizationJob(
+            id: "\(template.id).\(suffix)", servicePrincipalId: servicePrincipalId, templateId: template.id,
+            schedule: .init(expiration: nil, interval: self.defaultInterval, state: "Disabled"), status: .init(), schema: template.schema,
+            nextRun: nil)
+        try await self.repositories.jobs.create(job)
+        return job
+    }
+
+    /// Activates the schedule and runs a cycle at once.
+    public func start(_ job: SynchronizationJob, now: Date = Date()) async throws -> SynchronizationJob {
+        var job = job
+        job.schedule.state = "Active"
+        if job.status.code != "Quarantine" { job.status.code = "Active" }
+        job.nextRun = job.status.quarantine.map { max($0.nextAttempt, now) } ?? now
+        try await self.repositories.jobs.update(job)
+        return job
+    }
+
+    /// Stops scheduling; state and watermarks are kept.
+    public func pause(_ job: SynchronizationJob) async throws -> SynchronizationJob {
+        var job = job
+        job.schedule.state = "Paused"
+        job.status.code = "Paused"
+        job.nextRun = nil
+        try await self.repositories.jobs.update(job)
+        return job
+    }
+
+    /// Resets what `resetScope` names (flags `ConnectorDataStore`, `Escrows`, `Watermark`, `QuarantineState`, `Full`,
+    /// `ForceDeletes`), then starts the job.
+    public func restart(_ job: SynchronizationJob, resetScope: Set<String>, now: Date = Date()) async throws -> SynchronizationJob {
+        var job = job
+        let full = resetScope.contains("Full")
+        try await self.repositories.provisionedObjects.reset(
+            jobId: job.id, watermarks: full || resetScope.contains("Watermark"), escrows: full || resetScope.contains("Escrows"),
+            connectorData: full || resetScope.contains("ConnectorDataStore"))
+        if full || resetScope.contains("QuarantineState") {
+            job.status.quarantine = nil
+            job.status.countSuccessiveCompleteFailures = 0
+            job.status.code = "NotRun"
+        }
+        try await self.repositories.jobs.update(job)
+        return try await self.start(job, now: now)
+    }
+
+    /// The restart flag names Graph serializes (`"Watermark, Escrows, QuarantineState"`).
+    public static let resetScopeFlags: Set<String> = ["None", "ConnectorDataStore", "Escrows", "Watermark", "QuarantineState", "Full", "ForceDeletes"]
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+
+/// Runs provisioning cycles: pushes a job's in-scope users and groups into its SCIM app with the job's token,
+/// sending only what changed since the last export, and records status, escrows, quarantine and a log.
+public struct ProvisioningEngine: Sendable {
+    public struct Settings: Sendable {
+        /// Requests in flight per job.
+        public var concurrency = 8
+        /// Retries of a throttled (429) or failing (5xx, network) request within a cycle.
+        public var retries = 3
+        /// Complete failures in a row before the job is quarantined.
+        public var quarantineThreshold = 3
+        /// First retry delay after a complete failure; doubles per failure in a quarantine series (capped at a day).
+        public var failureBackoff: TimeInterval = 60
+        public init() {}
+    }
+
+    public let repositories: Repositories
+    public let synchronization: SynchronizationService
+    public let scim: any SCIMClient
+    public let settings: Settings
+    public let logger: Logger
+
+    public init(repositories: Repositories, synchronization: SynchronizationService, scim: any SCIMClient, settings: Settings = Settings(), logger: Logger) {
+        self.repositories = repositories
+        self.synchronization = synchronization
+        self.scim = scim
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// One full cycle for `job`; returns the job with its new status and next run.
+    public func runCycle(_ job: SynchronizationJob, now: Date = Date()) async throws -> SynchronizationJob {
+        var job = job
+        let began = Date()
+        let activity = UUID().uuidString.lowercased()
+        var execution = SynchronizationJob.TaskExecution(activityIdentifier: activity, state: "Succeeded", timeBegan: began, timeEnded: began)
+        do {
+            let context = try await self.prepare(job)
+            let scope = try await ProvisioningScope.resolve(
+                servicePrincipalId: job.servicePrincipalId, syncAll: context.secrets[.syncAll]?.lowercased() == "true",
+                repositories: self.repositories)
+            execution.countEntitled = scope.users.count + scope.groups.count
+            let run = CycleRun(engine: self, job: job, context: context, scope: scope)
+            let snapshot = job
+            let outcome = try await run.execute { done, total in
+                var progressing = snapshot
+                progressing.status.progress = [.init(completedUnits: done, totalUnits: total, units: "Objects", progressObservationDateTime: Date())]
+                try? await self.repositories.jobs.update(progressing)
+            }
+            job.status.progress = [.init(completedUnits: scope.users.count + scope.groups.count, totalUnits: scope.users.count + scope.groups.count,
+                                         units: "Objects", progressObservationDateTime: Date())]
+            execution.countExported = outcome.exported
+            execution.countEscrowed = outcome.escrowed
+            if let failure = outcome.completeFailure {
+                throw failure
+            }
+            execution.state = outcome.escrowed > 0 ? "EntryLevelErrors" : "Succeeded"
+            execution.timeEnded = Date()
+            self.recordSuccess(&job, execution, counts: outcome.activeCounts, now: Date())
+        } catch {
+            execution.state = "Failed"
+            execution.timeEnded = Date()
+            execution.error = Self.jobError(error)
+            self.recordFailure(&job, execution, now: Date())
+            self.logger.warning("provisioning cycle failed", metadata: ["job": "\(job.id)", "error": "\(execution.error?.message ?? "")"])
+        }
+        // The job may have been paused, restarted or deleted while the cycle ran: keep those decisions.
+        guard let current = try await self.repositories.jobs.get(id: job.id) else { return job }
+        if current.schedule != job.schedule || current.schedule.state != "Active" {
+            job.schedule = current.schedule
+            if current.schedule.state != "Active" {
+                job.nextRun = nil
+                if current.schedule.state == "Paused" { job.status.code = "Paused" }
+            } else {
+                job.nextRun = current.nextRun
+            }
+        }
+        try await self.repositories.jobs.update(job)
+        return job
+    }
+
+    struct Context: Sendable {
+        var endpoint: SCIMEndpoint
+        var secrets: SynchronizationSecrets
+        var userMapping: ObjectMapping?
+        var groupMapping: ObjectMapping?
+    }
+
+    private func prepare(_ job: SynchronizationJob) async throws -> Context {
+        let secrets = try await self.repositories.synchronizationSecrets.secrets(of: job.servicePrincipalId)
+        guard let base = secrets[.baseAddress] else {
+            throw SynchronizationError.missingCredentials("No BaseAddress (the app's SCIM endpoint) is saved for this application.")
+        }
+        let token = try await self.synchronization.bearerToken(servicePrincipalId: job.servicePrincipalId)
+        return Context(
+            endpoint: SCIMEndpoint(baseAddress: base, bearerToken: token), secrets: secrets,
+            userMapping: job.schema.objectMapping(for: "User"), groupMapping: job.schema.objectMapping(for: "Group"))
+    }
+
+    private func recordSuccess(_ job: inout SynchronizationJob, _ execution: SynchronizationJob.TaskExecution, counts: [String: Int], now: Date) {
+        job.status.lastExecution = execution
+        job.status.lastSuccessfulExecution = execution
+        if execution.countExported > 0 { job.status.lastSuccessfulExecutionWithExports = execution }
+        job.status.countSuccessiveCompleteFailures = 0
+        job.status.quarantine = nil
+        job.status.code = job.schedule.state == "Paused" ? "Paused" : "Active"
+        job.status.synchronizedEntryCountByType = counts
+        if execution.countExported == 0 && execution.countEscrowed == 0 {
+            if job.status.steadyStateFirstAchievedTime == nil { job.status.steadyStateFirstAchievedTime = now }
+            job.status.steadyStateLastAchievedTime = now
+        }
+        job.nextRun = job.schedule.state == "Active" ? now.addingTimeInterval(job.schedule.interval) : nil
+    }
+
+    private func recordFailure(_ job: inout SynchronizationJob, _ execution: SynchronizationJob.TaskExecution, now: Date) {
+        job.status.lastExecution = execution
+        job.status.countSuccessiveCompleteFailures += 1
+        let failures = job.status.countSuccessiveCompleteFailures
+        let delay = min(self.settings.failureBackoff * pow(2, Double(max(0, failures - 1))), 86_400)
+        if failures >= self.settings.quarantineThreshold {
+            let previous = job.status.quarantine
+            job.status.code = "Quarantine"
+            job.status.quarantine = SynchronizationJob.Quarantine(
+                currentBegan: previous?.currentBegan ?? now, nextAttempt: now.addingTimeInterval(delay), reason: "EncounteredQuarantineException",
+                seriesBegan: previous?.seriesBegan ?? now, seriesCount: (previous?.seriesCount ?? 0) + 1, error: execution.error)
+        }
+        job.nextRun = job.schedule.state == "Active" ? now.addingTimeInterval(min(delay, job.schedule.interval)) : nil
+    }
+
+    static func jobError(_ error: any Error) -> SynchronizationJobError {
+        switch error {
+        case let error as SCIMError:
+            return SynchronizationJobError(code: "SCIMAppUnavailable", message: error.message, tenantActionable: true)
+        case SynchronizationError.missingCredentials(let message):
+            return SynchronizationJobError(code: "CredentialsMissing", message: message, tenantActionable: true)
+        case let error as SynchronizationError:
+            return SynchronizationJobError(code: "TokenRefreshFailed", message: "\(error)", tenantActionable: true)
+        default:
+            return SynchronizationJobError(code: "InternalError", message: "The provisioning cycle failed unexpectedly.", tenantActionable: false)
+        }
+    }
+}

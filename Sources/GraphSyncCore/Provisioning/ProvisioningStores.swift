@@ -1,0 +1,96 @@
+import Foundation
+
+/// Synchronization jobs, with the lease that makes each job run on exactly one node at a time.
+public protocol SynchronizationJobRepository: Sendable {
+    func create(_ job: SynchronizationJob) async throws
+    func get(id: String) async throws -> SynchronizationJob?
+    func list(servicePrincipalId: String) async throws -> [SynchronizationJob]
+    func update(_ job: SynchronizationJob) async throws
+    /// Deletes the job with its provisioned-object state and provisioning log.
+    func delete(id: String) async throws -> Bool
+    /// Leases one job whose `nextRun` is due and whose lease is free or expired, or returns nil.
+    func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob?
+    /// Gives the lease back.
+    func release(id: String, owner: String) async throws
+}
+
+/// What a job last exported for one directory object (its watermark and escrow state).
+public struct ProvisionedObject: Sendable, Codable, Equatable {
+    public var id: String { "\(self.jobId)|\(self.sourceId)" }
+    public var jobId: String
+    public var sourceId: String
+    /// `User` or `Group`.
+    public var objectType: String
+    /// The object's id in the app, once created or matched.
+    public var targetId: String?
+    /// Digest of the attributes last exported; nil forces a full export next cycle.
+    public var exportedHash: String?
+    /// For groups: the app ids of the members last exported.
+    public var exportedMembers: [String]
+    /// False once disabled in the app (out of scope).
+    public var active: Bool
+    public var lastError: String?
+    public var errorCount: Int
+
+    public init(jobId: String, sourceId: String, objectType: String) {
+        self.jobId = jobId
+        self.sourceId = sourceId
+        self.objectType = objectType
+        self.targetId = nil
+        self.exportedHash = nil
+        self.exportedMembers = []
+        self.active = true
+        self.lastError = nil
+        self.errorCount = 0
+    }
+}
+
+public protocol ProvisionedObjectRepository: Sendable {
+    func objects(jobId: String) async throws -> [ProvisionedObject]
+    func save(_ object: ProvisionedObject) async throws
+    func delete(jobId: String, sourceId: String) async throws
+    /// Restart: forget watermarks (re-export everything), escrows (errors), or everything known about the app.
+    func reset(jobId: String, watermarks: Bool, escrows: Bool, connectorData: Bool) async throws
+}
+
+/// One line of the provisioning log: what was sent for one object and what came of it (never tokens).
+public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
+    public var id: String
+    public var jobId: String
+    public var servicePrincipalId: String
+    public var activityDateTime: Date
+    public var sourceId: String
+    public var sourceDisplayName: String?
+    public var objectType: String
+    /// `Create`, `Update`, `Disable`, `Delete`, `Match`.
+    public var action: String
+    /// `success` or `failure`.
+    public var status: String
+    public var targetId: String?
+    public var modifiedProperties: [String]
+    public var detail: String?
+
+    public init(
+        jobId: String, servicePrincipalId: String, sourceId: String, sourceDisplayName: String?, objectType: String, action: String,
+        status: String, targetId: String?, modifiedProperties: [String], detail: String?, at date: Date = Date()
+    ) {
+        self.id = UUID().uuidString.lowercased()
+        self.jobId = jobId
+        self.servicePrincipalId = servicePrincipalId
+        self.activityDateTime = date
+        self.sourceId = sourceId
+        self.sourceDisplayName = sourceDisplayName
+        self.objectType = objectType
+        self.action = action
+        self.status = status
+        self.targetId = targetId
+        self.modifiedProperties = modifiedProperties
+        self.detail = detail
+    }
+}
+
+public protocol ProvisioningLogRepository: Sendable {
+    func append(_ entries: [ProvisioningLogEntry]) async throws
+    /// Newest first.
+    func list(jobId: String?, top: Int) async throws -> [ProvisioningLogEntry]
+}

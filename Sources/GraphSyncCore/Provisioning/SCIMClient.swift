@@ -1,0 +1,63 @@
+import Foundation
+
+/// Where and as whom to reach a SCIM 2.0 app: its base address and a bearer token.
+public struct SCIMEndpoint: Sendable, Equatable {
+    public var baseAddress: String
+    public var bearerToken: String
+
+    public init(baseAddress: String, bearerToken: String) {
+        self.baseAddress = baseAddress.hasSuffix("/") ? String(baseAddress.dropLast()) : baseAddress
+        self.bearerToken = bearerToken
+    }
+}
+
+/// A SCIM request that failed.
+public enum SCIMError: Error, Sendable, Equatable {
+    /// The app answered with an error status (RFC 7644 §3.12), possibly asking to retry later.
+    case status(Int, detail: String, retryAfter: TimeInterval?)
+    /// No usable answer: unreachable, TLS failure, a body that is not SCIM JSON.
+    case unavailable(String)
+    case timeout
+    /// The base address may not be called (SSRF guard).
+    case refused(String)
+
+    /// Worth retrying within the cycle (throttling, server errors, transient network failures).
+    public var isTransient: Bool {
+        switch self {
+        case .status(let code, _, _): code == 429 || code >= 500
+        case .unavailable, .timeout: true
+        case .refused: false
+        }
+    }
+
+    /// Means the app as a whole is unusable (not one object's problem): the cycle fails completely.
+    public var isCompleteFailure: Bool {
+        switch self {
+        case .status(let code, _, _): code == 401 || code == 403 || code == 429 || code >= 500
+        case .unavailable, .timeout, .refused: true
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .status(let code, let detail, _): "The SCIM app answered HTTP \(code)\(detail.isEmpty ? "" : ": \(detail)")"
+        case .unavailable(let reason): "The SCIM app could not be used: \(reason)"
+        case .timeout: "The SCIM app did not answer in time"
+        case .refused(let reason): reason
+        }
+    }
+}
+
+/// The SCIM 2.0 protocol operations the provisioning engine uses (RFC 7644 §3).
+public protocol SCIMClient: Sendable {
+    /// `GET /{resourceType}?filter=…`: the matching resources.
+    func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [JSONValue]
+    /// `POST /{resourceType}`: the created resource (with its `id`).
+    func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> JSONValue
+    /// `PATCH /{resourceType}/{id}` with a PatchOp.
+    func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError)
+    /// `PUT /{resourceType}/{id}`.
+    func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError)
+    /// `DELETE /{resourceType}/{id}`.
+    func delete(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError)
+}

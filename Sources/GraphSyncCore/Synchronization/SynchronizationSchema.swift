@@ -1,0 +1,129 @@
+import Foundation
+
+/// A synchronization schema (`synchronizationSchema`): which objects flow from the directory to the app, and how each
+/// attribute is mapped. Property names are Graph's, so the JSON of this type is the Graph payload.
+public struct SynchronizationSchema: Sendable, Codable, Equatable {
+    public var id: String?
+    public var version: String?
+    public var synchronizationRules: [SynchronizationRule]
+    public var directories: [DirectoryDefinition]
+
+    public init(id: String? = nil, version: String? = nil, synchronizationRules: [SynchronizationRule], directories: [DirectoryDefinition]) {
+        self.id = id
+        self.version = version
+        self.synchronizationRules = synchronizationRules
+        self.directories = directories
+    }
+
+    /// The enabled mapping whose source object is `sourceObjectName` (`User`, `Group`).
+    public func objectMapping(for sourceObjectName: String) -> ObjectMapping? {
+        self.synchronizationRules.lazy.flatMap(\.objectMappings)
+            .first { $0.enabled && $0.sourceObjectName.caseInsensitiveCompare(sourceObjectName) == .orderedSame }
+    }
+}
+
+public struct SynchronizationRule: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var editable: Bool
+    public var priority: Int
+    public var sourceDirectoryName: String
+    public var targetDirectoryName: String
+    public var objectMappings: [ObjectMapping]
+}
+
+public struct ObjectMapping: Sendable, Codable, Equatable {
+    public var name: String
+    public var enabled: Bool
+    /// `Add, Update, Delete` (flags, comma-separated as Graph serializes them).
+    public var flowTypes: String
+    public var sourceObjectName: String
+    public var targetObjectName: String
+    public var attributeMappings: [AttributeMapping]
+}
+
+public struct AttributeMapping: Sendable, Codable, Equatable {
+    public var source: AttributeMappingSource
+    public var targetAttributeName: String
+    /// Greater than zero makes the attribute a matching attribute, tried from the lowest value upward.
+    public var matchingPriority: Int
+    /// `Always` or `ObjectAddOnly`.
+    public var flowType: String
+    public var flowBehavior: String
+    public var defaultValue: String?
+    public var exportMissingReferences: Bool
+
+    public init(source: AttributeMappingSource, target: String, matchingPriority: Int = 0, flowType: String = "Always") {
+        self.source = source
+        self.targetAttributeName = target
+        self.matchingPriority = matchingPriority
+        self.flowType = flowType
+        self.flowBehavior = "FlowWhenChanged"
+        self.defaultValue = nil
+        self.exportMissingReferences = false
+    }
+}
+
+public struct AttributeMappingSource: Sendable, Codable, Equatable {
+    /// `Attribute`, `Constant` or `Function`.
+    public var type: String
+    public var name: String?
+    public var expression: String?
+    public var parameters: [AttributeMappingParameter]?
+
+    public static func attribute(_ name: String) -> AttributeMappingSource {
+        AttributeMappingSource(type: "Attribute", name: name, expression: "[\(name)]", parameters: [])
+    }
+
+    public static func constant(_ value: String) -> AttributeMappingSource {
+        AttributeMappingSource(type: "Constant", name: value, expression: "\"\(value)\"", parameters: [])
+    }
+
+    /// `Not([source])`, the one function GraphSync evaluates (e.g. soft-deleted → active).
+    public static func not(_ inner: AttributeMappingSource) -> AttributeMappingSource {
+        AttributeMappingSource(type: "Function", name: "Not", expression: "Not(\(inner.expression ?? ""))",
+                               parameters: [AttributeMappingParameter(key: "source", value: inner)])
+    }
+}
+
+public struct AttributeMappingParameter: Sendable, Codable, Equatable {
+    public var key: String
+    public var value: AttributeMappingSource
+}
+
+/// A directory's object and attribute definitions (`directoryDefinition`), kept for Graph fidelity.
+public struct DirectoryDefinition: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var objects: [ObjectDefinition]
+    public var readOnly: Bool
+    public var discoverabilities: String
+}
+
+public struct ObjectDefinition: Sendable, Codable, Equatable {
+    public var name: String
+    public var attributes: [AttributeDefinition]
+    public var supportedApis: [String]
+}
+
+public struct AttributeDefinition: Sendable, Codable, Equatable {
+    public var name: String
+    public var type: String
+    public var multivalued: Bool
+    public var required: Bool
+    public var anchor: Bool
+    public var caseExact: Bool
+    public var mutability: String
+    public var flowNullValues: Bool
+
+    public init(_ name: String, type: String = "String", anchor: Bool = false, required: Bool = false, multivalued: Bool = false) {
+        self.name = name
+        self.type = type
+        self.multivalued = multivalued
+        self.required = required
+        self.anchor = anchor
+        self.caseExact = false
+        self.mutability = "ReadWrite"
+        self.flowNullValues = false
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import GraphSyncCore
+import SQLKit
+
+extension Tables {
+    static let jobs = DocumentTable<SynchronizationJob>(
+        name: "synchronization_jobs", fields: [:],
+        columnValues: { [("service_principal_id", $0.servicePrincipalId.lowercased()), ("next_run_at", $0.nextRun?.timeIntervalSince1970)] },
+        id: \.id)
+
+    static let provisionedObjects = DocumentTable<ProvisionedObject>(
+        name: "provisioned_objects", fields: [:], columnValues: { [("job_id", $0.jobId)] }, id: \.id)
+
+    static let provisioningLog = DocumentTable<ProvisioningLogEntry>(
+        name: "provisioning_log", fields: [:],
+        columnValues: { [("job_id", $0.jobId), ("activity_time", $0.activityDateTime.timeIntervalSince1970)] }, id: \.id)
+}
+
+/// Synchronization jobs in SQL. The lease is a conditional UPDATE, so on PostgreSQL several nodes can share the table.
+public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
+    let database: any SQLDatabaseProvider
+
+    public init(database: any SQLDatabaseProvider) { self.database = database }
+
+    public func create(_ job: SynchronizationJob) async throws {
+        try await self.database.write { try await Tables.jobs.insert(job, on: $0) }
+    }
+
+    public func get(id: String) async throws -> SynchronizationJob? {
+        try await self.database.read { try await Tables.jobs.first(where: "id", equals: id, on: $0) }
+    }
+
+    public func list(servicePrincipalId: String) async throws -> [SynchronizationJob] {
+        try await self.database.read { try await Tables.jobs.all(where: "service_principal_id", equals: servicePrincipalId.lowercased(), on: $0) }
+    }
+
+    public func update(_ job: SynchronizationJob) async throws {
+        try await self.database.write { try await Tables.jobs.update(job, on: $0) }
+    }
+
+    public func delete(id: String) async throws -> Bool {
+        try await self.database.write { db in
+            guard try await Tables.jobs.exists(id: id, on: db) else { return false }
+            try await db.delete(from: "provisioned_objects").where("job_id", .equal, SQLBind(id)).run()
+            try await db.delete(from: "provisioning_log").where("job_id", .equal, SQLBind(id)).run()
+            try await Tables.jobs.delete(where: "id", equals: id, on: db)
+            return true
+        }
+    }
+
+    public func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob? {
+        try await self.database.write { db in
+            let seconds = now.timeIntervalSince1970
+            guard let row = try await db.select().column("id").from("synchronization_jobs")
+                .where("next_run_at", .lessThanOrEqual, SQLBind(seconds))
+                .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))"))
+                .orderBy("next_run_at").limit(1).first()
+            else { return nil }
+            let id = try row.decode(column: "id", as: String.self)
+            try await db.update("synchronization_jobs").set("lease_owner", to: SQLBind(owner))
+                .set("lease_until", to: SQLBind(leaseUntil.timeIntervalSince1970))
+                .where("id", .equal, SQLBind(id))
+                .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")).run()
+            let claimed = try await db.select().column("lease_owner").from("synchronization_jobs").where("id", .equal, SQLBind(id)).first()
+            guard try claimed?.decode(column: "lease_owner", as: String?.self) == owner else { return nil }
+            return try await Tables.jobs.first(where: "id", equals: id, on: db)
+        }
+    }
+
+    public func release(id: String, owner: String) async throws {
+        try await self.database.write { db in
+            try await db.update("synchronization_jobs").set("lease_owner", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
+                .where("id", .equal, SQLBind(id)).where("lease_owner", .equal, SQLBind(owner)).run()
+        }
+    }
+}
+
+/// Per-object provisioning state in SQL.
+public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
+    let database: any SQLDatabaseProvider
+
+    public init(database: any SQLDatabaseProvider) { self.database = database }
+
+    public func objects(jobId: String) async throws -> [ProvisionedObject] {
+        try await self.database.read { try await Tables.provisionedObjects.all(where: "job_id", equals: jobId, on: $0) }
+    }
+
+    public func save(_ object: ProvisionedObject) async throws {
+        try await self.database.write { db in
+            if try await Tables.provisionedObjects.exists(id: object.id, on: db) {
+                try await Tables.provisionedObjects.update(object, on: db)
+            } else {
+                try await Tables.provisionedObjects.insert(object, on: db)
+            }
+        }
+    }
+
+    public func delete(jobId: String, sourceId: String) async throws {
+        try await self.database.write { try await Tables.provisionedObjects.delete(where: "id", equals: "\(jobId)|\(sourceId)", on: $0) }
+    }
+
+    public func reset(jobId: String, watermarks: Bool, escrows: Bool, connectorData: Bool) async throws {
+        try await self.database.write { db in
+            if connectorData {
+                try await db.delete(from: "provisioned_objects").where("job_id", .equal, SQLBind(jobId)).run()
+                return
+            }
+            for var object in try await Tables.provisionedObjects.all(where: "job_id", equals: jobId, on: db) {
+                if watermarks { object.exportedHash = nil }
+                if escrows {
+                    object.lastError = nil
+                    object.errorCount = 0
+                }
+                try await Tables.provisionedObjects.update(object, on: db)
+            }
+        }
+    }
+}
+
+/// The provisioning log in SQL.
+public struct SQLProvisioningLogRepository: ProvisioningLogRepository {
+    let database: any SQLDatabaseProvider
+
+    public init(database: any SQLDatabaseProvider) { self.database = database }
+
+    public func append(_ entries: [ProvisioningLogEntry]) async throws {
+        guard !entries.isEmpty else { return }
+        try await self.database.write { db in
+            for entry in entries { try await Tables.provisioningLog.insert(entry, on: db) }
+        }
+    }
+
+    public func list(jobId: String?, top: Int) async throws -> [ProvisioningLogEntry] {
+        try await self.database.read { db in
+            let select = db.select().column("document").from("provisioning_log")
+            if let jobId { select.where("job_id", .equal, SQLBind(jobId)) }
+            return try await select.orderBy("activity_time", .descending).limit(top).all().map { try DocumentTable<ProvisioningLogEntry>.decode($0) }
+        }
+    }
+}
