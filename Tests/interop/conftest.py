@@ -96,7 +96,9 @@ def graphsync(request):
         with open(log_path, "wb") as log:
             # --allow-token-urls-to loopback: acquireAccessToken may call the tests' own token
             # endpoint on 127.0.0.1 over plain http (test_acquire_access_token.py).
-            proc = subprocess.Popen([str(GRAPHSYNC_BIN), "serve", *common, "--allow-token-urls-to", "loopback"],
+            # Short job interval, scheduler tick and failure backoff so provisioning tests see several cycles quickly.
+            proc = subprocess.Popen([str(GRAPHSYNC_BIN), "serve", *common, "--allow-token-urls-to", "loopback",
+                                     "--job-interval", "2", "--scheduler-tick", "0.2", "--failure-backoff", "0.5"],
                                     stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         # Trust GraphSync's CA for the whole session. REQUESTS_CA_BUNDLE must be set too:
         # requests lets it override a Session's `verify` (which is how msal passes verify=).

@@ -1,0 +1,210 @@
+"""Provisioning end to end: GraphSync, configured only through Graph, pushes assigned users and groups into a real
+SCIM 2.0 server (scim2-server, started by Tests/scim/scim_app.py) and converges incrementally.
+"""
+
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "scim"))
+from scimharness import ScimServer  # noqa: E402
+
+GRAPH_DEFAULT_ROLE = "00000000-0000-0000-0000-000000000000"
+
+
+class Graph:
+    """A few Graph calls with the bootstrap admin app's token (plain requests; the SDK is covered elsewhere)."""
+
+    def __init__(self, facts):
+        self.base = facts["graphBaseUrl"]
+        token = requests.post(f"{facts['authority']}/oauth2/v2.0/token", data={
+            "grant_type": "client_credentials", "client_id": facts["clientId"], "client_secret": facts["clientSecret"],
+            "scope": "https://graph.microsoft.com/.default"}, verify=facts["caCertPath"], timeout=10).json()["access_token"]
+        self.session = requests.Session()
+        self.session.verify = facts["caCertPath"]
+        self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method, path, body=None, expect=None):
+        r = self.session.request(method, self.base + path, json=body, timeout=30)
+        if expect is not None:
+            assert r.status_code == expect, f"{method} {path}: {r.status_code} {r.text}"
+        return r.json() if r.content else None
+
+    def user(self, name):
+        return self.call("POST", "/users", {
+            "accountEnabled": True, "displayName": name.title(), "mailNickname": name, "userPrincipalName": f"{name}@graphsync.local",
+            "givenName": name.title(), "surname": "Tester", "mail": f"{name}@example.test",
+            "passwordProfile": {"password": "Str0ng!Passw0rd"}}, expect=201)
+
+    def job(self, sp_id, job_id):
+        return self.call("GET", f"/servicePrincipals/{sp_id}/synchronization/jobs/{job_id}", expect=200)
+
+    def wait_for_cycle(self, sp_id, job_id, after=None, timeout=30):
+        """Waits until a cycle newer than `after` (a lastExecution.timeEnded) has finished; returns the job."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.job(sp_id, job_id)
+            last = job["status"]["lastExecution"]
+            if last and (after is None or last["timeEnded"] > after):
+                return job
+            time.sleep(0.2)
+        raise AssertionError(f"no provisioning cycle finished within {timeout}s: {json.dumps(self.job(sp_id, job_id))}")
+
+
+@pytest.fixture
+def scim():
+    with ScimServer("scim-bearer-token", "--entra") as server:
+        yield server
+
+
+def setup_app(graph, scim_base, token="scim-bearer-token"):
+    app = graph.call("POST", "/applications", {"displayName": f"SCIM app {uuid.uuid4().hex[:6]}"}, expect=201)
+    sp = graph.call("POST", "/servicePrincipals", {"appId": app["appId"]}, expect=201)
+    graph.call("PUT", f"/servicePrincipals/{sp['id']}/synchronization/secrets", {"value": [
+        {"key": "BaseAddress", "value": scim_base}, {"key": "SecretToken", "value": token}]}, expect=204)
+    return sp
+
+
+def assign(graph, sp_id, principal_id):
+    return graph.call("POST", f"/servicePrincipals/{sp_id}/appRoleAssignedTo", {
+        "principalId": principal_id, "resourceId": sp_id, "appRoleId": GRAPH_DEFAULT_ROLE}, expect=201)
+
+
+def scim_resources(scim, kind):
+    """Stored resources of one kind (`User`, `Group`), read from the server's storage without SCIM traffic."""
+    resources = scim.control("GET", "/resources")[1]
+    return [r for r in resources if any(s.endswith(f":{kind}") for s in r.get("schemas", []))]
+
+
+def scim_users(scim):
+    return {u["userName"].lower(): u for u in scim_resources(scim, "User")}
+
+
+def scim_groups(scim):
+    return {g["displayName"]: g for g in scim_resources(scim, "Group")}
+
+
+def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim):
+    graph = Graph(graphsync)
+    sp = setup_app(graph, scim.base)
+    tag = uuid.uuid4().hex[:6]
+    direct = [graph.user(f"direct{i}x{tag}") for i in range(12)]
+    members = [graph.user(f"member{i}x{tag}") for i in range(5)]
+    outsider = graph.user(f"outsider{tag}")
+    group = graph.call("POST", "/groups", {"displayName": f"Engineering {tag}", "mailNickname": f"eng{tag}", "mailEnabled": False,
+                                            "securityEnabled": True}, expect=201)
+    for m in members:
+        graph.call("POST", f"/groups/{group['id']}/members/$ref", {"@odata.id": f"{graph.base}/directoryObjects/{m['id']}"}, expect=204)
+    assignments = {u["id"]: assign(graph, sp["id"], u["id"]) for u in direct}
+    assign(graph, sp["id"], group["id"])
+
+    templates = graph.call("GET", f"/servicePrincipals/{sp['id']}/synchronization/templates", expect=200)
+    assert [t["id"] for t in templates["value"]] == ["scim"]
+    job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+    assert job["id"].startswith("scim.") and job["schedule"]["state"] == "Disabled"
+    graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
+
+    # First cycle: exactly the assigned users and the group's members, and the group with its members.
+    done = graph.wait_for_cycle(sp["id"], job["id"])
+    status = done["status"]
+    assert status["lastExecution"]["state"] == "Succeeded", status
+    assert status["code"] == "Active"
+    expected = {u["userPrincipalName"].lower() for u in direct + members}
+    users = scim_users(scim)
+    assert set(users) == expected
+    assert f"{outsider['userPrincipalName']}".lower() not in users
+    ada = users[direct[0]["userPrincipalName"].lower()]
+    assert ada["active"] is True and ada["name"]["givenName"] == direct[0]["givenName"]
+    assert ada["emails"][0]["value"] == direct[0]["mail"]
+    groups = scim_groups(scim)
+    member_ids = {users[m["userPrincipalName"].lower()]["id"] for m in members}
+    assert {m["value"] for m in groups[group["displayName"]]["members"]} == member_ids
+    counts = {c["key"]: c["value"] for c in status["synchronizedEntryCountByType"]}
+    assert counts == {"User": 17, "Group": 1}
+    scim_ids = {u["userName"].lower(): u["id"] for u in users.values()}
+
+    # A change in the directory: only that user is sent in the next cycle.
+    scim.control("POST", "/reset")
+    graph.call("PATCH", f"/users/{direct[1]['id']}", {"jobTitle": "Staff Engineer"}, expect=204)
+    done = graph.wait_for_cycle(sp["id"], job["id"], after=status["lastExecution"]["timeEnded"])
+    sent = [r for r in scim.control("GET", "/requests")[1] if r["method"] in ("POST", "PATCH", "PUT", "DELETE")]
+    assert [r["path"] for r in sent] == [f"/scim/v2/Users/{scim_ids[direct[1]['userPrincipalName'].lower()]}"], sent
+    assert scim_users(scim)[direct[1]["userPrincipalName"].lower()]["title"] == "Staff Engineer"
+
+    # Out of scope: an unassigned user is disabled (not deleted) in the app.
+    graph.call("DELETE", f"/servicePrincipals/{sp['id']}/appRoleAssignedTo/{assignments[direct[2]['id']]['id']}", expect=204)
+    graph.wait_for_cycle(sp["id"], job["id"], after=done["status"]["lastExecution"]["timeEnded"])
+    left = scim_users(scim)[direct[2]["userPrincipalName"].lower()]
+    assert left["active"] is False
+
+    # The provisioning log records what was sent, never tokens.
+    log = graph.call("GET", f"/auditLogs/provisioning?$filter=jobId%20eq%20'{job['id']}'&$top=200", expect=200)["value"]
+    actions = {e["provisioningAction"] for e in log}
+    assert {"create", "update", "disable"} <= actions
+    assert "scim-bearer-token" not in json.dumps(log)
+
+
+def test_failures_quarantine_and_recovery(graphsync, scim):
+    graph = Graph(graphsync)
+    sp = setup_app(graph, scim.base)
+    tag = uuid.uuid4().hex[:6]
+    for i in range(3):
+        assign(graph, sp["id"], graph.user(f"q{i}x{tag}")["id"])
+    job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+
+    # A dead app: every request fails, cycles fail completely, the job is quarantined.
+    scim.control("POST", "/fail", {"mode": "down"})
+    graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        status = graph.job(sp["id"], job["id"])["status"]
+        if status["code"] == "Quarantine":
+            break
+        time.sleep(0.3)
+    assert status["code"] == "Quarantine", status
+    assert status["countSuccessiveCompleteFailures"] >= 3
+    assert status["quarantine"]["reason"] == "EncounteredQuarantineException"
+    assert status["lastExecution"]["state"] == "Failed" and "503" in status["lastExecution"]["error"]["message"]
+
+    # Recovery: the app is back; restart clearing the quarantine state converges and clears it.
+    scim.control("POST", "/fail", {"mode": "none"})
+    ended = status["lastExecution"]["timeEnded"]
+    graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/restart",
+               {"criteria": {"resetScope": "Watermark, Escrows, QuarantineState"}}, expect=204)
+    done = graph.wait_for_cycle(sp["id"], job["id"], after=ended)
+    deadline = time.monotonic() + 20
+    while done["status"]["lastExecution"]["state"] != "Succeeded" and time.monotonic() < deadline:
+        done = graph.wait_for_cycle(sp["id"], job["id"], after=done["status"]["lastExecution"]["timeEnded"])
+    assert done["status"]["code"] == "Active", done["status"]
+    assert done["status"]["quarantine"] is None
+    assert len(scim_users(scim)) == 3
+
+    # Pause stops cycles.
+    graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/pause", expect=204)
+    paused = graph.job(sp["id"], job["id"])
+    assert paused["schedule"]["state"] == "Paused" and paused["status"]["code"] == "Paused"
+    before = paused["status"]["lastExecution"]["timeEnded"]
+    time.sleep(3)
+    assert graph.job(sp["id"], job["id"])["status"]["lastExecution"]["timeEnded"] == before
+
+
+def test_throttling_is_retried(graphsync):
+    with ScimServer("scim-bearer-token", "--entra", "--rate-limit", "3") as scim:
+        graph = Graph(graphsync)
+        sp = setup_app(graph, scim.base)
+        tag = uuid.uuid4().hex[:6]
+        for i in range(6):
+            assign(graph, sp["id"], graph.user(f"t{i}x{tag}")["id"])
+        job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+        graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
+        done = graph.wait_for_cycle(sp["id"], job["id"], timeout=60)
+        assert done["status"]["lastExecution"]["state"] == "Succeeded", done["status"]
+        assert len(scim_users(scim)) == 6
+        outcomes = {r["outcome"] for r in scim.control("GET", "/requests")[1]}
+        assert "rate-limited" in outcomes
