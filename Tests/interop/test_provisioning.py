@@ -208,3 +208,82 @@ def test_throttling_is_retried(graphsync):
         assert len(scim_users(scim)) == 6
         outcomes = {r["outcome"] for r in scim.control("GET", "/requests")[1]}
         assert "rate-limited" in outcomes
+
+
+class ExpiringTokenApp:
+    """A SaaS app's OAuth token endpoint whose access tokens live 60 s (inside GraphSync's 5-minute refresh margin,
+    so every cycle must refresh) and whose SCIM side accepts only the newest token (written to scim_app.py's token file)."""
+
+    def __init__(self, token_file: Path):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        import threading
+        import urllib.parse
+
+        self.grants: list[dict] = []
+        self.token_file = token_file
+        self.issued = 0
+        token_file.write_text("")
+        app = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
+                app.grants.append(form)
+                ok = (form.get("grant_type") == "authorization_code" and form.get("code") == "consent-code") or \
+                     (form.get("grant_type") == "refresh_token" and form.get("refresh_token", "").startswith("rt-"))
+                if ok and form.get("client_secret") == "saas-secret":
+                    app.issued += 1
+                    token = f"short-lived-{app.issued}-{uuid.uuid4().hex}"
+                    app.token_file.write_text(token + "\n")      # only the newest token opens the SCIM API
+                    body, status = {"access_token": token, "token_type": "Bearer", "expires_in": 60, "refresh_token": f"rt-{app.issued}"}, 200
+                else:
+                    body, status = {"error": "invalid_grant", "error_description": "bad grant"}, 400
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/token"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def test_oauth_token_from_acquire_access_token_is_used_and_refreshed(graphsync, tmp_path):
+    app = ExpiringTokenApp(tmp_path / "tokens.txt")
+    try:
+        with ScimServer(None, "--entra", "--token-file", str(tmp_path / "tokens.txt")) as scim:
+            graph = Graph(graphsync)
+            created = graph.call("POST", "/applications", {"displayName": f"OAuth SCIM app {uuid.uuid4().hex[:6]}"}, expect=201)
+            sp = graph.call("POST", "/servicePrincipals", {"appId": created["appId"]}, expect=201)
+            graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/acquireAccessToken", {"credentials": [
+                {"key": "Oauth2AuthorizationCode", "value": "consent-code"}, {"key": "Oauth2RedirectUri", "value": "https://app.example/cb"},
+                {"key": "Oauth2TokenExchangeUri", "value": app.url}, {"key": "Oauth2ClientId", "value": "saas-client"},
+                {"key": "Oauth2ClientSecret", "value": "saas-secret"}]}, expect=204)
+            graph.call("PUT", f"/servicePrincipals/{sp['id']}/synchronization/secrets", {"value": [{"key": "BaseAddress", "value": scim.base}]}, expect=204)
+            tag = uuid.uuid4().hex[:6]
+            for i in range(4):
+                assign(graph, sp["id"], graph.user(f"o{i}x{tag}")["id"])
+            job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+            graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
+            first = graph.wait_for_cycle(sp["id"], job["id"])
+            assert first["status"]["lastExecution"]["state"] == "Succeeded", first["status"]
+            second = graph.wait_for_cycle(sp["id"], job["id"], after=first["status"]["lastExecution"]["timeEnded"])
+            assert second["status"]["lastExecution"]["state"] == "Succeeded", second["status"]
+
+            refreshes = [g for g in app.grants if g["grant_type"] == "refresh_token"]
+            assert len(refreshes) >= 2, app.grants                          # one per cycle: the token was always near expiry
+            assert refreshes[0]["refresh_token"] == "rt-1" and refreshes[1]["refresh_token"] == "rt-2"   # rotated tokens were kept
+            assert len(scim_users(scim)) == 4
+            tokens_used = {r["token"] for r in scim.control("GET", "/requests")[1] if r["outcome"] == "scim"}
+            assert tokens_used and all(t.startswith("short-lived-") for t in tokens_used)
+            assert not any(r["outcome"] == "unauthorized" for r in scim.control("GET", "/requests")[1])
+    finally:
+        app.stop()
