@@ -42,7 +42,8 @@ public func buildApplication(
     let scheduler = ProvisioningScheduler(engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), logger: logger)
     let router = buildRouter(
         directory: directory, synchronization: synchronization,
-        jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), wakeScheduler: { scheduler.wake() },
+        jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,
+        wakeScheduler: { scheduler.wake() },
         endpoints: endpoints, keyRing: keyRing, verifier: verifier,
         authority: AuthorityService(directory: directory, graphAudience: configuration.cloud.graphResource),
         minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)

@@ -4,7 +4,8 @@ import Hummingbird
 
 /// Mounts the authority (unauthenticated) and the Graph API (bearer-authenticated) under `/v1.0` and `/beta`.
 func buildRouter(
-    directory: DirectoryService, synchronization: SynchronizationService, jobs: JobService, wakeScheduler: @escaping @Sendable () -> Void,
+    directory: DirectoryService, synchronization: SynchronizationService, jobs: JobService, engine: ProvisioningEngine,
+    wakeScheduler: @escaping @Sendable () -> Void,
     endpoints: AuthorityEndpoints, keyRing: SigningKeyRing, verifier: TokenVerifier,
     authority: AuthorityService, minter: TokenMinter, graphHost: String
 ) -> Router<AppRequestContext> {
@@ -30,7 +31,7 @@ func buildRouter(
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)
     SynchronizationController(services: services, synchronization: synchronization).addRoutes(to: routes)
-    SynchronizationJobsController(services: services, jobs: jobs, wake: wakeScheduler).addRoutes(to: routes)
+    SynchronizationJobsController(services: services, jobs: jobs, engine: engine, wake: wakeScheduler).addRoutes(to: routes)
     routes.finish()
 
     // Anything else under a Graph version is an unknown segment; other paths fall to the router's not-found, which

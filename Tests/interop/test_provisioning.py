@@ -287,3 +287,24 @@ def test_oauth_token_from_acquire_access_token_is_used_and_refreshed(graphsync, 
             assert not any(r["outcome"] == "unauthorized" for r in scim.control("GET", "/requests")[1])
     finally:
         app.stop()
+
+
+def test_provision_on_demand_pushes_one_user_now(graphsync, scim):
+    graph = Graph(graphsync)
+    sp = setup_app(graph, scim.base)
+    tag = uuid.uuid4().hex[:6]
+    inside = graph.user(f"od1x{tag}")
+    outside = graph.user(f"od2x{tag}")
+    assign(graph, sp["id"], inside["id"])
+    job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+    # Not started: nothing runs on a schedule, only on demand.
+    answer = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [
+        {"ruleId": "6c4d9d22-1f0b-4a6a-9a0e-3c5e4f9f1a01", "subjects": [
+            {"objectId": inside["id"], "objectTypeName": "User"}, {"objectId": outside["id"], "objectTypeName": "User"}]}]}, expect=200)
+    assert answer["@odata.context"].endswith("$metadata#microsoft.graph.stringKeyStringValuePair")
+    reports = json.loads(answer["value"])
+    assert [r["status"] for r in reports] == ["success", "skipped"]
+    assert reports[0]["action"] == "Create" and reports[0]["targetId"]
+    assert set(scim_users(scim)) == {inside["userPrincipalName"].lower()}
+    bad = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": []})
+    assert bad["error"]["code"] == "Request_BadRequest"

@@ -7,6 +7,7 @@ import Hummingbird
 struct SynchronizationJobsController {
     let services: GraphServices
     let jobs: JobService
+    let engine: ProvisioningEngine
     /// Wakes the background scheduler (after start/restart).
     let wake: @Sendable () -> Void
 
@@ -23,6 +24,7 @@ struct SynchronizationJobsController {
         routes.post("\(base)/jobs/:jobId/restart", self.restart)
         routes.get("\(base)/jobs/:jobId/schema", self.getSchema)
         routes.put("\(base)/jobs/:jobId/schema", self.putSchema)
+        routes.post("\(base)/jobs/:jobId/provisionOnDemand", self.provisionOnDemand)
         routes.get("auditLogs/provisioning", self.provisioningLog)
     }
 
@@ -137,6 +139,47 @@ struct SynchronizationJobsController {
         job.schema.version = UUID().uuidString.uppercased()
         try await self.services.repositories.jobs.update(job)
         return GraphResponse.noContent()
+    }
+
+    /// Provisions the given subjects now; answers a `stringKeyStringValuePair` whose value is a JSON report per subject.
+    @Sendable func provisionOnDemand(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["parameters"], resource: "provisionOnDemand")
+        guard let parameters = try body.objects("parameters"), !parameters.isEmpty else {
+            throw GraphError.badRequest("Property 'parameters' is required: [{\"ruleId\", \"subjects\": [{\"objectId\", \"objectTypeName\"}]}].")
+        }
+        var reports: [JSONValue] = []
+        for parameter in parameters {
+            try parameter.rejectUnknown(allowed: ["ruleId", "subjects"], resource: "synchronizationJobApplicationParameters")
+            guard let subjects = try parameter.objects("subjects"), !subjects.isEmpty else {
+                throw GraphError.badRequest("Each parameter needs 'subjects': [{\"objectId\", \"objectTypeName\"}].")
+            }
+            guard subjects.count <= 5 else { throw GraphError.badRequest("At most 5 subjects can be provisioned on demand at once.") }
+            for subject in subjects {
+                try subject.rejectUnknown(allowed: ["objectId", "objectTypeName", "links"], resource: "synchronizationJobSubject")
+                let objectId = try subject.requiredString("objectId")
+                let type = try subject.string("objectTypeName") ?? "User"
+                guard ["user", "group"].contains(type.lowercased()) else {
+                    throw GraphError.badRequest("objectTypeName must be 'User' or 'Group', not '\(type)'.")
+                }
+                let entry: ProvisioningLogEntry?
+                do {
+                    entry = try await self.engine.provisionOnDemand(job, objectId: objectId, objectType: type)
+                } catch SynchronizationError.missingCredentials(let message) {
+                    throw GraphError.badRequest(message, code: "CredentialsMissing")
+                }
+                reports.append(.object([
+                    ("objectId", .string(objectId)), ("objectTypeName", .string(type)),
+                    ("action", .string(entry?.action ?? "Skip")), ("status", .string(entry?.status ?? "skipped")),
+                    ("targetId", JSONValue(entry?.targetId)), ("modifiedProperties", JSONValue(entry?.modifiedProperties ?? [])),
+                    ("detail", JSONValue(entry == nil ? "The object is not in scope: assign it (or a group it belongs to) to the application." : entry?.detail)),
+                ]))
+            }
+        }
+        let value = String(decoding: JSONValue.array(reports).serialized(), as: UTF8.self)
+        return try self.services.odata(request).entity(
+            .object([("key", .string("provisionOnDemand")), ("value", .string(value))]), context: "microsoft.graph.stringKeyStringValuePair")
     }
 
     @Sendable func provisioningLog(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -72,6 +72,26 @@ struct CycleRun: Sendable {
         return outcome
     }
 
+    /// Provisions one in-scope user or group now (provisionOnDemand); nil when the object is not in scope.
+    func provisionOne(objectId: String, objectType: String) async throws -> ProvisioningLogEntry? {
+        var states = Dictionary(
+            try await self.repositories.provisionedObjects.objects(jobId: self.job.id).map { ($0.sourceId, $0) }, uniquingKeysWith: { $1 })
+        var outcome = Outcome()
+        let result: Result
+        if objectType.caseInsensitiveCompare("Group") == .orderedSame {
+            guard let group = self.scope.groups[objectId.lowercased()], let mapping = self.context.groupMapping else { return nil }
+            result = await self.provisionGroup(group, mapping: mapping, states: states)
+        } else {
+            guard let user = self.scope.users[objectId.lowercased()], let mapping = self.context.userMapping else { return nil }
+            result = await self.provisionUser(
+                user, mapping: mapping, state: states[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"))
+        }
+        try await self.absorb([result], into: &states, outcome: &outcome)
+        return result.log ?? ProvisioningLogEntry(
+            jobId: self.job.id, servicePrincipalId: self.job.servicePrincipalId, sourceId: objectId, sourceDisplayName: nil, objectType: objectType,
+            action: "Skip", status: "skipped", targetId: result.state.targetId, modifiedProperties: [], detail: "Already up to date in the app.")
+    }
+
     /// Saves each result's state, appends its log line, and counts it.
     private func absorb(_ results: [Result], into states: inout [String: ProvisionedObject], outcome: inout Outcome) async throws {
         var log: [ProvisioningLogEntry] = []

@@ -81,6 +81,14 @@ public struct ProvisioningEngine: Sendable {
         return job
     }
 
+    /// Provisions one user or group now, outside the schedule (`provisionOnDemand`); nil when it is not in scope.
+    public func provisionOnDemand(_ job: SynchronizationJob, objectId: String, objectType: String) async throws -> ProvisioningLogEntry? {
+        let context = try await self.prepare(job)
+        let scope = try await ProvisioningScope.resolve(
+            servicePrincipalId: job.servicePrincipalId, syncAll: context.secrets[.syncAll]?.lowercased() == "true", repositories: self.repositories)
+        return try await CycleRun(engine: self, job: job, context: context, scope: scope).provisionOne(objectId: objectId, objectType: objectType)
+    }
+
     struct Context: Sendable {
         var endpoint: SCIMEndpoint
         var secrets: SynchronizationSecrets
