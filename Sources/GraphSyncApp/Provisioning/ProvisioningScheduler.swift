@@ -67,6 +67,10 @@ final class ProvisioningScheduler: Service, Sendable {
                                "exported": "\(finished.status.lastExecution?.countExported ?? 0)"])
             } catch {
                 self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                // Do not spin on a job whose cycle cannot be recorded: try it again in a minute.
+                var retry = job
+                retry.nextRun = Date().addingTimeInterval(60)
+                try? await self.engine.repositories.jobs.update(retry)
             }
             try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
         }

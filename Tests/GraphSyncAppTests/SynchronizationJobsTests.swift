@@ -1,0 +1,89 @@
+import Foundation
+import GraphSyncCore
+import Testing
+
+/// Jobs and templates through Graph: shapes, validation and permissions (cycles against a real SCIM server are in
+/// Tests/interop/test_provisioning.py).
+@Suite struct SynchronizationJobsTests {
+    @Test func jobLifecycleAndValidation() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization"
+
+            let templates = try await server.send(.GET, "\(base)/templates", token: admin)
+            let template = try #require((templates["value"] as? [[String: Any]])?.first)
+            #expect(template["id"] as? String == "scim")
+            #expect(template["factoryTag"] as? String == "scim")
+            #expect(template["applicationId"] as? String == sp.appId)
+
+            let unknown = try await server.send(.POST, "\(base)/jobs", token: admin, json: ["templateId": "nope"])
+            #expect(unknown.status == 400)
+            #expect(unknown.errorMessage?.contains("nope") == true)
+            #expect(try await server.send(.POST, "\(base)/jobs", token: admin, json: ["templateId": "scim", "x": 1]).status == 400)
+
+            let created = try await server.send(.POST, "\(base)/jobs", token: admin, json: ["templateId": "scim"])
+            #expect(created.status == 201)
+            let jobId = try #require(created["id"] as? String)
+            #expect(jobId.hasPrefix("scim.") && jobId.count == "scim.".count + 32)
+            let schedule = try #require(created["schedule"] as? [String: Any])
+            #expect(schedule["state"] as? String == "Disabled")
+            #expect(schedule["interval"] as? String == "PT40M")
+            let status = try #require(created["status"] as? [String: Any])
+            #expect(status["code"] as? String == "NotRun")
+            #expect(status["steadyStateFirstAchievedTime"] as? String == "0001-01-01T00:00:00Z")
+
+            let listed = try await server.send(.GET, "\(base)/jobs", token: admin)
+            #expect((listed["value"] as? [[String: Any]])?.map { $0["id"] as? String } == [jobId])
+
+            let schema = try await server.send(.GET, "\(base)/jobs/\(jobId)/schema", token: admin)
+            let rules = try #require(schema["synchronizationRules"] as? [[String: Any]])
+            let mappings = try #require(rules.first?["objectMappings"] as? [[String: Any]])
+            #expect(mappings.map { $0["sourceObjectName"] as? String } == ["User", "Group"])
+
+            // PUT schema: validated, stored, versioned.
+            var edited = schema.json
+            edited["@odata.context"] = nil
+            let putSchema = try await server.send(.PUT, "\(base)/jobs/\(jobId)/schema", token: admin, json: edited)
+            #expect(putSchema.status == 204, "\(putSchema.text)")
+            let broken = try await server.send(.PUT, "\(base)/jobs/\(jobId)/schema", token: admin, json: ["synchronizationRules": [["id": "x"]]])
+            #expect(broken.status == 400)
+
+            #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/restart", token: admin,
+                                          json: ["criteria": ["resetScope": "Watermark, Nonsense"]]).status == 400)
+            #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/pause", token: admin).status == 204)
+            let paused = try await server.send(.GET, "\(base)/jobs/\(jobId)", token: admin)
+            #expect((paused["status"] as? [String: Any])?["code"] as? String == "Paused")
+            #expect(try await server.send(.POST, "\(base)/jobs/missing.0/start", token: admin).status == 404)
+
+            // Reads accept Synchronization.Read.All; writes need Synchronization.ReadWrite.All.
+            let reader = try await server.mint(server.appGrant(roles: ["Synchronization.Read.All"]))
+            #expect(try await server.send(.GET, "\(base)/jobs/\(jobId)", token: reader).status == 200)
+            #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/start", token: reader).status == 403)
+            #expect(try await server.send(.POST, "\(base)/jobs", token: reader, json: ["templateId": "scim"]).status == 403)
+
+            #expect(try await server.send(.DELETE, "\(base)/jobs/\(jobId)", token: admin).status == 204)
+            #expect(try await server.send(.GET, "\(base)/jobs/\(jobId)", token: admin).status == 404)
+        }
+    }
+
+    @Test func attributeMappingBuildsSCIMResources() {
+        let user = User(id: "u1", userPrincipalName: "ada@contoso.test", displayName: "Ada", mailNickname: "ada", givenName: "Ada",
+                        surname: "Lovelace", mail: "ada@contoso.test", createdDateTime: Date())
+        let mapping = try! #require(SynchronizationSchema.defaultSCIM.objectMapping(for: "User"))
+        let values = AttributeMapper.targetValues(mapping, source: AttributeMapper.sourceValues(of: user), isNew: true)
+        let resource = AttributeMapper.resource(schema: mapping.targetObjectName, values: values)
+        #expect(resource["userName"] == .string("ada@contoso.test"))
+        #expect(resource["active"] == .bool(true))
+        #expect(resource["name"]?["givenName"] == .string("Ada"))
+        #expect(resource["emails"]?.arrayValue?.first?["type"] == .string("work"))
+        #expect(resource["emails"]?.arrayValue?.first?["value"] == .string("ada@contoso.test"))
+        #expect(resource["title"] == nil)  // no jobTitle: not sent
+        #expect(AttributeMapper.matchingAttribute(mapping, source: AttributeMapper.sourceValues(of: user))! == ("userName", "ada@contoso.test"))
+        var changed = user
+        changed.jobTitle = "Engineer"
+        let again = AttributeMapper.targetValues(mapping, source: AttributeMapper.sourceValues(of: changed), isNew: false)
+        #expect(AttributeMapper.digest(values) != AttributeMapper.digest(again))
+        #expect(AttributeMapper.digest(values) == AttributeMapper.digest(values))
+    }
+}
