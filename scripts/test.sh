@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift tests (real HTTP on loopback, real SQLite) then the Python interop tests
-# (Microsoft's msal, azure-identity and msgraph-sdk against a running graphsync). Installs what it needs.
+# (Microsoft's msal, azure-identity and msgraph-sdk against a running graphsync, and provisioning into a real
+# scim2-server). Installs what it needs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mkdir -p .build
@@ -30,5 +31,9 @@ if ! swift test --skip-build >"$log" 2>&1; then
 fi
 grep -E "^✔ Suite|Test run with" "$log"
 
-echo "== Python interop (msal, azure-identity, msgraph-sdk against graphsync serve)"
-GRAPHSYNC_BIN="$PWD/.build/debug/graphsync" Tests/interop/run.sh
+echo "== SCIM test server (scim2-server from PyPI)"
+SCIM_PYTHON="$(Tests/scim/setup.sh)"
+"$SCIM_PYTHON" Tests/scim/selfcheck.py
+
+echo "== Python interop (msal, azure-identity, msgraph-sdk against graphsync serve; provisioning into scim2-server)"
+SCIM_PYTHON="$SCIM_PYTHON" GRAPHSYNC_BIN="$PWD/.build/debug/graphsync" Tests/interop/run.sh
