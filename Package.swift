@@ -122,9 +122,14 @@ let package = Package(
         .executableTarget(
             name: "graphsync-bench",
             dependencies: [
+                "GraphSyncApp",
+                "GraphSyncCore",
+                "GraphSyncAuthority",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
