@@ -1,8 +1,8 @@
 import Foundation
 
 /// One provisioning cycle of one job: users first (bounded concurrency), then out-of-scope users, then groups with
-/// their members. Each object's outcome is saved as it completes, so a cycle killed halfway loses nothing: the next
-/// cycle starts from what was really exported.
+/// their members. Outcomes are saved in batches of `batchSize` as objects complete, so a cycle killed halfway loses at
+/// most one batch of bookkeeping: the next cycle matches those objects in the app again and converges.
 struct CycleRun: Sendable {
     let engine: ProvisioningEngine
     let job: SynchronizationJob
@@ -29,6 +29,7 @@ struct CycleRun: Sendable {
     private var repositories: Repositories { self.engine.repositories }
     private var scim: any SCIMClient { self.engine.scim }
     private static let usersPath = "Users"
+    private static let batchSize = 100
     private static let groupsPath = "Groups"
 
     func execute(progress: @Sendable (Int, Int) async -> Void) async throws -> Outcome {
@@ -41,16 +42,23 @@ struct CycleRun: Sendable {
         if let mapping = self.context.userMapping {
             let users = self.scope.users.values.sorted { $0.id < $1.id }
             let known = states
-            let results = try await self.bounded(users) { user in
+            var firstCompleteFailure: SCIMError?
+            try await self.bounded(users) { user in
                 await self.provisionUser(user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"))
-            } onEach: { done += 1; if done % 100 == 0 { await progress(done, total) } }
-            try await self.absorb(results, into: &states, outcome: &outcome)
-            if outcome.attempted > 0 && outcome.exported == 0, let failure = results.compactMap(\.error).first(where: \.isCompleteFailure) {
+            } onBatch: { batch in
+                try await self.absorb(batch, into: &states, outcome: &outcome)
+                firstCompleteFailure = firstCompleteFailure ?? batch.compactMap(\.error).first(where: \.isCompleteFailure)
+                done += batch.count
+                await progress(done, total)
+            }
+            if outcome.attempted > 0 && outcome.exported == 0, let failure = firstCompleteFailure {
                 outcome.completeFailure = failure
                 return outcome
             }
             let leaving = states.values.filter { $0.objectType == "User" && $0.active && $0.targetId != nil && self.scope.users[$0.sourceId] == nil }
-            try await self.absorb(try await self.bounded(leaving) { await self.deprovisionUser($0) } onEach: {}, into: &states, outcome: &outcome)
+            try await self.bounded(leaving) { await self.deprovisionUser($0) } onBatch: { batch in
+                try await self.absorb(batch, into: &states, outcome: &outcome)
+            }
         }
 
         if let mapping = self.context.groupMapping {
@@ -95,12 +103,13 @@ struct CycleRun: Sendable {
     /// Saves each result's state, appends its log line, and counts it.
     private func absorb(_ results: [Result], into states: inout [String: ProvisionedObject], outcome: inout Outcome) async throws {
         var log: [ProvisioningLogEntry] = []
+        var changed: [ProvisionedObject] = []
         for result in results {
             if result.state.targetId == nil && !result.state.active {
                 try await self.repositories.provisionedObjects.delete(jobId: self.job.id, sourceId: result.state.sourceId)
                 states[result.state.sourceId] = nil
             } else {
-                if result.changed { try await self.repositories.provisionedObjects.save(result.state) }
+                if result.changed { changed.append(result.state) }
                 states[result.state.sourceId] = result.state
             }
             if let entry = result.log { log.append(entry) }
@@ -108,27 +117,30 @@ struct CycleRun: Sendable {
             if result.exported { outcome.exported += 1 }
             if result.error != nil { outcome.escrowed += 1 }
         }
+        try await self.repositories.provisionedObjects.save(changed)
         try await self.repositories.provisioningLog.append(log)
     }
 
-    /// Runs `work` over `items` with at most `concurrency` in flight.
+    /// Runs `work` over `items` with at most `concurrency` in flight, handing results over in batches as they complete.
     private func bounded<Item: Sendable>(
-        _ items: [Item], _ work: @escaping @Sendable (Item) async -> Result, onEach: () async -> Void
-    ) async throws -> [Result] {
+        _ items: [Item], _ work: @escaping @Sendable (Item) async -> Result, onBatch: ([Result]) async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Result.self) { group in
-            var results: [Result] = []
-            results.reserveCapacity(items.count)
+            var batch: [Result] = []
             var iterator = items.makeIterator()
             for _ in 0..<self.engine.settings.concurrency {
                 guard let item = iterator.next() else { break }
                 group.addTask { await work(item) }
             }
             while let result = try await group.next() {
-                results.append(result)
-                await onEach()
+                batch.append(result)
+                if batch.count >= Self.batchSize {
+                    try await onBatch(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
                 if let item = iterator.next() { group.addTask { await work(item) } }
             }
-            return results
+            if !batch.isEmpty { try await onBatch(batch) }
         }
     }
 

@@ -48,6 +48,8 @@ public struct ProvisionedObject: Sendable, Codable, Equatable {
 public protocol ProvisionedObjectRepository: Sendable {
     func objects(jobId: String) async throws -> [ProvisionedObject]
     func save(_ object: ProvisionedObject) async throws
+    /// Saves several objects in one transaction.
+    func save(_ objects: [ProvisionedObject]) async throws
     func delete(jobId: String, sourceId: String) async throws
     /// Restart: forget watermarks (re-export everything), escrows (errors), or everything known about the app.
     func reset(jobId: String, watermarks: Bool, escrows: Bool, connectorData: Bool) async throws

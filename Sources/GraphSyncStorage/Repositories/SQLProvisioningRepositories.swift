@@ -86,11 +86,18 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
     }
 
     public func save(_ object: ProvisionedObject) async throws {
+        try await self.save([object])
+    }
+
+    public func save(_ objects: [ProvisionedObject]) async throws {
+        guard !objects.isEmpty else { return }
         try await self.database.write { db in
-            if try await Tables.provisionedObjects.exists(id: object.id, on: db) {
-                try await Tables.provisionedObjects.update(object, on: db)
-            } else {
-                try await Tables.provisionedObjects.insert(object, on: db)
+            for object in objects {
+                if try await Tables.provisionedObjects.exists(id: object.id, on: db) {
+                    try await Tables.provisionedObjects.update(object, on: db)
+                } else {
+                    try await Tables.provisionedObjects.insert(object, on: db)
+                }
             }
         }
     }

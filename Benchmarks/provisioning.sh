@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Provisioning benchmark: N users (SyncAll) provisioned by one job into a SCIM target, next to that target's own
+# ingest rate measured in the same run by a plain concurrent client (graphsync-bench scim-load, 8 in flight).
+# GraphSync is pinned to CPU 0, the target and the load client to CPU 1.
+#
+# Usage: Benchmarks/provisioning.sh [N=10000] [target: fast|scim2|both, default both]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+N="${1:-10000}"
+TARGETS="${2:-both}"
+SCRATCH=.build-release
+BIN="$SCRATCH/release"
+echo "bench: building release binaries" >&2
+swift build -c release --scratch-path "$SCRATCH" --product graphsync >/dev/null
+swift build -c release --scratch-path "$SCRATCH" --product graphsync-bench >/dev/null
+
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+
+start_target() { # kind port -> prints base URL
+    local kind=$1 port=$2
+    if [ "$kind" = fast ]; then
+        taskset -c 1 "$BIN/graphsync-bench" scim-target --port "$port" >/dev/null 2>&1 &
+        PIDS+=($!)
+    else
+        local py; py="$(Tests/scim/setup.sh)"
+        taskset -c 1 "$py" Tests/scim/scim_app.py --port "$port" --token bench-token --entra --quiet >/dev/null 2>&1 &
+        PIDS+=($!)
+    fi
+    until curl -s -o /dev/null "http://127.0.0.1:$port/scim/v2/Users" 2>/dev/null; do sleep 0.1; done
+    echo "http://127.0.0.1:$port/scim/v2"
+}
+
+run_one() { # kind
+    local kind=$1
+    # The target's own limit: a plain client creating N users in a separate, empty instance.
+    local load_base; load_base=$(start_target "$kind" "$(free_port)")
+    local limit; limit=$(taskset -c 1 "$BIN/graphsync-bench" scim-load --base "$load_base" --count "$N" --concurrency 8)
+    local base; base=$(start_target "$kind" "$(free_port)")
+    local data="$WORK/data-$kind"
+    local job; job=$("$BIN/graphsync-bench" seed --data-dir "$data" --count "$N" --base "$base" 2>/dev/null)
+    local port; port=$(free_port)
+    local start_ns; start_ns=$(date +%s%N)
+    taskset -c 0 "$BIN/graphsync" serve --data-dir "$data" --http --port "$port" --allow-token-urls-to loopback \
+        --scheduler-tick 0.1 --log-level error >"$WORK/serve-$kind.log" 2>&1 &
+    local server=$!
+    PIDS+=($server)
+    local result; result=$(taskset -c 1 "$BIN/graphsync-bench" wait-job --data-dir "$data" --job "$job" --timeout 1800 2>/dev/null)
+    local elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+    local peak_kb; peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+    kill "$server"
+    python3 - "$kind" "$N" "$elapsed_ms" "$peak_kb" "$limit" "$result" <<'PY'
+import re, sys
+kind, n, ms, peak, limit, result = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+rate = n / (ms / 1000)
+target = float(re.search(r"([\d.]+) users/s", limit).group(1))
+print(f"{kind:6} N={n:>7,}  GraphSync {rate:8,.0f} users/s  total {ms/1000:7.1f} s  peak RSS {peak/1024:6.0f} MiB  |  "
+      f"target alone {target:8,.0f} users/s  ratio {rate/target:5.0%}  |  {result}")
+PY
+}
+
+echo "Provisioning benchmark — $(nproc) cores, GraphSync on CPU 0, target and load client on CPU 1"
+[ "$TARGETS" = scim2 ] || run_one fast
+[ "$TARGETS" = fast ] || run_one scim2
