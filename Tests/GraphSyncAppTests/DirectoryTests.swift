@@ -163,3 +163,19 @@ import Testing
         }
     }
 }
+
+extension DirectoryTests {
+    @Test func servicePrincipalPasswordsAuthenticateToo() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "sp-secret", permissions: [])
+            let added = try await server.send(.POST, "/v1.0/servicePrincipals(appId='\(sp.appId)')/addPassword", token: admin, json: [:] as [String: String])
+            #expect(added.status == 200, "\(added.text)")
+            let secret = try #require(added["secretText"] as? String)
+            _ = try await server.token(clientId: sp.appId, secret: secret)
+            let keyId = try #require(added["keyId"] as? String)
+            #expect(try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/removePassword", token: admin, json: ["keyId": "nope"]).status == 400)
+            #expect(try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/removePassword", token: admin, json: ["keyId": keyId]).status == 204)
+        }
+    }
+}

@@ -12,10 +12,13 @@ struct ApplicationsController {
         routes.get("applications/:id", self.get)
         routes.patch("applications/:id", self.update)
         routes.delete("applications/:id", self.delete)
-        routes.post("applications/:id/addPassword", self.addPassword)
-        routes.post("applications/:id/removePassword", self.removePassword)
         OwnersController(services: self.services, collection: "applications") { try await self.services.application($0).id }
             .addRoutes(to: routes)
+        PasswordCredentialsController(
+            services: self.services, collection: "applications", resolve: { try await self.services.application($0).id },
+            add: { try await self.services.directory.addPassword(toApplication: $0, $1) },
+            remove: { try await self.services.directory.removePassword(fromApplication: $0, keyId: $1) }
+        ).addRoutes(to: routes)
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -57,47 +60,5 @@ struct ApplicationsController {
         try await context.authorize(GraphPolicies.manageApplication, objectId: application.id, owners: self.services.repositories.owners)
         _ = try await self.services.repositories.applications.delete(id: application.id)
         return GraphResponse.noContent()
-    }
-
-    @Sendable func addPassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let application = try await self.services.application(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.manageApplication, objectId: application.id, owners: self.services.repositories.owners)
-        let password = try await PasswordRequests.newPassword(request, context: context, directory: self.services.directory)
-        try await self.services.directory.addPassword(toApplication: application.id, password)
-        return try self.services.odata(request).entity(
-            DirectoryJSON.passwordCredential(password.credential, secretText: password.secretText), context: "microsoft.graph.passwordCredential")
-    }
-
-    @Sendable func removePassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let application = try await self.services.application(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.manageApplication, objectId: application.id, owners: self.services.repositories.owners)
-        try await self.services.directory.removePassword(
-            fromApplication: application.id, keyId: try await PasswordRequests.keyId(request, context: context))
-        return GraphResponse.noContent()
-    }
-}
-
-/// Bodies of `addPassword` and `removePassword`, shared by applications and service principals.
-enum PasswordRequests {
-    static func newPassword(_ request: Request, context: AuthenticatedContext, directory: DirectoryService) async throws
-        -> DirectoryService.NewPassword
-    {
-        let body = try await RequestBody.object(request, context: context)
-        try body.rejectUnknown(allowed: ["passwordCredential"], resource: "addPassword")
-        let credential = try body.object("passwordCredential") ?? JSONObject(members: [])
-        try credential.rejectUnknown(
-            allowed: ["displayName", "startDateTime", "endDateTime", "customKeyIdentifier", "hint", "keyId", "secretText"],
-            resource: "passwordCredential")
-        return try directory.makePassword(
-            displayName: try credential.string("displayName"), startDateTime: try credential.date("startDateTime"),
-            endDateTime: try credential.date("endDateTime"))
-    }
-
-    static func keyId(_ request: Request, context: AuthenticatedContext) async throws -> String {
-        let body = try await RequestBody.object(request, context: context)
-        try body.rejectUnknown(allowed: ["keyId"], resource: "removePassword")
-        let keyId = try body.requiredString("keyId")
-        guard UUID(uuidString: keyId) != nil else { throw GraphError.badRequest("Property 'keyId' must be a GUID, not '\(keyId)'.") }
-        return keyId
     }
 }

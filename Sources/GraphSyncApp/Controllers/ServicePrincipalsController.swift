@@ -12,10 +12,13 @@ struct ServicePrincipalsController {
         routes.get("servicePrincipals/:id", self.get)
         routes.patch("servicePrincipals/:id", self.update)
         routes.delete("servicePrincipals/:id", self.delete)
-        routes.post("servicePrincipals/:id/addPassword", self.addPassword)
-        routes.post("servicePrincipals/:id/removePassword", self.removePassword)
         OwnersController(services: self.services, collection: "servicePrincipals") { try await self.services.servicePrincipal($0).id }
             .addRoutes(to: routes)
+        PasswordCredentialsController(
+            services: self.services, collection: "servicePrincipals", resolve: { try await self.services.servicePrincipal($0).id },
+            add: { try await self.services.directory.addPassword(toServicePrincipal: $0, $1) },
+            remove: { try await self.services.directory.removePassword(fromServicePrincipal: $0, keyId: $1) }
+        ).addRoutes(to: routes)
         AppRoleAssignmentsController(services: self.services).addRoutes(to: routes)
     }
 
@@ -73,23 +76,6 @@ struct ServicePrincipalsController {
         try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
         guard sp.appId != WellKnown.graphAppId else { throw GraphError.badRequest("The Microsoft Graph service principal cannot be deleted.") }
         _ = try await self.services.repositories.servicePrincipals.delete(id: sp.id)
-        return GraphResponse.noContent()
-    }
-
-    @Sendable func addPassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
-        let password = try await PasswordRequests.newPassword(request, context: context, directory: self.services.directory)
-        try await self.services.directory.addPassword(toServicePrincipal: sp.id, password)
-        return try self.services.odata(request).entity(
-            DirectoryJSON.passwordCredential(password.credential, secretText: password.secretText), context: "microsoft.graph.passwordCredential")
-    }
-
-    @Sendable func removePassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
-        try await self.services.directory.removePassword(
-            fromServicePrincipal: sp.id, keyId: try await PasswordRequests.keyId(request, context: context))
         return GraphResponse.noContent()
     }
 }
