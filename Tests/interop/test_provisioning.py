@@ -94,15 +94,21 @@ def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim)
     graph = Graph(graphsync)
     sp = setup_app(graph, scim.base)
     tag = uuid.uuid4().hex[:6]
-    direct = [graph.user(f"direct{i}x{tag}") for i in range(12)]
-    members = [graph.user(f"member{i}x{tag}") for i in range(5)]
+    # A few hundred objects: 150 users assigned directly, 3 groups of 10 members each assigned as groups.
+    direct = [graph.user(f"direct{i}x{tag}") for i in range(150)]
+    teams = []
+    for t in range(3):
+        members_t = [graph.user(f"member{t}n{i}x{tag}") for i in range(10)]
+        team = graph.call("POST", "/groups", {"displayName": f"Team {t} {tag}", "mailNickname": f"team{t}{tag}", "mailEnabled": False,
+                                               "securityEnabled": True}, expect=201)
+        for m in members_t:
+            graph.call("POST", f"/groups/{team['id']}/members/$ref", {"@odata.id": f"{graph.base}/directoryObjects/{m['id']}"}, expect=204)
+        teams.append((team, members_t))
+    group, members = teams[0]
     outsider = graph.user(f"outsider{tag}")
-    group = graph.call("POST", "/groups", {"displayName": f"Engineering {tag}", "mailNickname": f"eng{tag}", "mailEnabled": False,
-                                            "securityEnabled": True}, expect=201)
-    for m in members:
-        graph.call("POST", f"/groups/{group['id']}/members/$ref", {"@odata.id": f"{graph.base}/directoryObjects/{m['id']}"}, expect=204)
     assignments = {u["id"]: assign(graph, sp["id"], u["id"]) for u in direct}
-    assign(graph, sp["id"], group["id"])
+    for team, _ in teams:
+        assign(graph, sp["id"], team["id"])
 
     templates = graph.call("GET", f"/servicePrincipals/{sp['id']}/synchronization/templates", expect=200)
     assert [t["id"] for t in templates["value"]] == ["scim"]
@@ -111,11 +117,11 @@ def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim)
     graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
 
     # First cycle: exactly the assigned users and the group's members, and the group with its members.
-    done = graph.wait_for_cycle(sp["id"], job["id"])
+    done = graph.wait_for_cycle(sp["id"], job["id"], timeout=90)
     status = done["status"]
     assert status["lastExecution"]["state"] == "Succeeded", status
     assert status["code"] == "Active"
-    expected = {u["userPrincipalName"].lower() for u in direct + members}
+    expected = {u["userPrincipalName"].lower() for u in direct + [m for _, ms in teams for m in ms]}
     users = scim_users(scim)
     assert set(users) == expected
     assert f"{outsider['userPrincipalName']}".lower() not in users
@@ -123,10 +129,11 @@ def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim)
     assert ada["active"] is True and ada["name"]["givenName"] == direct[0]["givenName"]
     assert ada["emails"][0]["value"] == direct[0]["mail"]
     groups = scim_groups(scim)
-    member_ids = {users[m["userPrincipalName"].lower()]["id"] for m in members}
-    assert {m["value"] for m in groups[group["displayName"]]["members"]} == member_ids
+    for team, team_members in teams:
+        member_ids = {users[m["userPrincipalName"].lower()]["id"] for m in team_members}
+        assert {m["value"] for m in groups[team["displayName"]]["members"]} == member_ids
     counts = {c["key"]: c["value"] for c in status["synchronizedEntryCountByType"]}
-    assert counts == {"User": 17, "Group": 1}
+    assert counts == {"User": 180, "Group": 3}
     scim_ids = {u["userName"].lower(): u["id"] for u in users.values()}
 
     # A change in the directory: only that user is sent in the next cycle.
