@@ -14,6 +14,7 @@ echo "bench: building release binaries" >&2
 swift build -c release --scratch-path "$SCRATCH" --product graphsync >/dev/null
 swift build -c release --scratch-path "$SCRATCH" --product graphsync-bench >/dev/null
 
+SCIM_PYTHON="$(Tests/scim/setup.sh)"
 WORK="$(mktemp -d)"
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
@@ -21,26 +22,25 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
-start_target() { # kind port -> prints base URL
+start_target() { # kind port; sets TARGET_BASE (not a subshell, so the cleanup trap knows the pid)
     local kind=$1 port=$2
     if [ "$kind" = fast ]; then
         taskset -c 1 "$BIN/graphsync-bench" scim-target --port "$port" >/dev/null 2>&1 &
-        PIDS+=($!)
     else
-        local py; py="$(Tests/scim/setup.sh)"
-        taskset -c 1 "$py" Tests/scim/scim_app.py --port "$port" --token bench-token --entra --quiet >/dev/null 2>&1 &
-        PIDS+=($!)
+        taskset -c 1 "$SCIM_PYTHON" Tests/scim/scim_app.py --port "$port" --token bench-token --entra --quiet >/dev/null 2>&1 &
     fi
+    PIDS+=($!)
     until curl -s -o /dev/null "http://127.0.0.1:$port/scim/v2/Users" 2>/dev/null; do sleep 0.1; done
-    echo "http://127.0.0.1:$port/scim/v2"
+    TARGET_BASE="http://127.0.0.1:$port/scim/v2"
 }
 
 run_one() { # kind
     local kind=$1
     # The target's own limit: a plain client creating N users in a separate, empty instance.
-    local load_base; load_base=$(start_target "$kind" "$(free_port)")
-    local limit; limit=$(taskset -c 1 "$BIN/graphsync-bench" scim-load --base "$load_base" --count "$N" --concurrency 8)
-    local base; base=$(start_target "$kind" "$(free_port)")
+    start_target "$kind" "$(free_port)"
+    local limit; limit=$(taskset -c 1 "$BIN/graphsync-bench" scim-load --base "$TARGET_BASE" --count "$N" --concurrency 8)
+    start_target "$kind" "$(free_port)"
+    local base=$TARGET_BASE
     local data="$WORK/data-$kind"
     local job; job=$("$BIN/graphsync-bench" seed --data-dir "$data" --count "$N" --base "$base" 2>/dev/null)
     local port; port=$(free_port)
