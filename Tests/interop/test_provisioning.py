@@ -315,3 +315,19 @@ def test_provision_on_demand_pushes_one_user_now(graphsync, scim):
     assert set(scim_users(scim)) == {inside["userPrincipalName"].lower()}
     bad = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": []})
     assert bad["error"]["code"] == "Request_BadRequest"
+
+
+def test_validate_credentials_tests_the_connection(graphsync, scim):
+    graph = Graph(graphsync)
+    sp = setup_app(graph, scim.base)
+    job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+    path = f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/validateCredentials"
+    graph.call("POST", path, {"useSavedCredentials": True}, expect=204)
+    graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/validateCredentials", {
+        "templateId": "scim", "useSavedCredentials": False, "credentials": [
+            {"key": "BaseAddress", "value": scim.base}, {"key": "SecretToken", "value": "scim-bearer-token"}]}, expect=204)
+    wrong = graph.call("POST", path, {"credentials": [{"key": "SecretToken", "value": "wrong-token"}]})
+    assert wrong["error"]["code"] == "CredentialValidationFailed" and "401" in wrong["error"]["message"]
+    assert "wrong-token" not in json.dumps(wrong)
+    # Testing never changes what is saved.
+    graph.call("POST", path, {"useSavedCredentials": True}, expect=204)

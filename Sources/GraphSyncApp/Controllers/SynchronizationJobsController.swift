@@ -25,6 +25,8 @@ struct SynchronizationJobsController {
         routes.get("\(base)/jobs/:jobId/schema", self.getSchema)
         routes.put("\(base)/jobs/:jobId/schema", self.putSchema)
         routes.post("\(base)/jobs/:jobId/provisionOnDemand", self.provisionOnDemand)
+        routes.post("\(base)/jobs/:jobId/validateCredentials", self.validateCredentials)
+        routes.post("\(base)/jobs/validateCredentials", self.validateCredentials)
         routes.get("auditLogs/provisioning", self.provisioningLog)
     }
 
@@ -180,6 +182,29 @@ struct SynchronizationJobsController {
         let value = String(decoding: JSONValue.array(reports).serialized(), as: UTF8.self)
         return try self.services.odata(request).entity(
             .object([("key", .string("provisionOnDemand")), ("value", .string(value))]), context: "microsoft.graph.stringKeyStringValuePair")
+    }
+
+    /// Tests the connection to the app with saved or given credentials: 204 when the app answers a SCIM query.
+    @Sendable func validateCredentials(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let sp = try await self.servicePrincipal(request, context, GraphPolicies.writeSynchronization)
+        if let jobId = context.parameters.get("jobId") {
+            guard let job = try await self.services.repositories.jobs.get(id: jobId), job.servicePrincipalId == sp.id else { throw GraphError.notFound(jobId) }
+        }
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["applicationIdentifier", "templateId", "useSavedCredentials", "credentials"], resource: "validateCredentials")
+        if let templateId = try body.string("templateId"), SynchronizationTemplate.named(templateId) == nil {
+            throw GraphError.badRequest("Template '\(templateId)' does not exist.")
+        }
+        let useSaved = try body.bool("useSavedCredentials") ?? false
+        let credentials = body.has("credentials") && !useSaved ? try SecretPairs.parse(body, property: "credentials") : []
+        do {
+            try await self.engine.validateCredentials(servicePrincipalId: sp.id, credentials: credentials, useSaved: useSaved)
+        } catch let error as SCIMError {
+            throw GraphError(.badRequest, code: "CredentialValidationFailed", message: "\(error.message). Check BaseAddress and the token.")
+        } catch let error as SynchronizationError {
+            throw SynchronizationController.graphError(error)
+        }
+        return GraphResponse.noContent()
     }
 
     @Sendable func provisioningLog(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -89,6 +89,26 @@ public struct ProvisioningEngine: Sendable {
         return try await CycleRun(engine: self, job: job, context: context, scope: scope).provisionOne(objectId: objectId, objectType: objectType)
     }
 
+    /// Entra's "Test Connection": with these secrets (saved ones overlaid by `credentials` unless `useSaved`), query the
+    /// app for a user that cannot exist and expect an empty answer. Throws `SCIMError` or `SynchronizationError`.
+    public func validateCredentials(servicePrincipalId: String, credentials: [(SynchronizationSecretKey, String)], useSaved: Bool) async throws {
+        let saved = try await self.repositories.synchronizationSecrets.secrets(of: servicePrincipalId)
+        let secrets = useSaved ? saved : saved.overlaid(with: credentials)
+        guard let base = secrets[.baseAddress] else {
+            throw SynchronizationError.missingCredentials("BaseAddress (the app's SCIM endpoint) is required to test the connection.")
+        }
+        let token: String
+        if useSaved || (secrets[.secretToken] == nil && secrets[.oauth2AccessToken] != nil) {
+            token = try await self.synchronization.bearerToken(servicePrincipalId: servicePrincipalId)
+        } else if let secretToken = secrets[.secretToken] {
+            token = secretToken
+        } else {
+            throw SynchronizationError.missingCredentials("A SecretToken, or an OAuth token from acquireAccessToken, is required to test the connection.")
+        }
+        let probe = "userName eq \"\(UUID().uuidString.lowercased())@graphsync.invalid\""
+        _ = try await self.scim.search(SCIMEndpoint(baseAddress: base, bearerToken: token), resourceType: "Users", filter: probe)
+    }
+
     struct Context: Sendable {
         var endpoint: SCIMEndpoint
         var secrets: SynchronizationSecrets
