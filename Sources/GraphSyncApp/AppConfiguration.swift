@@ -43,6 +43,11 @@ public struct AppConfiguration: Sendable {
     public var schedulerTick: TimeInterval = 5
     /// First retry delay after a failed cycle, doubling in quarantine, seconds (`--failure-backoff`, default 60).
     public var failureBackoff: TimeInterval = 60
+    /// How long a node's lease on a running job lasts unless renewed, seconds (`--job-lease`, default 60): a node
+    /// that dies frees its jobs for the others (or for itself after a restart) within this time.
+    public var jobLease: TimeInterval = 60
+    /// SCIM requests in flight per job (`--job-concurrency`, default 8).
+    public var jobConcurrency = 8
     public var logLevel: Logger.Level = .info
 
     public init() {}

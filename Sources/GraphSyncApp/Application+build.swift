@@ -36,10 +36,12 @@ public func buildApplication(
     let policy = OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo)
     var engineSettings = ProvisioningEngine.Settings()
     engineSettings.failureBackoff = configuration.failureBackoff
+    engineSettings.concurrency = configuration.jobConcurrency
     let engine = ProvisioningEngine(
         repositories: runtime.repositories, synchronization: synchronization,
         scim: HTTPSCIMClient(httpClient: httpClient, policy: policy), settings: engineSettings, logger: logger)
-    let scheduler = ProvisioningScheduler(engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), logger: logger)
+    let scheduler = ProvisioningScheduler(
+        engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), lease: configuration.jobLease, logger: logger)
     let router = buildRouter(
         directory: directory, synchronization: synchronization,
         jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,

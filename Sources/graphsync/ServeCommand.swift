@@ -46,9 +46,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("failure-backoff"), help: "Seconds before retrying a failed cycle; doubles while quarantined.")
     var failureBackoff: Double = 60
 
+    @Option(name: .customLong("job-lease"), help: "Seconds a node's lease on a running job lasts unless renewed; a node that dies frees its jobs within this time.")
+    var jobLease: Double = 60
+
+    @Option(name: .customLong("job-concurrency"), help: "SCIM requests in flight per job.")
+    var jobConcurrency: Int = 8
+
     mutating func validate() throws {
         guard self.jobInterval >= 1, self.schedulerTick >= 0.05, self.failureBackoff >= 0.1 else {
             throw ValidationError("--job-interval must be ≥ 1 s, --scheduler-tick ≥ 0.05 s, --failure-backoff ≥ 0.1 s.")
+        }
+        guard self.jobLease >= 1, (1...64).contains(self.jobConcurrency) else {
+            throw ValidationError("--job-lease must be ≥ 1 s and --job-concurrency between 1 and 64.")
         }
         for value in self.allowTokenURLsTo where value != .loopback && value != .privateNetwork {
             throw ValidationError("--allow-token-urls-to takes 'loopback' or 'private', not '\(value.rawValue)'.")
@@ -77,6 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.jobInterval = self.jobInterval
         configuration.schedulerTick = self.schedulerTick
         configuration.failureBackoff = self.failureBackoff
+        configuration.jobLease = self.jobLease
+        configuration.jobConcurrency = self.jobConcurrency
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)

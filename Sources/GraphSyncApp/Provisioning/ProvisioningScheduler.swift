@@ -5,6 +5,9 @@ import ServiceLifecycle
 
 /// Runs due synchronization jobs in the background. Each job is leased in the database before it runs, so with a
 /// shared database every job runs on exactly one node at a time; `start` and `restart` wake the scheduler at once.
+///
+/// The lease is short and renewed while the cycle runs, so a node that dies frees its jobs within one lease; a node
+/// that cannot renew (its lease expired and another node took the job) abandons the cycle.
 final class ProvisioningScheduler: Service, Sendable {
     let engine: ProvisioningEngine
     let tick: Duration
@@ -14,7 +17,7 @@ final class ProvisioningScheduler: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
-    init(engine: ProvisioningEngine, tick: Duration, lease: TimeInterval = 600, logger: Logger) {
+    init(engine: ProvisioningEngine, tick: Duration, lease: TimeInterval = 60, logger: Logger) {
         self.engine = engine
         self.tick = tick
         self.lease = lease
@@ -60,11 +63,13 @@ final class ProvisioningScheduler: Service, Sendable {
             }
             guard let job else { return }
             do {
-                let finished = try await self.engine.runCycle(job)
+                let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job) }
                 self.logger.info(
                     "provisioning cycle finished",
                     metadata: ["job": "\(job.id)", "state": "\(finished.status.lastExecution?.state ?? "")",
                                "exported": "\(finished.status.lastExecution?.countExported ?? 0)"])
+            } catch is CancellationError {
+                self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
             } catch {
                 self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
                 // Do not spin on a job whose cycle cannot be recorded: try it again in a minute.
@@ -73,6 +78,30 @@ final class ProvisioningScheduler: Service, Sendable {
                 try? await self.engine.repositories.jobs.update(retry)
             }
             try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
+        }
+    }
+
+    /// Runs `body` while renewing the job's lease every third of its length; cancels `body` if the lease is lost.
+    private func whileLeased<T: Sendable>(_ job: SynchronizationJob, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(Int64(self.lease * 1000 / 3)))
+                    if Task.isCancelled { break }
+                    let renewed = try? await self.engine.repositories.jobs.renew(id: job.id, owner: self.node, leaseUntil: Date().addingTimeInterval(self.lease))
+                    if renewed == false {
+                        self.logger.warning("lost the lease on a running job", metadata: ["job": "\(job.id)"])
+                        throw CancellationError()
+                    }
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
         }
     }
 }

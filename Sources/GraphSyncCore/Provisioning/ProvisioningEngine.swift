@@ -30,7 +30,8 @@ public struct ProvisioningEngine: Sendable {
         self.logger = logger
     }
 
-    /// One full cycle for `job`; returns the job with its new status and next run.
+    /// One full cycle for `job`; returns the job with its new status and next run. Throws `CancellationError` when
+    /// cancelled, leaving the job as it was (no cycle is recorded).
     public func runCycle(_ job: SynchronizationJob, now: Date = Date()) async throws -> SynchronizationJob {
         var job = job
         let began = Date()
@@ -38,19 +39,14 @@ public struct ProvisioningEngine: Sendable {
         var execution = SynchronizationJob.TaskExecution(activityIdentifier: activity, state: "Succeeded", timeBegan: began, timeEnded: began)
         do {
             let context = try await self.prepare(job)
-            let scope = try await ProvisioningScope.resolve(
-                servicePrincipalId: job.servicePrincipalId, syncAll: context.secrets[.syncAll]?.lowercased() == "true",
-                repositories: self.repositories)
-            execution.countEntitled = scope.users.count + scope.groups.count
-            let run = CycleRun(engine: self, job: job, context: context, scope: scope)
-            let snapshot = job
+            let run = CycleRun(engine: self, job: job, context: context, scope: Self.scope(of: job, context.secrets))
+            let jobId = job.id
             let outcome = try await run.execute { done, total in
-                var progressing = snapshot
-                progressing.status.progress = [.init(completedUnits: done, totalUnits: total, units: "Objects", progressObservationDateTime: Date())]
-                try? await self.repositories.jobs.update(progressing)
+                let progress = SynchronizationJob.Progress(completedUnits: done, totalUnits: total, units: "Objects", progressObservationDateTime: Date())
+                try? await self.repositories.jobs.updateProgress(id: jobId, progress: [progress])
             }
-            job.status.progress = [.init(completedUnits: scope.users.count + scope.groups.count, totalUnits: scope.users.count + scope.groups.count,
-                                         units: "Objects", progressObservationDateTime: Date())]
+            execution.countEntitled = outcome.entitled
+            job.status.progress = [.init(completedUnits: outcome.entitled, totalUnits: outcome.entitled, units: "Objects", progressObservationDateTime: Date())]
             execution.countExported = outcome.exported
             execution.countEscrowed = outcome.escrowed
             if let failure = outcome.completeFailure {
@@ -60,6 +56,8 @@ public struct ProvisioningEngine: Sendable {
             execution.timeEnded = Date()
             self.recordSuccess(&job, execution, counts: outcome.activeCounts, now: Date())
         } catch {
+            // Cancelled (shutdown, or the lease moved to another node): whoever runs the job next records its cycle.
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
             execution.state = "Failed"
             execution.timeEnded = Date()
             execution.error = Self.jobError(error)
@@ -84,9 +82,8 @@ public struct ProvisioningEngine: Sendable {
     /// Provisions one user or group now, outside the schedule (`provisionOnDemand`); nil when it is not in scope.
     public func provisionOnDemand(_ job: SynchronizationJob, objectId: String, objectType: String) async throws -> ProvisioningLogEntry? {
         let context = try await self.prepare(job)
-        let scope = try await ProvisioningScope.resolve(
-            servicePrincipalId: job.servicePrincipalId, syncAll: context.secrets[.syncAll]?.lowercased() == "true", repositories: self.repositories)
-        return try await CycleRun(engine: self, job: job, context: context, scope: scope).provisionOne(objectId: objectId, objectType: objectType)
+        return try await CycleRun(engine: self, job: job, context: context, scope: Self.scope(of: job, context.secrets))
+            .provisionOne(objectId: objectId, objectType: objectType)
     }
 
     /// Entra's "Test Connection": with these secrets (saved ones overlaid by `credentials` unless `useSaved`), query the
@@ -114,6 +111,10 @@ public struct ProvisioningEngine: Sendable {
         var secrets: SynchronizationSecrets
         var userMapping: ObjectMapping?
         var groupMapping: ObjectMapping?
+    }
+
+    private static func scope(of job: SynchronizationJob, _ secrets: SynchronizationSecrets) -> ProvisioningScope {
+        ProvisioningScope(servicePrincipalId: job.servicePrincipalId, syncAll: secrets[.syncAll]?.lowercased() == "true")
     }
 
     private func prepare(_ job: SynchronizationJob) async throws -> Context {

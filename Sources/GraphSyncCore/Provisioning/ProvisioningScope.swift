@@ -1,42 +1,30 @@
 import Foundation
 
-/// The users and groups a job provisions: those assigned to the service principal (groups bring their direct
+/// The users and groups a job provisions: those assigned to the service principal (groups bring their direct user
 /// members), or every user when the job's `SyncAll` secret is `True`.
-public struct ProvisioningScope: Sendable {
-    public var users: [String: User] = [:]
-    public var groups: [String: Group] = [:]
-    /// Direct user members of each in-scope group.
-    public var groupMembers: [String: [String]] = [:]
+///
+/// The scope is never loaded whole: a cycle reads it page by page, so memory stays flat as the directory grows.
+public struct ProvisioningScope: Sendable, Hashable {
+    public var servicePrincipalId: String
+    /// Every user is in scope, assigned or not.
+    public var syncAll: Bool
 
-    public static func resolve(servicePrincipalId: String, syncAll: Bool, repositories: Repositories) async throws -> ProvisioningScope {
-        var scope = ProvisioningScope()
-        if syncAll {
-            var after: String?
-            repeat {
-                let page = try await repositories.users.list(DirectoryQuery(top: DirectoryQuery.maxTop, after: after))
-                for user in page.items { scope.users[user.id] = user }
-                after = page.next
-            } while after != nil
-        }
-        for assignment in try await repositories.appRoleAssignments.list(resourceId: servicePrincipalId) {
-            switch assignment.principalType {
-            case .user:
-                if let user = try await repositories.users.get(id: assignment.principalId) { scope.users[user.id] = user }
-            case .group:
-                guard let group = try await repositories.groups.get(id: assignment.principalId) else { continue }
-                scope.groups[group.id] = group
-                var members: [String] = []
-                for member in try await repositories.groups.members(of: group.id) where member.type == .user {
-                    if let user = try await repositories.users.get(id: member.id) {
-                        scope.users[user.id] = user
-                        members.append(user.id)
-                    }
-                }
-                scope.groupMembers[group.id] = members
-            case .servicePrincipal:
-                continue
-            }
-        }
-        return scope
+    public init(servicePrincipalId: String, syncAll: Bool) {
+        self.servicePrincipalId = servicePrincipalId
+        self.syncAll = syncAll
     }
+}
+
+/// Reads a provisioning scope from the directory.
+public protocol ProvisioningScopeRepository: Sendable {
+    /// In-scope users with ids after `after`, in id order, at most `limit`.
+    func users(in scope: ProvisioningScope, after: String?, limit: Int) async throws -> [User]
+    /// How many users are in scope.
+    func countUsers(in scope: ProvisioningScope) async throws -> Int
+    /// Which of `userIds` are in scope.
+    func inScope(userIds: [String], of scope: ProvisioningScope) async throws -> Set<String>
+    /// The groups assigned to the service principal, in id order.
+    func groups(in scope: ProvisioningScope) async throws -> [Group]
+    /// Ids of the direct user members of `groupId`, in id order.
+    func userMembers(of groupId: String) async throws -> [String]
 }

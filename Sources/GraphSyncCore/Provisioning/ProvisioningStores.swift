@@ -10,8 +10,12 @@ public protocol SynchronizationJobRepository: Sendable {
     func delete(id: String) async throws -> Bool
     /// Leases one job whose `nextRun` is due and whose lease is free or expired, or returns nil.
     func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob?
+    /// Extends the lease of a running cycle; false when `owner` no longer holds it (it expired and another node took it).
+    func renew(id: String, owner: String, leaseUntil: Date) async throws -> Bool
     /// Gives the lease back.
     func release(id: String, owner: String) async throws
+    /// Records a running cycle's progress without touching the rest of the job (a pause during the cycle stays).
+    func updateProgress(id: String, progress: [SynchronizationJob.Progress]) async throws
 }
 
 /// What a job last exported for one directory object (its watermark and escrow state).
@@ -32,6 +36,9 @@ public struct ProvisionedObject: Sendable, Codable, Equatable {
     public var lastError: String?
     public var errorCount: Int
 
+    /// The object exists in the app and is enabled there.
+    public var isInApp: Bool { self.active && self.targetId != nil }
+
     public init(jobId: String, sourceId: String, objectType: String) {
         self.jobId = jobId
         self.sourceId = sourceId
@@ -46,8 +53,12 @@ public struct ProvisionedObject: Sendable, Codable, Equatable {
 }
 
 public protocol ProvisionedObjectRepository: Sendable {
-    func objects(jobId: String) async throws -> [ProvisionedObject]
-    func save(_ object: ProvisionedObject) async throws
+    /// The states of these objects that exist (objects never exported have none).
+    func objects(jobId: String, sourceIds: [String]) async throws -> [ProvisionedObject]
+    /// One page of the job's objects of `objectType` that exist in the app (`isInApp`), in source-id order after `after`.
+    func objectsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [ProvisionedObject]
+    /// How many objects of each type exist in the app.
+    func countsInApp(jobId: String) async throws -> [String: Int]
     /// Saves several objects in one transaction.
     func save(_ objects: [ProvisionedObject]) async throws
     func delete(jobId: String, sourceId: String) async throws

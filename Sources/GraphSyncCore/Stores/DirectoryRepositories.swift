@@ -126,13 +126,15 @@ public struct Repositories: Sendable {
     public var jobs: any SynchronizationJobRepository
     public var provisionedObjects: any ProvisionedObjectRepository
     public var provisioningLog: any ProvisioningLogRepository
+    public var provisioningScope: any ProvisioningScopeRepository
 
     public init(
         tenants: any TenantRepository, applications: any ApplicationRepository, servicePrincipals: any ServicePrincipalRepository,
         users: any UserRepository, groups: any GroupRepository, owners: any OwnerRepository, appRoleAssignments: any AppRoleAssignmentRepository,
         permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
         synchronizationSecrets: any SynchronizationSecretRepository, jobs: any SynchronizationJobRepository,
-        provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository
+        provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository,
+        provisioningScope: any ProvisioningScopeRepository
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -147,5 +149,6 @@ public struct Repositories: Sendable {
         self.jobs = jobs
         self.provisionedObjects = provisionedObjects
         self.provisioningLog = provisioningLog
+        self.provisioningScope = provisioningScope
     }
 }

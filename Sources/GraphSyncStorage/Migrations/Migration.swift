@@ -14,5 +14,5 @@ public struct Migration: Sendable {
     }
 
     /// Every migration, in order.
-    public static let all: [Migration] = [.m0001Directory, .m0002SynchronizationSecrets, .m0003Groups, .m0004Provisioning]
+    public static let all: [Migration] = [.m0001Directory, .m0002SynchronizationSecrets, .m0003Groups, .m0004Provisioning, .m0005ProvisionedObjectColumns]
 }

@@ -28,6 +28,31 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
             .run()
     }
 
+    /// Inserts `models`, replacing those whose id exists, in one statement.
+    func upsert(_ models: [Model], on db: any SQLDatabase) async throws {
+        guard let first = models.first else { return }
+        let columns = ["id", "document"] + self.columnValues(first).map(\.0)
+        let insert = db.insert(into: self.name).columns(columns)
+        for model in models {
+            insert.values([SQLBind(self.id(model)), SQLBind(try Self.encode(model))] + self.columnValues(model).map { SQLBind($0.1) })
+        }
+        try await insert.onConflict(with: ["id"]) { update in
+            var update = update
+            for column in columns.dropFirst() { update = update.set(excludedValueOf: column) }
+            return update
+        }.run()
+    }
+
+    /// Inserts `models` in one statement.
+    func insert(_ models: [Model], on db: any SQLDatabase) async throws {
+        guard let first = models.first else { return }
+        let insert = db.insert(into: self.name).columns(["id", "document"] + self.columnValues(first).map(\.0))
+        for model in models {
+            insert.values([SQLBind(self.id(model)), SQLBind(try Self.encode(model))] + self.columnValues(model).map { SQLBind($0.1) })
+        }
+        try await insert.run()
+    }
+
     func update(_ model: Model, on db: any SQLDatabase) async throws {
         let query = db.update(self.name).set("document", to: SQLBind(try Self.encode(model)))
         for (column, value) in self.columnValues(model) { query.set(SQLIdentifier(column), to: SQLBind(value)) }

@@ -9,7 +9,8 @@ extension Tables {
         id: \.id)
 
     static let provisionedObjects = DocumentTable<ProvisionedObject>(
-        name: "provisioned_objects", fields: [:], columnValues: { [("job_id", $0.jobId)] }, id: \.id)
+        name: "provisioned_objects", fields: [:],
+        columnValues: { [("job_id", $0.jobId), ("object_type", $0.objectType), ("in_app", $0.isInApp ? 1 : 0)] }, id: \.id)
 
     static let provisioningLog = DocumentTable<ProvisioningLogEntry>(
         name: "provisioning_log", fields: [:],
@@ -67,6 +68,23 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
         }
     }
 
+    public func renew(id: String, owner: String, leaseUntil: Date) async throws -> Bool {
+        try await self.database.write { db in
+            try await db.update("synchronization_jobs").set("lease_until", to: SQLBind(leaseUntil.timeIntervalSince1970))
+                .where("id", .equal, SQLBind(id)).where("lease_owner", .equal, SQLBind(owner)).run()
+            let row = try await db.select().column("lease_owner").from("synchronization_jobs").where("id", .equal, SQLBind(id)).first()
+            return try row?.decode(column: "lease_owner", as: String?.self) == owner
+        }
+    }
+
+    public func updateProgress(id: String, progress: [SynchronizationJob.Progress]) async throws {
+        try await self.database.write { db in
+            guard var job = try await Tables.jobs.first(where: "id", equals: id, on: db) else { return }
+            job.status.progress = progress
+            try await Tables.jobs.update(job, on: db)
+        }
+    }
+
     public func release(id: String, owner: String) async throws {
         try await self.database.write { db in
             try await db.update("synchronization_jobs").set("lease_owner", to: SQLLiteral.null).set("lease_until", to: SQLLiteral.null)
@@ -81,25 +99,46 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
 
     public init(database: any SQLDatabaseProvider) { self.database = database }
 
-    public func objects(jobId: String) async throws -> [ProvisionedObject] {
-        try await self.database.read { try await Tables.provisionedObjects.all(where: "job_id", equals: jobId, on: $0) }
+    /// Largest number of ids bound in one `IN (…)`.
+    private static let lookupChunk = 500
+
+    public func objects(jobId: String, sourceIds: [String]) async throws -> [ProvisionedObject] {
+        var found: [ProvisionedObject] = []
+        for start in stride(from: 0, to: sourceIds.count, by: Self.lookupChunk) {
+            let ids = sourceIds[start..<min(start + Self.lookupChunk, sourceIds.count)].map { "\(jobId)|\($0)" }
+            found += try await self.database.read { db in
+                try await db.select().column("document").from("provisioned_objects").where("id", .in, ids).all()
+                    .map { try DocumentTable<ProvisionedObject>.decode($0) }
+            }
+        }
+        return found
     }
 
-    public func save(_ object: ProvisionedObject) async throws {
-        try await self.save([object])
+    public func objectsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [ProvisionedObject] {
+        try await self.database.read { db in
+            // Ids are `jobId|sourceId`, so the job's objects are one range of the primary key, in source-id order.
+            try await db.select().column("document").from("provisioned_objects")
+                .where("id", .greaterThan, SQLBind("\(jobId)|\(after ?? "")"))
+                .where("id", .lessThan, SQLBind("\(jobId)}"))
+                .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(1))
+                .orderBy("id").limit(limit).all().map { try DocumentTable<ProvisionedObject>.decode($0) }
+        }
+    }
+
+    public func countsInApp(jobId: String) async throws -> [String: Int] {
+        try await self.database.read { db in
+            let rows = try await db.select().column("object_type").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "count")
+                .from("provisioned_objects").where("job_id", .equal, SQLBind(jobId)).where("in_app", .equal, SQLBind(1))
+                .groupBy("object_type").all()
+            var counts: [String: Int] = [:]
+            for row in rows { counts[try row.decode(column: "object_type", as: String.self)] = try row.decode(column: "count", as: Int.self) }
+            return counts
+        }
     }
 
     public func save(_ objects: [ProvisionedObject]) async throws {
         guard !objects.isEmpty else { return }
-        try await self.database.write { db in
-            for object in objects {
-                if try await Tables.provisionedObjects.exists(id: object.id, on: db) {
-                    try await Tables.provisionedObjects.update(object, on: db)
-                } else {
-                    try await Tables.provisionedObjects.insert(object, on: db)
-                }
-            }
-        }
+        try await self.database.write { try await Tables.provisionedObjects.upsert(objects, on: $0) }
     }
 
     public func delete(jobId: String, sourceId: String) async throws {
@@ -112,13 +151,22 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
                 try await db.delete(from: "provisioned_objects").where("job_id", .equal, SQLBind(jobId)).run()
                 return
             }
-            for var object in try await Tables.provisionedObjects.all(where: "job_id", equals: jobId, on: db) {
-                if watermarks { object.exportedHash = nil }
-                if escrows {
-                    object.lastError = nil
-                    object.errorCount = 0
+            var after = "\(jobId)|"
+            while true {
+                let rows = try await db.select().column("document").from("provisioned_objects")
+                    .where("id", .greaterThan, SQLBind(after)).where("id", .lessThan, SQLBind("\(jobId)}"))
+                    .orderBy("id").limit(Self.lookupChunk).all()
+                var objects = try rows.map { try DocumentTable<ProvisionedObject>.decode($0) }
+                guard let last = objects.last else { break }
+                for index in objects.indices {
+                    if watermarks { objects[index].exportedHash = nil }
+                    if escrows {
+                        objects[index].lastError = nil
+                        objects[index].errorCount = 0
+                    }
                 }
-                try await Tables.provisionedObjects.update(object, on: db)
+                try await Tables.provisionedObjects.upsert(objects, on: db)
+                after = last.id
             }
         }
     }
@@ -132,9 +180,7 @@ public struct SQLProvisioningLogRepository: ProvisioningLogRepository {
 
     public func append(_ entries: [ProvisioningLogEntry]) async throws {
         guard !entries.isEmpty else { return }
-        try await self.database.write { db in
-            for entry in entries { try await Tables.provisioningLog.insert(entry, on: db) }
-        }
+        try await self.database.write { try await Tables.provisioningLog.insert(entries, on: $0) }
     }
 
     public func list(jobId: String?, top: Int) async throws -> [ProvisioningLogEntry] {

@@ -17,6 +17,7 @@ extension Repositories {
             synchronizationSecrets: SQLSynchronizationSecretRepository(database: database, sealer: sealer),
             jobs: SQLSynchronizationJobRepository(database: database),
             provisionedObjects: SQLProvisionedObjectRepository(database: database),
-            provisioningLog: SQLProvisioningLogRepository(database: database))
+            provisioningLog: SQLProvisioningLogRepository(database: database),
+            provisioningScope: SQLProvisioningScopeRepository(database: database))
     }
 }

@@ -1,0 +1,114 @@
+import Foundation
+
+extension CycleRun {
+    /// Provisions the assigned groups with their members (after the users, so members have app ids).
+    func provisionGroups(_ groups: [Group], mapping: ObjectMapping, outcome: inout Outcome, progress: inout CycleProgress) async throws {
+        for start in stride(from: 0, to: groups.count, by: Self.batchSize) {
+            let batch = groups[start..<min(start + Self.batchSize, groups.count)]
+            let known = try await self.states(of: batch.map(\.id))
+            var results: [Result] = []
+            for group in batch {
+                let state = known[group.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: group.id, objectType: "Group")
+                results.append(await self.provisionGroup(group, mapping: mapping, state: state, members: try await self.memberTargetIds(of: group.id)))
+            }
+            try await self.absorb(results, outcome: &outcome)
+            await progress.advance(by: batch.count)
+        }
+    }
+
+    /// Deletes the groups the app has that are no longer assigned.
+    func deprovisionGroupsOutOfScope(assigned: Set<String>, outcome: inout Outcome) async throws {
+        var after: String?
+        while true {
+            let page = try await self.repositories.provisionedObjects.objectsInApp(jobId: self.job.id, objectType: "Group", after: after, limit: Self.pageSize)
+            guard let last = page.last else { return }
+            var results: [Result] = []
+            for state in page where !assigned.contains(state.sourceId) { results.append(await self.deprovisionGroup(state)) }
+            try await self.absorb(results, outcome: &outcome)
+            after = last.sourceId
+        }
+    }
+
+    /// The app ids of a group's user members that exist (active) in the app, sorted.
+    func memberTargetIds(of groupId: String) async throws -> [String] {
+        let members = try await self.repositories.provisioningScope.userMembers(of: groupId)
+        return try await self.repositories.provisionedObjects.objects(jobId: self.job.id, sourceIds: members)
+            .compactMap { $0.isInApp ? $0.targetId : nil }.sorted()
+    }
+
+    /// Creates, matches or updates one group, with `members` (the app ids of its members) as its member list.
+    func provisionGroup(_ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String]) async -> Result {
+        var state = state
+        let source = AttributeMapper.sourceValues(of: group)
+        let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
+        let digest = AttributeMapper.digest(values, members: members)
+        if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0 { return Result(state: state) }
+        var action = "Update"
+        do {
+            if state.targetId == nil {
+                let memberValues: JSONValue = .array(members.map { .object([("value", .string($0))]) })
+                if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
+                    let existing = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.groupsPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first,
+                    let id = existing["id"]?.stringValue
+                {
+                    action = "Match"
+                    state.targetId = id
+                    try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)
+                    try await self.updateMembers(id: id, from: [], to: members)
+                } else {
+                    action = "Create"
+                    let created = try await self.retrying({
+                        try await self.scim.create(self.context.endpoint, resourceType: Self.groupsPath,
+                                                   body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)]))
+                    })
+                    state.targetId = created["id"]?.stringValue
+                }
+            } else if let id = state.targetId {
+                try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)
+                try await self.updateMembers(id: id, from: state.exportedMembers, to: members)
+            }
+            state.exportedHash = digest
+            state.exportedMembers = members
+            state.lastError = nil
+            state.errorCount = 0
+            return Result(state: state, log: self.log(group.id, group.displayName, "Group", action, state, values.map(\.0) + ["members"], nil),
+                          exported: true, changed: true)
+        } catch {
+            let error = error as? SCIMError ?? .unavailable("\(error)")
+            state.lastError = error.message
+            state.errorCount += 1
+            return Result(state: state, log: self.log(group.id, group.displayName, "Group", action, state, [], error.message), error: error, changed: true)
+        }
+    }
+
+    func deprovisionGroup(_ state: ProvisionedObject) async -> Result {
+        var state = state
+        guard let id = state.targetId, self.context.secrets[.skipOutOfScopeDeletions]?.lowercased() != "true" else { return Result(state: state) }
+        do {
+            do { try await self.retrying({ try await self.scim.delete(self.context.endpoint, resourceType: Self.groupsPath, id: id) }) } catch SCIMError.status(404, _, _) {}
+            state.targetId = nil
+            state.active = false
+            return Result(state: state, log: self.log(state.sourceId, nil, "Group", "Delete", state, [], nil), exported: true, changed: true)
+        } catch {
+            let error = error as? SCIMError ?? .unavailable("\(error)")
+            state.lastError = error.message
+            state.errorCount += 1
+            return Result(state: state, log: self.log(state.sourceId, nil, "Group", "Delete", state, [], error.message), error: error, changed: true)
+        }
+    }
+
+    func updateMembers(id: String, from old: [String], to new: [String]) async throws {
+        let added = Set(new).subtracting(old).sorted()
+        let removed = Set(old).subtracting(new).sorted()
+        var operations: [JSONValue] = []
+        if !added.isEmpty {
+            operations.append(.object([("op", .string("add")), ("path", .string("members")), ("value", .array(added.map { .object([("value", .string($0))]) }))]))
+        }
+        for member in removed {
+            operations.append(.object([("op", .string("remove")), ("path", .string("members[value eq \"\(member)\"]"))]))
+        }
+        guard !operations.isEmpty else { return }
+        let patch = operations
+        try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: Self.groupsPath, id: id, operations: patch) })
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+extension CycleRun {
+    /// PATCH with `replace` operations; falls back to PUT when the app does not take the PatchOp.
+    func update(_ resourceType: String, id: String, schema: String, values: [(String, JSONValue)]) async throws {
+        guard !values.isEmpty else { return }
+        do {
+            try await self.retrying({
+                try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: AttributeMapper.patchOperations(values))
+            })
+        } catch SCIMError.status(let code, _, _) where code == 400 || code == 405 || code == 501 {
+            var body = AttributeMapper.resource(schema: schema, values: values)
+            if case .object(var members) = body {
+                members.insert(("id", .string(id)), at: 1)
+                body = .object(members)
+            }
+            let replacement = body
+            try await self.retrying({ try await self.scim.replace(self.context.endpoint, resourceType: resourceType, id: id, body: replacement) })
+        }
+    }
+
+    /// Retries throttled and transient failures with backoff, honouring `Retry-After` (capped at 30 s).
+    func retrying<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await operation()
+            } catch let error as SCIMError {
+                attempt += 1
+                guard error.isTransient, attempt <= self.engine.settings.retries else { throw error }
+                var delay = 0.2 * pow(2, Double(attempt - 1))
+                if case .status(_, _, let retryAfter?) = error { delay = min(max(retryAfter, 0), 30) }
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+        }
+    }
+
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+extension CycleRun {
+    /// Provisions every in-scope user, a page at a time. Returns the failure that makes the cycle a complete failure
+    /// when the app took nothing from a full batch (or from everything there was to send).
+    func provisionUsers(_ mapping: ObjectMapping, outcome: inout Outcome, progress: inout CycleProgress) async throws -> SCIMError? {
+        var after: String?
+        var firstFailure: SCIMError?
+        while true {
+            let users = try await self.repositories.provisioningScope.users(in: self.scope, after: after, limit: Self.pageSize)
+            let known = try await self.states(of: users.map(\.id))
+            try await self.bounded(users) { user in
+                await self.provisionUser(user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"))
+            } onBatch: { batch in
+                try await self.absorb(batch, outcome: &outcome)
+                firstFailure = firstFailure ?? batch.compactMap(\.error).first(where: \.isCompleteFailure)
+                await progress.advance(by: batch.count)
+            }
+            let finished = users.count < Self.pageSize
+            if outcome.exported == 0, outcome.attempted >= Self.batchSize || (finished && outcome.attempted > 0), let firstFailure {
+                return firstFailure
+            }
+            guard !finished, let last = users.last else { return nil }
+            after = last.id
+        }
+    }
+
+    /// Disables (or deletes) the users the app has that are no longer in scope, a page at a time.
+    func deprovisionUsersOutOfScope(outcome: inout Outcome) async throws {
+        var after: String?
+        while true {
+            let page = try await self.repositories.provisionedObjects.objectsInApp(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)
+            guard let last = page.last else { return }
+            let kept = try await self.repositories.provisioningScope.inScope(userIds: page.map(\.sourceId), of: self.scope)
+            let leaving = page.filter { !kept.contains($0.sourceId) }
+            try await self.bounded(leaving) { await self.deprovisionUser($0) } onBatch: { batch in
+                try await self.absorb(batch, outcome: &outcome)
+            }
+            after = last.sourceId
+        }
+    }
+
+    func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject) async -> Result {
+        var state = state
+        let source = AttributeMapper.sourceValues(of: user)
+        let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
+        let digest = AttributeMapper.digest(values)
+        if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0, state.active {
+            return Result(state: state)
+        }
+        var action = "Update"
+        do {
+            if state.targetId == nil {
+                if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
+                    let existing = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.usersPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first,
+                    let id = existing["id"]?.stringValue
+                {
+                    state.targetId = id
+                    action = "Match"
+                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: values)
+                } else {
+                    action = "Create"
+                    let created = try await self.retrying({
+                        try await self.scim.create(self.context.endpoint, resourceType: Self.usersPath,
+                                                   body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values))
+                    })
+                    state.targetId = created["id"]?.stringValue
+                }
+            } else if let id = state.targetId {
+                do {
+                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: values)
+                } catch SCIMError.status(404, _, _) {
+                    // Deleted in the app: create it again.
+                    action = "Create"
+                    let created = try await self.retrying({
+                        try await self.scim.create(self.context.endpoint, resourceType: Self.usersPath,
+                                                   body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values))
+                    })
+                    state.targetId = created["id"]?.stringValue
+                }
+            }
+            state.exportedHash = digest
+            state.active = true
+            state.lastError = nil
+            state.errorCount = 0
+            return Result(state: state, log: self.log(user.id, user.displayName, "User", action, state, values.map(\.0), nil), exported: true, changed: true)
+        } catch {
+            let error = error as? SCIMError ?? .unavailable("\(error)")
+            state.lastError = error.message
+            state.errorCount += 1
+            return Result(state: state, log: self.log(user.id, user.displayName, "User", action, state, values.map(\.0), error.message), error: error, changed: true)
+        }
+    }
+
+    /// A user who left scope: disabled (`active: false`), deleted when `HardDeletesEnabled`, left alone with `SkipOutOfScopeDeletions`.
+    func deprovisionUser(_ state: ProvisionedObject) async -> Result {
+        var state = state
+        guard let id = state.targetId else { return Result(state: state) }
+        if self.context.secrets[.skipOutOfScopeDeletions]?.lowercased() == "true" { return Result(state: state) }
+        let hardDelete = self.context.secrets[.hardDeletesEnabled]?.lowercased() == "true"
+        do {
+            if hardDelete {
+                do { try await self.retrying({ try await self.scim.delete(self.context.endpoint, resourceType: Self.usersPath, id: id) }) } catch SCIMError.status(404, _, _) {}
+                state.targetId = nil
+                state.active = false
+            } else {
+                try await self.retrying({
+                    try await self.scim.patch(self.context.endpoint, resourceType: Self.usersPath, id: id,
+                                              operations: [.object([("op", .string("replace")), ("path", .string("active")), ("value", .bool(false))])])
+                })
+                state.active = false
+                state.exportedHash = nil
+            }
+            return Result(state: state, log: self.log(state.sourceId, nil, "User", hardDelete ? "Delete" : "Disable", state, ["active"], nil),
+                          exported: true, changed: true)
+        } catch {
+            let error = error as? SCIMError ?? .unavailable("\(error)")
+            state.lastError = error.message
+            state.errorCount += 1
+            return Result(state: state, log: self.log(state.sourceId, nil, "User", hardDelete ? "Delete" : "Disable", state, [], error.message),
+                          error: error, changed: true)
+        }
+    }
+}
