@@ -13,26 +13,34 @@ public struct HTTPSCIMClient: SCIMClient {
     let policy: OutboundDestinationPolicy
     let timeout: TimeAmount
     let maximumResponseBytes: Int
+    private let checkedDestinations: ExpiringCache<String, String>
 
-    public init(httpClient: HTTPClient, policy: OutboundDestinationPolicy, timeout: TimeAmount = .seconds(30), maximumResponseBytes: Int = 4 << 20) {
+    public init(
+        httpClient: HTTPClient, policy: OutboundDestinationPolicy, timeout: TimeAmount = .seconds(30), maximumResponseBytes: Int = 4 << 20,
+        destinationCheckLifetime: Duration = .seconds(30)
+    ) {
         self.httpClient = httpClient
         self.policy = policy
         self.timeout = timeout
         self.maximumResponseBytes = maximumResponseBytes
+        self.checkedDestinations = ExpiringCache(lifetime: destinationCheckLifetime, capacity: 1024)
     }
 
-    public func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [JSONValue] {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        let query = filter.addingPercentEncoding(withAllowedCharacters: allowed) ?? filter
-        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)?filter=\(query)", body: nil)
-        return body?["Resources"]?.arrayValue ?? []
+    public func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
+        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)?filter=\(Self.queryComponent(filter))", body: nil)
+        guard body.readableBytes > 0 else { return [] }
+        guard let list = try? JSONDecoder().decode(ListResponse.self, from: body) else {
+            throw .unavailable("the app answered the query with something that is not a SCIM ListResponse")
+        }
+        return (list.Resources ?? []).compactMap { $0.id.map(SCIMResource.init(id:)) }
     }
 
-    public func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> JSONValue {
+    public func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> SCIMResource {
         let (_, created) = try await self.send(.POST, endpoint, resourceType, body: body)
-        guard let created, created["id"]?.stringValue != nil else { throw .unavailable("the app created a resource but returned no id") }
-        return created
+        guard let id = (try? JSONDecoder().decode(Identified.self, from: created))?.id else {
+            throw .unavailable("the app created a resource but returned no id")
+        }
+        return SCIMResource(id: id)
     }
 
     public func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
@@ -50,15 +58,9 @@ public struct HTTPSCIMClient: SCIMClient {
         _ = try await self.send(.DELETE, endpoint, "\(resourceType)/\(Self.pathSegment(id))", body: nil)
     }
 
-    private func send(_ method: HTTPMethod, _ endpoint: SCIMEndpoint, _ path: String, body: JSONValue?) async throws(SCIMError) -> (Int, JSONValue?) {
-        let base: URL
-        do { base = try await self.policy.check(endpoint.baseAddress) } catch {
-            switch error {
-            case .destinationRefused(let reason): throw .refused(reason)
-            default: throw .unavailable("the SCIM base address could not be resolved")
-            }
-        }
-        var request = HTTPClientRequest(url: base.absoluteString + "/" + path)
+    private func send(_ method: HTTPMethod, _ endpoint: SCIMEndpoint, _ path: String, body: JSONValue?) async throws(SCIMError) -> (Int, ByteBuffer) {
+        let base = try await self.checkedBase(endpoint.baseAddress)
+        var request = HTTPClientRequest(url: base + "/" + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(endpoint.bearerToken)")
         request.headers.add(name: "Accept", value: "application/scim+json")
@@ -82,15 +84,55 @@ public struct HTTPSCIMClient: SCIMClient {
         } catch {
             throw .unavailable(HTTPTokenEndpointClient.reason(error))
         }
-        let json = buffer.readableBytes > 0 ? try? JSONValue.parse(Data(buffer.readableBytesView)) : nil
         guard (200..<300).contains(status) else {
-            let detail = json?["detail"]?.stringValue ?? json?["scimType"]?.stringValue ?? ""
+            let error = buffer.readableBytes > 0 ? try? JSONDecoder().decode(ErrorResponse.self, from: buffer) : nil
+            let detail = error?.detail ?? error?.scimType ?? ""
             throw .status(status, detail: String(detail.prefix(300)), retryAfter: retryAfter)
         }
-        return (status, json)
+        return (status, buffer)
     }
 
-    static func pathSegment(_ id: String) -> String {
-        id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
+    /// The base address once the SSRF guard let it through; the verdict is kept for `destinationCheckLifetime`, so a
+    /// cycle's requests do not each resolve the host again.
+    private func checkedBase(_ address: String) async throws(SCIMError) -> String {
+        if let base = self.checkedDestinations.value(for: address) { return base }
+        let url: URL
+        do { url = try await self.policy.check(address) } catch {
+            switch error {
+            case .destinationRefused(let reason): throw .refused(reason)
+            default: throw .unavailable("the SCIM base address could not be resolved")
+            }
+        }
+        self.checkedDestinations.store(url.absoluteString, for: address)
+        return url.absoluteString
+    }
+
+    static func pathSegment(_ id: String) -> String { self.percentEncoded(id, keeping: Self.pathCharacters) }
+
+    static func queryComponent(_ value: String) -> String { self.percentEncoded(value, keeping: Self.unreserved) }
+
+    private static let unreserved: Set<UInt8> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+    private static let pathCharacters: Set<UInt8> = Self.unreserved.union("!$&'()*+,;=:@".utf8)
+
+    /// RFC 3986 percent-encoding of every byte outside `keeping` (byte-wise: Foundation's version is slow here).
+    private static func percentEncoded(_ value: String, keeping allowed: Set<UInt8>) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(value.utf8.count + 16)
+        for byte in value.utf8 {
+            if allowed.contains(byte) {
+                bytes.append(byte)
+            } else {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private struct Identified: Decodable { var id: String? }
+    private struct ListResponse: Decodable { var Resources: [Identified]? }
+    private struct ErrorResponse: Decodable {
+        var detail: String?
+        var scimType: String?
     }
 }

@@ -86,4 +86,18 @@ import Testing
         #expect(AttributeMapper.digest(values) != AttributeMapper.digest(again))
         #expect(AttributeMapper.digest(values) == AttributeMapper.digest(values))
     }
+
+    @Test func attributesSetOnlyOnCreateAreNotChangesLater() throws {
+        let user = User(id: "u1", userPrincipalName: "ada@contoso.test", displayName: "Ada", mailNickname: "ada", createdDateTime: Date())
+        var mapping = try #require(SynchronizationSchema.defaultSCIM.objectMapping(for: "User"))
+        let index = try #require(mapping.attributeMappings.firstIndex { $0.targetAttributeName == "externalId" })
+        mapping.attributeMappings[index].flowType = "ObjectAddOnly"
+        let source = AttributeMapper.sourceValues(of: user)
+        let created = AttributeMapper.targetValues(mapping, source: source, isNew: true)
+        let later = AttributeMapper.targetValues(mapping, source: source, isNew: false)
+        #expect(created.contains { $0.0 == "externalId" })
+        #expect(!later.contains { $0.0 == "externalId" })
+        #expect(AttributeMapper.changeDigest(mapping, created) == AttributeMapper.changeDigest(mapping, later))
+        #expect(AttributeMapper.digest(created) != AttributeMapper.digest(later))
+    }
 }

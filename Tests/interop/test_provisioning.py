@@ -3,6 +3,7 @@ SCIM 2.0 server (scim2-server, started by Tests/scim/scim_app.py) and converges 
 """
 
 import json
+from datetime import datetime
 import sys
 import time
 import uuid
@@ -51,10 +52,15 @@ class Graph:
         while time.monotonic() < deadline:
             job = self.job(sp_id, job_id)
             last = job["status"]["lastExecution"]
-            if last and (after is None or last["timeEnded"] > after):
+            if last and (after is None or _instant(last["timeEnded"]) > _instant(after)):
                 return job
             time.sleep(0.2)
         raise AssertionError(f"no provisioning cycle finished within {timeout}s: {json.dumps(self.job(sp_id, job_id))}")
+
+
+def _instant(text):
+    """A Graph timestamp as a datetime (string comparison breaks when one of two has no fraction of a second)."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 @pytest.fixture

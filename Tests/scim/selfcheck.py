@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -164,6 +165,15 @@ def control(srv: ScimServer) -> None:
     srv.control("POST", "/fail", {"mode": "500", "count": 2})
     sts = [srv.call("GET", "/Users")[0] for _ in range(3)]
     check("fail mode 500 with count=2 -> 500, 500, 200", sts == [500, 500, 200], sts)
+
+    # Per-request delay (slow app; the interop crash test uses it to kill GraphSync mid-cycle).
+    srv.control("POST", "/fail", {"mode": "none", "delayMs": 300})
+    began = time.monotonic()
+    st = srv.call("GET", "/Users")[0]
+    took = time.monotonic() - began
+    check("delayMs 300 -> SCIM request answered after >= 0.3 s", st == 200 and took >= 0.3, (st, took))
+    st, body, _ = srv.control("POST", "/reset", {"failMode": True})
+    check("reset failMode -> delay back to 0", st == 200 and body.get("delayMs") == 0, (st, body))
 
     st, body, _ = srv.control("POST", "/reset", {"storage": True})
     st2, res, _ = srv.control("GET", "/resources")

@@ -63,7 +63,7 @@ final class ProvisioningScheduler: Service, Sendable {
             }
             guard let job else { return }
             do {
-                let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job) }
+                let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
                 self.logger.info(
                     "provisioning cycle finished",
                     metadata: ["job": "\(job.id)", "state": "\(finished.status.lastExecution?.state ?? "")",

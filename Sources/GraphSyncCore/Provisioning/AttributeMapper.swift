@@ -85,6 +85,13 @@ public enum AttributeMapper {
         return (attribute, String(parts[1]), rest.hasPrefix(".") ? String(rest.dropFirst()) : "value")
     }
 
+    /// The digest of what later cycles compare: `values` without the attributes set only on create (`ObjectAddOnly`),
+    /// so an object created with them is not sent again next cycle.
+    public static func changeDigest(_ mapping: ObjectMapping, _ values: [(String, JSONValue)], members: [String] = []) -> String {
+        let addOnly = Set(mapping.attributeMappings.filter { $0.flowType == "ObjectAddOnly" }.map(\.targetAttributeName))
+        return self.digest(addOnly.isEmpty ? values : values.filter { !addOnly.contains($0.0) }, members: members)
+    }
+
     /// A stable digest of exported values, to tell whether an object changed since the last export (FNV-1a 64).
     public static func digest(_ values: [(String, JSONValue)], members: [String] = []) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

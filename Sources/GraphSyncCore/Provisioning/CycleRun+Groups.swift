@@ -41,15 +41,14 @@ extension CycleRun {
         var state = state
         let source = AttributeMapper.sourceValues(of: group)
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
-        let digest = AttributeMapper.digest(values, members: members)
+        let digest = AttributeMapper.changeDigest(mapping, values, members: members)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0 { return Result(state: state) }
         var action = "Update"
         do {
             if state.targetId == nil {
                 let memberValues: JSONValue = .array(members.map { .object([("value", .string($0))]) })
                 if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
-                    let existing = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.groupsPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first,
-                    let id = existing["id"]?.stringValue
+                    let id = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.groupsPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first?.id
                 {
                     action = "Match"
                     state.targetId = id
@@ -61,7 +60,7 @@ extension CycleRun {
                         try await self.scim.create(self.context.endpoint, resourceType: Self.groupsPath,
                                                    body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)]))
                     })
-                    state.targetId = created["id"]?.stringValue
+                    state.targetId = created.id
                 }
             } else if let id = state.targetId {
                 try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)

@@ -44,7 +44,7 @@ extension CycleRun {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
-        let digest = AttributeMapper.digest(values)
+        let digest = AttributeMapper.changeDigest(mapping, values)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0, state.active {
             return Result(state: state)
         }
@@ -52,8 +52,7 @@ extension CycleRun {
         do {
             if state.targetId == nil {
                 if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
-                    let existing = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.usersPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first,
-                    let id = existing["id"]?.stringValue
+                    let id = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.usersPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first?.id
                 {
                     state.targetId = id
                     action = "Match"
@@ -64,7 +63,7 @@ extension CycleRun {
                         try await self.scim.create(self.context.endpoint, resourceType: Self.usersPath,
                                                    body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values))
                     })
-                    state.targetId = created["id"]?.stringValue
+                    state.targetId = created.id
                 }
             } else if let id = state.targetId {
                 do {
@@ -76,7 +75,7 @@ extension CycleRun {
                         try await self.scim.create(self.context.endpoint, resourceType: Self.usersPath,
                                                    body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values))
                     })
-                    state.targetId = created["id"]?.stringValue
+                    state.targetId = created.id
                 }
             }
             state.exportedHash = digest

@@ -32,7 +32,9 @@ public struct ProvisioningEngine: Sendable {
 
     /// One full cycle for `job`; returns the job with its new status and next run. Throws `CancellationError` when
     /// cancelled, leaving the job as it was (no cycle is recorded).
-    public func runCycle(_ job: SynchronizationJob, now: Date = Date()) async throws -> SynchronizationJob {
+    ///
+    /// With a `leaseOwner`, the result is saved only while that node still holds the job's lease.
+    public func runCycle(_ job: SynchronizationJob, leaseOwner: String? = nil) async throws -> SynchronizationJob {
         var job = job
         let began = Date()
         let activity = UUID().uuidString.lowercased()
@@ -75,7 +77,11 @@ public struct ProvisioningEngine: Sendable {
                 job.nextRun = current.nextRun
             }
         }
-        try await self.repositories.jobs.update(job)
+        if let leaseOwner {
+            guard try await self.repositories.jobs.update(job, leasedBy: leaseOwner) else { throw CancellationError() }
+        } else {
+            try await self.repositories.jobs.update(job)
+        }
         return job
     }
 

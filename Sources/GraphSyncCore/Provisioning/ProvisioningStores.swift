@@ -6,6 +6,8 @@ public protocol SynchronizationJobRepository: Sendable {
     func get(id: String) async throws -> SynchronizationJob?
     func list(servicePrincipalId: String) async throws -> [SynchronizationJob]
     func update(_ job: SynchronizationJob) async throws
+    /// Saves `job` only while `owner` holds its lease; false when it does not (another node took the job over).
+    func update(_ job: SynchronizationJob, leasedBy owner: String) async throws -> Bool
     /// Deletes the job with its provisioned-object state and provisioning log.
     func delete(id: String) async throws -> Bool
     /// Leases one job whose `nextRun` is due and whose lease is free or expired, or returns nil.

@@ -48,12 +48,19 @@ public enum SCIMError: Error, Sendable, Equatable {
     }
 }
 
+/// A resource the app returned, as far as the engine keeps it: its id in the app.
+public struct SCIMResource: Sendable, Equatable {
+    public var id: String
+
+    public init(id: String) { self.id = id }
+}
+
 /// The SCIM 2.0 protocol operations the provisioning engine uses (RFC 7644 §3).
 public protocol SCIMClient: Sendable {
     /// `GET /{resourceType}?filter=…`: the matching resources.
-    func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [JSONValue]
-    /// `POST /{resourceType}`: the created resource (with its `id`).
-    func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> JSONValue
+    func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource]
+    /// `POST /{resourceType}`: the created resource.
+    func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> SCIMResource
     /// `PATCH /{resourceType}/{id}` with a PatchOp.
     func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError)
     /// `PUT /{resourceType}/{id}`.

@@ -39,6 +39,15 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
         try await self.database.write { try await Tables.jobs.update(job, on: $0) }
     }
 
+    public func update(_ job: SynchronizationJob, leasedBy owner: String) async throws -> Bool {
+        try await self.database.write { db in
+            let row = try await db.select().column("lease_owner").from("synchronization_jobs").where("id", .equal, SQLBind(job.id)).first()
+            guard try row?.decode(column: "lease_owner", as: String?.self) == owner else { return false }
+            try await Tables.jobs.update(job, on: db)
+            return true
+        }
+    }
+
     public func delete(id: String) async throws -> Bool {
         try await self.database.write { db in
             guard try await Tables.jobs.exists(id: id, on: db) else { return false }
