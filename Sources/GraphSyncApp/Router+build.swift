@@ -31,7 +31,11 @@ func buildRouter(
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)
     SynchronizationController(services: services, synchronization: synchronization).addRoutes(to: routes)
-    SynchronizationJobsController(services: services, jobs: jobs, engine: engine, wake: wakeScheduler).addRoutes(to: routes)
+    for collection in ["servicePrincipals", "applications"] {
+        let controller = SynchronizationJobsController(collection: collection, services: services, jobs: jobs, engine: engine, wake: wakeScheduler)
+        controller.addRoutes(to: routes)
+        if collection == "servicePrincipals" { controller.addProvisioningLogRoute(to: routes) }
+    }
     routes.finish()
 
     // Anything else under a Graph version is an unknown segment; other paths fall to the router's not-found, which

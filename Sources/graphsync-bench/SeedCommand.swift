@@ -42,7 +42,7 @@ struct SeedCommand: AsyncParsableCommand {
     }
 }
 
-/// Waits for a job's first cycle to finish, printing progress; prints the cycle's counts.
+/// Waits for a job's first cycle to finish, printing progress; prints the cycle's state, duration and counts.
 struct WaitJobCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "wait-job", abstract: "Wait for a job's cycle to end.")
 
@@ -62,7 +62,9 @@ struct WaitJobCommand: AsyncParsableCommand {
         while Date() < deadline {
             if let job = try await runtime.repositories.jobs.get(id: self.job) {
                 if let execution = job.status.lastExecution {
-                    print("cycle \(execution.state): \(execution.countEntitled) in scope, \(execution.countExported) exported, \(execution.countEscrowed) escrowed")
+                    let seconds = execution.timeEnded.timeIntervalSince(execution.timeBegan)
+                    print(String(format: "cycle %@ in %.2f s: %d in scope, %d exported, %d escrowed", execution.state, seconds,
+                                 execution.countEntitled, execution.countExported, execution.countEscrowed))
                     try await runtime.close()
                     return
                 }
@@ -71,7 +73,7 @@ struct WaitJobCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("  progress \(progress.completedUnits)/\(progress.totalUnits)\n".utf8))
                 }
             }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(100))
         }
         try await runtime.close()
         throw ValidationError("The job did not finish a cycle within \(Int(self.timeout)) s.")

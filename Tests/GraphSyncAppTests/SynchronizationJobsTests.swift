@@ -67,6 +67,37 @@ import Testing
         }
     }
 
+    @Test func jobRoutesUnderApplicationsActOnTheServicePrincipal() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (application, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            let viaApp = "/v1.0/applications/\(application.id)/synchronization"
+
+            let templates = try await server.send(.GET, "\(viaApp)/templates", token: admin)
+            #expect(templates.status == 200)
+            #expect((templates["@odata.context"] as? String)?.contains("applications('\(application.id)')/synchronization/templates") == true)
+            #expect(try await server.send(.GET, "\(viaApp)/templates/scim", token: admin).status == 200)
+
+            let created = try await server.send(.POST, "/beta/applications/\(application.id)/synchronization/jobs", token: admin, json: ["templateId": "scim"])
+            #expect(created.status == 201)
+            let jobId = try #require(created["id"] as? String)
+            // The same job, seen through the service principal.
+            let listed = try await server.send(.GET, "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs", token: admin)
+            #expect((listed["value"] as? [[String: Any]])?.map { $0["id"] as? String } == [jobId])
+            #expect(try await server.send(.GET, "\(viaApp)/jobs/\(jobId)/schema", token: admin).status == 200)
+            #expect(try await server.send(.POST, "\(viaApp)/jobs/\(jobId)/pause", token: admin).status == 204)
+            #expect(try await server.send(.DELETE, "\(viaApp)/jobs/\(jobId)", token: admin).status == 204)
+            #expect(try await server.send(.GET, "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs/\(jobId)", token: admin).status == 404)
+
+            // An application without a service principal has nothing to synchronize.
+            let lonely = try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": "no SP"])
+            let lonelyId = try #require(lonely["id"] as? String)
+            let missing = try await server.send(.GET, "/v1.0/applications/\(lonelyId)/synchronization/jobs", token: admin)
+            #expect(missing.status == 404)
+            #expect(missing.errorMessage?.contains("no service principal") == true)
+        }
+    }
+
     @Test func attributeMappingBuildsSCIMResources() {
         let user = User(id: "u1", userPrincipalName: "ada@contoso.test", displayName: "Ada", mailNickname: "ada", givenName: "Ada",
                         surname: "Lovelace", mail: "ada@contoso.test", createdDateTime: Date())

@@ -21,7 +21,7 @@ struct SynchronizationController {
     }
 
     func get(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        let target = try await self.target(request, context, collection: collection, policy: GraphPolicies.readSynchronization)
+        let target = try await self.services.synchronizationTarget(request, context, collection: collection, policy: GraphPolicies.readSynchronization)
         let secrets = try await self.services.repositories.synchronizationSecrets.secrets(of: target.servicePrincipal.id)
         return try self.services.odata(request).entity(
             .object([("id", .string(target.servicePrincipal.id)), ("secrets", Self.masked(secrets))]),
@@ -29,14 +29,14 @@ struct SynchronizationController {
     }
 
     func listSecrets(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        let target = try await self.target(request, context, collection: collection, policy: GraphPolicies.readSynchronization)
+        let target = try await self.services.synchronizationTarget(request, context, collection: collection, policy: GraphPolicies.readSynchronization)
         let secrets = try await self.services.repositories.synchronizationSecrets.secrets(of: target.servicePrincipal.id)
         return try self.services.odata(request).collection(
             Self.masked(secrets).arrayValue ?? [], context: "\(collection)('\(target.pathId)')/synchronization/secrets")
     }
 
     func putSecrets(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        let target = try await self.target(request, context, collection: collection, policy: GraphPolicies.writeSynchronization)
+        let target = try await self.services.synchronizationTarget(request, context, collection: collection, policy: GraphPolicies.writeSynchronization)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["value", "credentials"], resource: "synchronizationSecrets")
         let property = body.has("value") || !body.has("credentials") ? "value" : "credentials"
@@ -46,7 +46,7 @@ struct SynchronizationController {
     }
 
     func acquireAccessToken(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        let target = try await self.target(request, context, collection: collection, policy: GraphPolicies.writeSynchronization)
+        let target = try await self.services.synchronizationTarget(request, context, collection: collection, policy: GraphPolicies.writeSynchronization)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["credentials"], resource: "acquireAccessToken")
         let credentials = try SecretPairs.parse(body, property: "credentials")
@@ -59,32 +59,6 @@ struct SynchronizationController {
     }
 
     // MARK: helpers
-
-    struct Target {
-        var pathId: String
-        var servicePrincipal: ServicePrincipal
-    }
-
-    /// Resolves the path's object to its service principal and enforces `policy` (owners of either count).
-    private func target(_ request: Request, _ context: AuthenticatedContext, collection: String, policy: AccessPolicy) async throws -> Target {
-        let key = try request.parameter("id", context)
-        let owners = self.services.repositories.owners
-        if collection == "applications" {
-            let application = try await self.services.application(key)
-            guard let sp = try await self.services.repositories.servicePrincipals.get(appId: application.appId) else {
-                throw GraphError(
-                    .notFound, code: "Request_ResourceNotFound",
-                    message: "Application '\(application.id)' has no service principal in this tenant; create one with POST /servicePrincipals {\"appId\":\"\(application.appId)\"}.")
-            }
-            guard try await policy.permits(context.caller, ownerIds: {
-                try await owners.ownerIds(of: application.id).union(try await owners.ownerIds(of: sp.id))
-            }) else { throw GraphError.forbidden }
-            return Target(pathId: application.id, servicePrincipal: sp)
-        }
-        let sp = try await self.services.servicePrincipal(key)
-        try await context.authorize(policy, objectId: sp.id, owners: owners)
-        return Target(pathId: sp.id, servicePrincipal: sp)
-    }
 
     /// Secrets as Graph returns them: keys shown, every value masked.
     static func masked(_ secrets: SynchronizationSecrets) -> JSONValue {

@@ -2,9 +2,11 @@ import Foundation
 import GraphSyncCore
 import Hummingbird
 
-/// `servicePrincipals/{id}/synchronization/templates` and `…/jobs`: create jobs from templates, start, pause and
-/// restart them, read and replace their schema, and read their status.
+/// `servicePrincipals/{id}/synchronization/templates` and `…/jobs` (and the same under `applications/{id}`): create
+/// jobs from templates, start, pause and restart them, read and replace their schema, and read their status.
 struct SynchronizationJobsController {
+    /// `servicePrincipals` or `applications`: one controller serves each.
+    let collection: String
     let services: GraphServices
     let jobs: JobService
     let engine: ProvisioningEngine
@@ -12,7 +14,7 @@ struct SynchronizationJobsController {
     let wake: @Sendable () -> Void
 
     func addRoutes(to routes: GraphRoutes) {
-        let base = "servicePrincipals/:id/synchronization"
+        let base = "\(self.collection)/:id/synchronization"
         routes.get("\(base)/templates", self.listTemplates)
         routes.get("\(base)/templates/:templateId", self.getTemplate)
         routes.get("\(base)/jobs", self.list)
@@ -27,42 +29,46 @@ struct SynchronizationJobsController {
         routes.post("\(base)/jobs/:jobId/provisionOnDemand", self.provisionOnDemand)
         routes.post("\(base)/jobs/:jobId/validateCredentials", self.validateCredentials)
         routes.post("\(base)/jobs/validateCredentials", self.validateCredentials)
+    }
+
+    /// `auditLogs/provisioning`, registered once.
+    func addProvisioningLogRoute(to routes: GraphRoutes) {
         routes.get("auditLogs/provisioning", self.provisioningLog)
     }
 
     @Sendable func listTemplates(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.servicePrincipal(request, context, GraphPolicies.readSynchronization)
+        let target = try await self.target(request, context, GraphPolicies.readSynchronization)
         return try self.services.odata(request).collection(
-            SynchronizationTemplate.builtIn.map { SynchronizationJSON.template($0, applicationId: sp.appId) },
-            context: "servicePrincipals('\(sp.id)')/synchronization/templates")
+            SynchronizationTemplate.builtIn.map { SynchronizationJSON.template($0, applicationId: target.servicePrincipal.appId) },
+            context: "\(target.contextPath)/templates")
     }
 
     @Sendable func getTemplate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.servicePrincipal(request, context, GraphPolicies.readSynchronization)
+        let target = try await self.target(request, context, GraphPolicies.readSynchronization)
         let id = try request.parameter("templateId", context)
         guard let template = SynchronizationTemplate.named(id) else { throw GraphError.notFound(id) }
         return try self.services.odata(request).entity(
-            SynchronizationJSON.template(template, applicationId: sp.appId), context: "servicePrincipals('\(sp.id)')/synchronization/templates/$entity")
+            SynchronizationJSON.template(template, applicationId: target.servicePrincipal.appId), context: "\(target.contextPath)/templates/$entity")
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.servicePrincipal(request, context, GraphPolicies.readSynchronization)
-        let jobs = try await self.services.repositories.jobs.list(servicePrincipalId: sp.id)
-        return try self.services.odata(request).collection(jobs.map(SynchronizationJSON.job), context: "servicePrincipals('\(sp.id)')/synchronization/jobs")
+        let target = try await self.target(request, context, GraphPolicies.readSynchronization)
+        let jobs = try await self.services.repositories.jobs.list(servicePrincipalId: target.servicePrincipal.id)
+        return try self.services.odata(request).collection(jobs.map(SynchronizationJSON.job), context: "\(target.contextPath)/jobs")
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.servicePrincipal(request, context, GraphPolicies.writeSynchronization)
+        let target = try await self.target(request, context, GraphPolicies.writeSynchronization)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["templateId"], resource: "synchronizationJob")
-        let job = try await self.jobs.create(servicePrincipalId: sp.id, templateId: try body.requiredString("templateId"))
+        let job = try await self.jobs.create(servicePrincipalId: target.servicePrincipal.id, templateId: try body.requiredString("templateId"))
         return try self.services.odata(request).entity(
-            SynchronizationJSON.job(job), context: "servicePrincipals('\(sp.id)')/synchronization/jobs/$entity", status: .created)
+            SynchronizationJSON.job(job), context: "\(target.contextPath)/jobs/$entity", status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let (sp, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
-        return try self.services.odata(request).entity(SynchronizationJSON.job(job), context: "servicePrincipals('\(sp.id)')/synchronization/jobs/$entity")
+        let (target, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
+        return try self.services.odata(request).entity(SynchronizationJSON.job(job), context: "\(target.contextPath)/jobs/$entity")
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -106,9 +112,9 @@ struct SynchronizationJobsController {
     }
 
     @Sendable func getSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let (sp, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
+        let (target, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
         return try self.services.odata(request).entity(
-            SynchronizationJSON.schema(job.schema), context: "servicePrincipals('\(sp.id)')/synchronization/jobs('\(job.id)')/schema/$entity")
+            SynchronizationJSON.schema(job.schema), context: "\(target.contextPath)/jobs('\(job.id)')/schema/$entity")
     }
 
     @Sendable func putSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -186,9 +192,9 @@ struct SynchronizationJobsController {
 
     /// Tests the connection to the app with saved or given credentials: 204 when the app answers a SCIM query.
     @Sendable func validateCredentials(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let sp = try await self.servicePrincipal(request, context, GraphPolicies.writeSynchronization)
+        let target = try await self.target(request, context, GraphPolicies.writeSynchronization)
         if let jobId = context.parameters.get("jobId") {
-            guard let job = try await self.services.repositories.jobs.get(id: jobId), job.servicePrincipalId == sp.id else { throw GraphError.notFound(jobId) }
+            guard let job = try await self.services.repositories.jobs.get(id: jobId), job.servicePrincipalId == target.servicePrincipal.id else { throw GraphError.notFound(jobId) }
         }
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["applicationIdentifier", "templateId", "useSavedCredentials", "credentials"], resource: "validateCredentials")
@@ -198,7 +204,7 @@ struct SynchronizationJobsController {
         let useSaved = try body.bool("useSavedCredentials") ?? false
         let credentials = body.has("credentials") && !useSaved ? try SecretPairs.parse(body, property: "credentials") : []
         do {
-            try await self.engine.validateCredentials(servicePrincipalId: sp.id, credentials: credentials, useSaved: useSaved)
+            try await self.engine.validateCredentials(servicePrincipalId: target.servicePrincipal.id, credentials: credentials, useSaved: useSaved)
         } catch let error as SCIMError {
             throw GraphError(.badRequest, code: "CredentialValidationFailed", message: "\(error.message). Check BaseAddress and the token.")
         } catch let error as SynchronizationError {
@@ -223,16 +229,16 @@ struct SynchronizationJobsController {
 
     // MARK: helpers
 
-    private func servicePrincipal(_ request: Request, _ context: AuthenticatedContext, _ policy: AccessPolicy) async throws -> ServicePrincipal {
-        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
-        try await context.authorize(policy, objectId: sp.id, owners: self.services.repositories.owners)
-        return sp
+    private func target(_ request: Request, _ context: AuthenticatedContext, _ policy: AccessPolicy) async throws -> SynchronizationTarget {
+        try await self.services.synchronizationTarget(request, context, collection: self.collection, policy: policy)
     }
 
-    private func job(_ request: Request, _ context: AuthenticatedContext, _ policy: AccessPolicy) async throws -> (ServicePrincipal, SynchronizationJob) {
-        let sp = try await self.servicePrincipal(request, context, policy)
+    private func job(_ request: Request, _ context: AuthenticatedContext, _ policy: AccessPolicy) async throws -> (SynchronizationTarget, SynchronizationJob) {
+        let target = try await self.target(request, context, policy)
         let id = try request.parameter("jobId", context)
-        guard let job = try await self.services.repositories.jobs.get(id: id), job.servicePrincipalId == sp.id else { throw GraphError.notFound(id) }
-        return (sp, job)
+        guard let job = try await self.services.repositories.jobs.get(id: id), job.servicePrincipalId == target.servicePrincipal.id else {
+            throw GraphError.notFound(id)
+        }
+        return (target, job)
     }
 }

@@ -20,12 +20,14 @@ extension CycleRun {
     func deprovisionGroupsOutOfScope(assigned: Set<String>, outcome: inout Outcome) async throws {
         var after: String?
         while true {
-            let page = try await self.repositories.provisionedObjects.objectsInApp(jobId: self.job.id, objectType: "Group", after: after, limit: Self.pageSize)
+            let page = try await self.repositories.provisionedObjects.sourceIdsInApp(jobId: self.job.id, objectType: "Group", after: after, limit: Self.pageSize)
             guard let last = page.last else { return }
             var results: [Result] = []
-            for state in page where !assigned.contains(state.sourceId) { results.append(await self.deprovisionGroup(state)) }
+            for state in try await self.repositories.provisionedObjects.objects(jobId: self.job.id, sourceIds: page.filter { !assigned.contains($0) }) {
+                results.append(await self.deprovisionGroup(state))
+            }
             try await self.absorb(results, outcome: &outcome)
-            after = last.sourceId
+            after = last
         }
     }
 

@@ -29,14 +29,14 @@ extension CycleRun {
     func deprovisionUsersOutOfScope(outcome: inout Outcome) async throws {
         var after: String?
         while true {
-            let page = try await self.repositories.provisionedObjects.objectsInApp(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)
+            let page = try await self.repositories.provisionedObjects.sourceIdsInApp(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)
             guard let last = page.last else { return }
-            let kept = try await self.repositories.provisioningScope.inScope(userIds: page.map(\.sourceId), of: self.scope)
-            let leaving = page.filter { !kept.contains($0.sourceId) }
+            let kept = try await self.repositories.provisioningScope.inScope(userIds: page, of: self.scope)
+            let leaving = try await self.repositories.provisionedObjects.objects(jobId: self.job.id, sourceIds: page.filter { !kept.contains($0) })
             try await self.bounded(leaving) { await self.deprovisionUser($0) } onBatch: { batch in
                 try await self.absorb(batch, outcome: &outcome)
             }
-            after = last.sourceId
+            after = last
         }
     }
 

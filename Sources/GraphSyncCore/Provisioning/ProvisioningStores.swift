@@ -57,8 +57,8 @@ public struct ProvisionedObject: Sendable, Codable, Equatable {
 public protocol ProvisionedObjectRepository: Sendable {
     /// The states of these objects that exist (objects never exported have none).
     func objects(jobId: String, sourceIds: [String]) async throws -> [ProvisionedObject]
-    /// One page of the job's objects of `objectType` that exist in the app (`isInApp`), in source-id order after `after`.
-    func objectsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [ProvisionedObject]
+    /// One page of the source ids of the job's objects of `objectType` that exist in the app (`isInApp`), in order, after `after`.
+    func sourceIdsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String]
     /// How many objects of each type exist in the app.
     func countsInApp(jobId: String) async throws -> [String: Int]
     /// Saves several objects in one transaction.

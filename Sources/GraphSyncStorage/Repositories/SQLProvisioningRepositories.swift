@@ -123,14 +123,15 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
         return found
     }
 
-    public func objectsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [ProvisionedObject] {
-        try await self.database.read { db in
+    public func sourceIdsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String] {
+        let prefix = "\(jobId)|"
+        return try await self.database.read { db in
             // Ids are `jobId|sourceId`, so the job's objects are one range of the primary key, in source-id order.
-            try await db.select().column("document").from("provisioned_objects")
-                .where("id", .greaterThan, SQLBind("\(jobId)|\(after ?? "")"))
+            try await db.select().column("id").from("provisioned_objects")
+                .where("id", .greaterThan, SQLBind(prefix + (after ?? "")))
                 .where("id", .lessThan, SQLBind("\(jobId)}"))
                 .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(1))
-                .orderBy("id").limit(limit).all().map { try DocumentTable<ProvisionedObject>.decode($0) }
+                .orderBy("id").limit(limit).all().map { String(try $0.decode(column: "id", as: String.self).dropFirst(prefix.count)) }
         }
     }
 
