@@ -4,11 +4,13 @@
 # GraphSync and the load client are pinned to CPU 0 (one after the other), the target to CPU 1. GraphSync's users/s is N over its cycle's
 # own duration (the job's lastExecution timeBegan → timeEnded); the wall time from process start is printed too.
 #
-# Usage: Benchmarks/provisioning.sh [N=10000] [target: fast|scim2|both, default both]
+# Usage: Benchmarks/provisioning.sh [N=10000] [target: fast|scim2|both, default both] [match batch size, default 1]
+# A match batch size of 1 is Entra's one lookup query per new user; 50 looks new users up 50 at a time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-10000}"
 TARGETS="${2:-both}"
+MATCH_BATCH="${3:-1}"
 SCRATCH=.build-release
 BIN="$SCRATCH/release"
 echo "bench: building release binaries" >&2
@@ -47,24 +49,24 @@ run_one() { # kind
     local port; port=$(free_port)
     local start_ns; start_ns=$(date +%s%N)
     taskset -c 0 "$BIN/graphsync" serve --data-dir "$data" --http --port "$port" --allow-token-urls-to loopback \
-        --scheduler-tick 0.1 --log-level error >"$WORK/serve-$kind.log" 2>&1 &
+        --scheduler-tick 0.1 --match-batch-size "$MATCH_BATCH" --log-level error >"$WORK/serve-$kind.log" 2>&1 &
     local server=$!
     PIDS+=($server)
     local result; result=$(taskset -c 1 "$BIN/graphsync-bench" wait-job --data-dir "$data" --job "$job" --timeout 1800 2>/dev/null)
     local elapsed_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
     local peak_kb; peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
     kill "$server"
-    python3 - "$kind" "$N" "$elapsed_ms" "$peak_kb" "$limit" "$result" <<'PY'
+    python3 - "$kind" "$N" "$elapsed_ms" "$peak_kb" "$limit" "$result" "$MATCH_BATCH" <<'PY'
 import re, sys
-kind, n, ms, peak, limit, result = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+kind, n, ms, peak, limit, result, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6], sys.argv[7]
 cycle = float(re.search(r"in ([\d.]+) s", result).group(1))
 rate = n / cycle
 target = float(re.search(r"([\d.]+) users/s", limit).group(1))
-print(f"{kind:6} N={n:>7,}  GraphSync {rate:8,.0f} users/s (cycle {cycle:6.1f} s; {ms/1000:6.1f} s from process start)  peak RSS {peak/1024:5.0f} MiB  |  "
+print(f"{kind:6} N={n:>7,} match×{batch:<3} GraphSync {rate:8,.0f} users/s (cycle {cycle:6.1f} s; {ms/1000:6.1f} s from process start)  peak RSS {peak/1024:5.0f} MiB  |  "
       f"target alone {target:8,.0f} users/s  ratio {rate/target:5.0%}  |  {result}")
 PY
 }
 
-echo "Provisioning benchmark — $(nproc) cores, GraphSync on CPU 0, target and load client on CPU 1"
+echo "Provisioning benchmark — $(nproc) cores; GraphSync, then the load client, on CPU 0; the target on CPU 1"
 [ "$TARGETS" = scim2 ] || run_one fast
 [ "$TARGETS" = fast ] || run_one scim2

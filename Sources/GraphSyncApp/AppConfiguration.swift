@@ -48,6 +48,8 @@ public struct AppConfiguration: Sendable {
     public var jobLease: TimeInterval = 60
     /// SCIM requests in flight per job (`--job-concurrency`, default 8).
     public var jobConcurrency = 8
+    /// New users matched per SCIM query (`--match-batch-size`, default 1: Entra's one query per user).
+    public var matchBatchSize = 1
     public var logLevel: Logger.Level = .info
 
     public init() {}

@@ -37,6 +37,7 @@ public func buildApplication(
     var engineSettings = ProvisioningEngine.Settings()
     engineSettings.failureBackoff = configuration.failureBackoff
     engineSettings.concurrency = configuration.jobConcurrency
+    engineSettings.matchBatchSize = configuration.matchBatchSize
     let engine = ProvisioningEngine(
         repositories: runtime.repositories, synchronization: synchronization,
         scim: HTTPSCIMClient(httpClient: httpClient, policy: policy), settings: engineSettings, logger: logger)

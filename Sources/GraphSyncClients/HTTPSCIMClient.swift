@@ -32,7 +32,21 @@ public struct HTTPSCIMClient: SCIMClient {
         guard let list = try? JSONDecoder().decode(ListResponse.self, from: body) else {
             throw .unavailable("the app answered the query with something that is not a SCIM ListResponse")
         }
-        return (list.Resources ?? []).compactMap { $0.id.map(SCIMResource.init(id:)) }
+        return (list.Resources ?? []).compactMap { $0.id.map { SCIMResource(id: $0) } }
+    }
+
+    public func query(
+        _ endpoint: SCIMEndpoint, resourceType: String, filter: String, attributes: [String], count: Int
+    ) async throws(SCIMError) -> SCIMQueryResult {
+        let selection = attributes.isEmpty ? "" : "&attributes=\(Self.queryComponent(attributes.joined(separator: ",")))"
+        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)?filter=\(Self.queryComponent(filter))\(selection)&count=\(count)", body: nil)
+        guard body.readableBytes > 0, let list = try? JSONDecoder().decode(DetailedListResponse.self, from: body) else {
+            throw .unavailable("the app answered the query with something that is not a SCIM ListResponse")
+        }
+        let resources = (list.Resources ?? []).compactMap { resource in
+            resource.id.map { SCIMResource(id: $0, attributes: resource.strings.filter { attributes.contains($0.key) }) }
+        }
+        return SCIMQueryResult(resources: resources, isComplete: (list.totalResults ?? resources.count) <= resources.count)
     }
 
     public func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> SCIMResource {
@@ -131,6 +145,31 @@ public struct HTTPSCIMClient: SCIMClient {
 
     private struct Identified: Decodable { var id: String? }
     private struct ListResponse: Decodable { var Resources: [Identified]? }
+    private struct DetailedListResponse: Decodable {
+        var totalResults: Int?
+        var Resources: [StringAttributes]?
+    }
+
+    /// A resource's id and its top-level string attributes.
+    private struct StringAttributes: Decodable {
+        var id: String?
+        var strings: [String: String] = [:]
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            for key in container.allKeys {
+                if let value = try? container.decode(String.self, forKey: key) { self.strings[key.stringValue] = value }
+            }
+            self.id = self.strings["id"]
+        }
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
     private struct ErrorResponse: Decodable {
         var detail: String?
         var scimType: String?

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A fast, minimal in-memory SCIM 2.0 target (Users and Groups: create, filter by userName/displayName, PATCH, PUT,
+/// A fast, minimal in-memory SCIM 2.0 target (Users and Groups: create, filter by userName/displayName with `eq` and `or`, PATCH, PUT,
 /// DELETE), so the provisioning benchmark measures GraphSync rather than the app.
 struct SCIMTargetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scim-target", abstract: "Serve a fast in-memory SCIM 2.0 app on 127.0.0.1.")
@@ -28,12 +28,11 @@ struct SCIMTargetCommand: AsyncParsableCommand {
                 return Self.json(201, String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
             }
             router.get("scim/v2/\(type)") { request, _ -> Response in
+                // `key eq "a"`, or several of them joined with `or`: every quoted value is one name asked for.
                 let filter = request.uri.queryParameters["filter"].map(String.init) ?? ""
-                let value = filter.split(separator: "\"").dropFirst().first.map { $0.lowercased() } ?? ""
-                if let id = store.find(type: type, name: value) {
-                    return Self.json(200, "{\"totalResults\":1,\"Resources\":[{\"id\":\"\(id)\"}]}")
-                }
-                return Self.json(200, #"{"totalResults":0,"Resources":[]}"#)
+                let names = filter.split(separator: "\"", omittingEmptySubsequences: false).enumerated().filter { $0.offset % 2 == 1 }.map { $0.element }
+                let found = names.compactMap { name in store.find(type: type, name: name.lowercased()).map { "{\"id\":\"\($0)\",\"\(key)\":\"\(name)\"}" } }
+                return Self.json(200, "{\"totalResults\":\(found.count),\"Resources\":[\(found.joined(separator: ","))]}")
             }
             router.patch("scim/v2/\(type)/:id") { _, _ in Response(status: .noContent) }
             router.put("scim/v2/\(type)/:id") { _, _ in Self.json(200, "{}") }

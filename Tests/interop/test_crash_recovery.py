@@ -31,6 +31,9 @@ KILL_AT = 140
 SCIM_DELAY_MS = 50       # per SCIM request: the first cycle (300 users, 8 requests in flight) then takes ~6 s
 # Seconds a node's lease on a running job lasts; the restarted process takes the job over once it has expired.
 JOB_LEASE = ("--job-lease", "2")
+# The restarted process looks new users up 50 at a time (`userName eq "a" or …`): the users the killed process created
+# but never recorded must be matched by those batched queries, not created twice.
+MATCH_BATCH = ("--match-batch-size", "50")
 
 
 def parse_time(value: str) -> float:
@@ -98,7 +101,8 @@ def test_killed_mid_cycle_next_cycle_converges(private_graphsync):
 
         # Start again on the same data dir and port; the killed node's lease expires and this one takes the job over.
         restarted = time.time()
-        server.start(*JOB_LEASE)
+        scim.control("POST", "/reset")  # forget the requests so far (the stored users stay)
+        server.start(*JOB_LEASE, *MATCH_BATCH)
         graph = Graph(facts)  # a fresh connection pool and token
         done = wait_for(graph, sp["id"], job["id"], began_after(restarted),
                         "a cycle that began after the restart finished", timeout=90)
@@ -109,6 +113,13 @@ def test_killed_mid_cycle_next_cycle_converges(private_graphsync):
         assert status["countSuccessiveCompleteFailures"] == 0, status
         counts = {c["key"]: c["value"] for c in status["synchronizedEntryCountByType"]}
         assert counts == {"User": TOTAL_USERS, "Group": 1}, status
+
+        # The restarted cycle matched new users with batched `or` queries, at most 50 users per query.
+        queries = [r["query"].get("filter", "") for r in scim.control("GET", "/requests")[1]
+                   if r["method"] == "GET" and r["path"] == "/scim/v2/Users"]
+        batched = [q for q in queries if " or " in q]
+        assert batched, f"no batched lookup after the restart: {queries[:5]}"
+        assert all(q.count(" eq ") <= 50 for q in batched), batched
 
         # Every assigned user exactly once, nobody else.
         stored = scim_resources(scim, "User")

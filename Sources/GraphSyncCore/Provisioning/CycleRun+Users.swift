@@ -9,8 +9,11 @@ extension CycleRun {
         while true {
             let users = try await self.repositories.provisioningScope.users(in: self.scope, after: after, limit: Self.pageSize)
             let known = try await self.states(of: users.map(\.id))
+            let hints = await self.matchHints(for: users, states: known, mapping: mapping)
             try await self.bounded(users) { user in
-                await self.provisionUser(user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"))
+                await self.provisionUser(
+                    user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"),
+                    hint: hints[user.id])
             } onBatch: { batch in
                 try await self.absorb(batch, outcome: &outcome)
                 firstFailure = firstFailure ?? batch.compactMap(\.error).first(where: \.isCompleteFailure)
@@ -40,7 +43,8 @@ extension CycleRun {
         }
     }
 
-    func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject) async -> Result {
+    /// Creates, matches or updates one user; `hint` says what a batched query already found out about a new one.
+    func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
@@ -51,9 +55,20 @@ extension CycleRun {
         var action = "Update"
         do {
             if state.targetId == nil {
-                if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
-                    let id = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.usersPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first?.id
-                {
+                let match: String?
+                switch hint {
+                case .found(let id): match = id
+                case .absent: match = nil
+                case nil:
+                    if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source) {
+                        match = try await self.retrying({
+                            try await self.scim.search(self.context.endpoint, resourceType: Self.usersPath, filter: "\(attribute) eq \"\(Self.escape(value))\"")
+                        }).first?.id
+                    } else {
+                        match = nil
+                    }
+                }
+                if let id = match {
                     state.targetId = id
                     action = "Match"
                     try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: values)

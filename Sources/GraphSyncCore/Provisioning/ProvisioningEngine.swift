@@ -7,6 +7,8 @@ public struct ProvisioningEngine: Sendable {
     public struct Settings: Sendable {
         /// Requests in flight per job.
         public var concurrency = 8
+        /// New objects matched per query (`attr eq "a" or attr eq "b" …`); 1 sends Entra's one query per object.
+        public var matchBatchSize = 1
         /// Retries of a throttled (429) or failing (5xx, network) request within a cycle.
         public var retries = 3
         /// Complete failures in a row before the job is quarantined.

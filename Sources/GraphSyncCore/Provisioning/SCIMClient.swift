@@ -48,17 +48,35 @@ public enum SCIMError: Error, Sendable, Equatable {
     }
 }
 
-/// A resource the app returned, as far as the engine keeps it: its id in the app.
+/// A resource the app returned, as far as the engine keeps it: its id in the app, and the string values of the
+/// top-level attributes the query asked for.
 public struct SCIMResource: Sendable, Equatable {
     public var id: String
+    public var attributes: [String: String]
 
-    public init(id: String) { self.id = id }
+    public init(id: String, attributes: [String: String] = [:]) {
+        self.id = id
+        self.attributes = attributes
+    }
+}
+
+/// What a query returned, and whether that is every match (`totalResults` not above the resources returned).
+public struct SCIMQueryResult: Sendable, Equatable {
+    public var resources: [SCIMResource]
+    public var isComplete: Bool
+
+    public init(resources: [SCIMResource], isComplete: Bool) {
+        self.resources = resources
+        self.isComplete = isComplete
+    }
 }
 
 /// The SCIM 2.0 protocol operations the provisioning engine uses (RFC 7644 §3).
 public protocol SCIMClient: Sendable {
     /// `GET /{resourceType}?filter=…`: the matching resources.
     func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource]
+    /// `GET /{resourceType}?filter=…&attributes=…&count=…`: up to `count` matches with the string values of `attributes`.
+    func query(_ endpoint: SCIMEndpoint, resourceType: String, filter: String, attributes: [String], count: Int) async throws(SCIMError) -> SCIMQueryResult
     /// `POST /{resourceType}`: the created resource.
     func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> SCIMResource
     /// `PATCH /{resourceType}/{id}` with a PatchOp.
