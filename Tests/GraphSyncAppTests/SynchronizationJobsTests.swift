@@ -98,6 +98,35 @@ import Testing
         }
     }
 
+    @Test func mappingFunctionsEvaluateLikeEntra() throws {
+        let user = User(id: "u1", userPrincipalName: "Ada.L@contoso.test", displayName: "Ada", mailNickname: "ada", accountEnabled: false,
+                        givenName: "Ada", surname: "Lovelace", createdDateTime: Date())
+        let source = AttributeMapper.sourceValues(of: user)
+        func value(_ mapping: AttributeMappingSource) throws -> JSONValue? {
+            #expect(AttributeMapper.problem(in: mapping) == nil)
+            var object = try #require(SynchronizationSchema.defaultSCIM.objectMapping(for: "User"))
+            object.attributeMappings = [AttributeMapping(source: mapping, target: "x")]
+            return AttributeMapper.targetValues(object, source: source, isNew: true).first?.1
+        }
+        typealias S = AttributeMappingSource
+        #expect(try value(.function("Join", [.constant(" "), .attribute("givenName"), .attribute("mail"), .attribute("surname")])) == .string("Ada Lovelace"))
+        #expect(try value(.function("ToLower", [.attribute("userPrincipalName")])) == .string("ada.l@contoso.test"))
+        #expect(try value(.function("ToUpper", [.attribute("mailNickname"), .constant("en-US")])) == .string("ADA"))
+        #expect(try value(.function("Append", [.attribute("mailNickname"), .constant("@app.test")])) == .string("ada@app.test"))
+        #expect(try value(.function("Coalesce", [.attribute("mail"), .attribute("jobTitle"), .attribute("userPrincipalName")])) == .string("Ada.L@contoso.test"))
+        #expect(try value(.function("StripSpaces", [.constant("a b  c")])) == .string("abc"))
+        // Entra's default for active: Switch([IsSoftDeleted], , "False", "True", "True", "False").
+        let active = S.function("Switch", [.attribute("IsSoftDeleted"), .constant(""), .constant("False"), .constant("True"), .constant("True"), .constant("False")])
+        #expect(try value(active) == .bool(false))
+        #expect(try value(.not(.attribute("accountEnabled"))) == .bool(true))
+        // Nothing to join, nothing sent.
+        #expect(try value(.function("Join", [.constant(","), .attribute("mail")])) == nil)
+
+        #expect(AttributeMapper.problem(in: .function("Mid", [.attribute("surname")]))?.contains("not supported") == true)
+        #expect(AttributeMapper.problem(in: .function("Append", [.attribute("surname")]))?.contains("takes 2 parameters") == true)
+        #expect(AttributeMapper.problem(in: .function("Not", [.function("Nope", [])]))?.contains("'Nope'") == true)
+    }
+
     @Test func attributeMappingBuildsSCIMResources() {
         let user = User(id: "u1", userPrincipalName: "ada@contoso.test", displayName: "Ada", mailNickname: "ada", givenName: "Ada",
                         surname: "Lovelace", mail: "ada@contoso.test", createdDateTime: Date())

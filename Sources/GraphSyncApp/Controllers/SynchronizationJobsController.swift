@@ -134,11 +134,8 @@ struct SynchronizationJobsController {
         for rule in schema.synchronizationRules {
             for mapping in rule.objectMappings {
                 for attribute in mapping.attributeMappings {
-                    guard ["Attribute", "Constant", "Function"].contains(attribute.source.type) else {
-                        throw GraphError.badRequest("Attribute mapping to '\(attribute.targetAttributeName)' has source type '\(attribute.source.type)'; use Attribute, Constant or Function.")
-                    }
-                    if attribute.source.type == "Function" && attribute.source.name != "Not" {
-                        throw GraphError.badRequest("Function '\(attribute.source.name ?? "")' in the mapping to '\(attribute.targetAttributeName)' is not supported; GraphSync evaluates Attribute, Constant and Not().")
+                    if let problem = AttributeMapper.problem(in: attribute.source) {
+                        throw GraphError.badRequest("The mapping to '\(attribute.targetAttributeName)': \(problem)")
                     }
                 }
             }

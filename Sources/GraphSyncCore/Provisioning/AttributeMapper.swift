@@ -8,6 +8,8 @@ public enum AttributeMapper {
             "objectId": .string(user.id), "userPrincipalName": .string(user.userPrincipalName), "accountEnabled": .bool(user.accountEnabled),
             "displayName": .string(user.displayName), "givenName": JSONValue(user.givenName), "surname": JSONValue(user.surname),
             "mail": JSONValue(user.mail), "jobTitle": JSONValue(user.jobTitle), "mailNickname": .string(user.mailNickname),
+            // In scope, Entra's IsSoftDeleted is true exactly when sign-in is blocked.
+            "IsSoftDeleted": .bool(!user.accountEnabled),
         ]
     }
 
@@ -30,10 +32,32 @@ public enum AttributeMapper {
     static func evaluate(_ source: AttributeMappingSource, _ values: [String: JSONValue]) -> JSONValue? {
         switch source.type {
         case "Constant": return source.name.map(JSONValue.string)
-        case "Function" where source.name == "Not":
-            guard let inner = source.parameters?.first?.value, case .bool(let flag)? = self.evaluate(inner, values) else { return nil }
-            return .bool(!flag)
+        case "Function":
+            guard let function = source.name.flatMap(MappingFunction.init(rawValue:)) else { return nil }
+            let arguments = (source.parameters ?? []).map { self.evaluate($0.value, values) }
+            guard function.arity.contains(arguments.count) else { return nil }
+            return function.apply(arguments)
         default: return source.name.flatMap { values[$0] }
+        }
+    }
+
+    /// What is wrong with a mapping source (an unknown type or function, a wrong parameter count), or nil.
+    public static func problem(in source: AttributeMappingSource) -> String? {
+        switch source.type {
+        case "Attribute", "Constant":
+            return source.name == nil ? "An \(source.type) source needs a name." : nil
+        case "Function":
+            guard let function = source.name.flatMap(MappingFunction.init(rawValue:)) else {
+                let supported = MappingFunction.allCases.map { "\($0.rawValue)()" }.joined(separator: ", ")
+                return "Function '\(source.name ?? "")' is not supported; GraphSync evaluates \(supported)."
+            }
+            let count = source.parameters?.count ?? 0
+            guard function.arity.contains(count) else {
+                return "\(function.rawValue)() takes \(function.arity.lowerBound)\(function.arity.count > 1 ? " to \(function.arity.upperBound)" : "") parameters, not \(count)."
+            }
+            return (source.parameters ?? []).lazy.compactMap { self.problem(in: $0.value) }.first
+        default:
+            return "Source type '\(source.type)' is not one of Attribute, Constant or Function."
         }
     }
 

@@ -79,10 +79,16 @@ public struct AttributeMappingSource: Sendable, Codable, Equatable {
         AttributeMappingSource(type: "Constant", name: value, expression: "\"\(value)\"", parameters: [])
     }
 
-    /// `Not([source])`, the one function GraphSync evaluates (e.g. soft-deleted → active).
+    /// `Not([source])` (e.g. soft-deleted → active).
     public static func not(_ inner: AttributeMappingSource) -> AttributeMappingSource {
-        AttributeMappingSource(type: "Function", name: "Not", expression: "Not(\(inner.expression ?? ""))",
-                               parameters: [AttributeMappingParameter(key: "source", value: inner)])
+        self.function("Not", [inner])
+    }
+
+    /// `Name(parameter1, parameter2, …)`, its parameters keyed `source`, `source2`, … (GraphSync reads them in order).
+    public static func function(_ name: String, _ parameters: [AttributeMappingSource]) -> AttributeMappingSource {
+        AttributeMappingSource(
+            type: "Function", name: name, expression: "\(name)(\(parameters.map { $0.expression ?? "" }.joined(separator: ", ")))",
+            parameters: parameters.enumerated().map { AttributeMappingParameter(key: $0.offset == 0 ? "source" : "source\($0.offset + 1)", value: $0.element) })
     }
 }
 
