@@ -64,10 +64,15 @@ final class ProvisioningScheduler: Service, Sendable {
             guard let job else { return }
             do {
                 let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
+                let execution = finished.status.lastExecution
                 self.logger.info(
                     "provisioning cycle finished",
-                    metadata: ["job": "\(job.id)", "state": "\(finished.status.lastExecution?.state ?? "")",
-                               "exported": "\(finished.status.lastExecution?.countExported ?? 0)"])
+                    metadata: [
+                        "job": "\(job.id)", "node": "\(self.node)", "state": "\(execution?.state ?? "")",
+                        "exported": "\(execution?.countExported ?? 0)",
+                        "began": "\(String(format: "%.3f", execution?.timeBegan.timeIntervalSince1970 ?? 0))",
+                        "ended": "\(String(format: "%.3f", execution?.timeEnded.timeIntervalSince1970 ?? 0))",
+                    ])
             } catch is CancellationError {
                 self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
             } catch {
