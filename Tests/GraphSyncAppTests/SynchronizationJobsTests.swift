@@ -48,6 +48,27 @@ import Testing
             #expect(putSchema.status == 204, "\(putSchema.text)")
             let broken = try await server.send(.PUT, "\(base)/jobs/\(jobId)/schema", token: admin, json: ["synchronizationRules": [["id": "x"]]])
             #expect(broken.status == 400)
+            // Scoping filters round-trip, and a bad one is refused.
+            var scoped = edited
+            var scopedRules = try #require(scoped["synchronizationRules"] as? [[String: Any]])
+            var scopedMappings = try #require(scopedRules[0]["objectMappings"] as? [[String: Any]])
+            let clause: [String: Any] = ["operatorName": "EQUALS", "sourceOperandName": "jobTitle", "targetOperand": ["values": ["Engineer"]]]
+            scopedMappings[0]["scope"] = ["groups": [["name": "engineers", "clauses": [clause]]], "inputFilterGroups": [], "categoryFilterGroups": []]
+            scopedRules[0]["objectMappings"] = scopedMappings
+            scoped["synchronizationRules"] = scopedRules
+            #expect(try await server.send(.PUT, "\(base)/jobs/\(jobId)/schema", token: admin, json: scoped).status == 204)
+            let reread = try await server.send(.GET, "\(base)/jobs/\(jobId)/schema", token: admin)
+            let rereadMappings = (reread["synchronizationRules"] as? [[String: Any]])?.first?["objectMappings"] as? [[String: Any]]
+            let scope = rereadMappings?.first?["scope"] as? [String: Any]
+            #expect(((scope?["groups"] as? [[String: Any]])?.first?["clauses"] as? [[String: Any]])?.first?["sourceOperandName"] as? String == "jobTitle")
+            var badClause = clause
+            badClause["operatorName"] = "SOUNDS_LIKE"
+            scopedMappings[0]["scope"] = ["groups": [["name": "x", "clauses": [badClause]]]]
+            scopedRules[0]["objectMappings"] = scopedMappings
+            scoped["synchronizationRules"] = scopedRules
+            let badScope = try await server.send(.PUT, "\(base)/jobs/\(jobId)/schema", token: admin, json: scoped)
+            #expect(badScope.status == 400)
+            #expect(badScope.errorMessage?.contains("SOUNDS_LIKE") == true)
 
             #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/restart", token: admin,
                                           json: ["criteria": ["resetScope": "Watermark, Nonsense"]]).status == 400)
@@ -125,6 +146,34 @@ import Testing
         #expect(AttributeMapper.problem(in: .function("Mid", [.attribute("surname")]))?.contains("not supported") == true)
         #expect(AttributeMapper.problem(in: .function("Append", [.attribute("surname")]))?.contains("takes 2 parameters") == true)
         #expect(AttributeMapper.problem(in: .function("Not", [.function("Nope", [])]))?.contains("'Nope'") == true)
+    }
+
+    @Test func scopingFiltersAdmitLikeEntra() {
+        typealias Clause = ScopingFilter.Clause
+        let source: [String: JSONValue] = [
+            "jobTitle": .string("Engineer"), "mail": .null, "accountEnabled": .bool(true), "userPrincipalName": .string("ada@contoso.test"),
+        ]
+        func admits(_ clauses: Clause...) -> Bool { ScopingFilter(groups: [.init(clauses: clauses)]).admits(source) }
+        #expect(admits(Clause("jobTitle", "EQUALS", ["Engineer"])))
+        #expect(!admits(Clause("jobTitle", "EQUALS", ["engineer"])))  // case-sensitive
+        #expect(admits(Clause("jobTitle", "NOT EQUALS", ["Manager"])))
+        #expect(admits(Clause("accountEnabled", "IS TRUE")))
+        #expect(!admits(Clause("accountEnabled", "IS FALSE")))
+        #expect(admits(Clause("mail", "IS NULL")) && !admits(Clause("mail", "IS NOT NULL")))
+        #expect(!admits(Clause("mail", "NOT EQUALS", ["x"])))  // a missing value fails the clause
+        #expect(admits(Clause("userPrincipalName", "ENDS_WITH", ["@contoso.test"])))
+        #expect(admits(Clause("userPrincipalName", "REGEX MATCH", ["^ada@"])) && !admits(Clause("userPrincipalName", "NOT REGEX MATCH", ["^ada@"])))
+        #expect(admits(Clause("jobTitle", "Includes", ["gine"])))
+        // Clauses of a group are ANDed; groups are ORed.
+        #expect(!admits(Clause("jobTitle", "EQUALS", ["Engineer"]), Clause("accountEnabled", "IS FALSE")))
+        let either = ScopingFilter(groups: [.init(clauses: [Clause("jobTitle", "EQUALS", ["Manager"])]), .init(clauses: [Clause("accountEnabled", "IS TRUE")])])
+        #expect(either.admits(source))
+        #expect(ScopingFilter(groups: []).admits(source))
+
+        #expect(ScopingFilter(groups: [.init(clauses: [Clause("jobTitle", "SOUNDS_LIKE", ["x"])])]).problem?.contains("not supported") == true)
+        #expect(ScopingFilter(groups: [.init(clauses: [Clause("jobTitle", "EQUALS")])]).problem?.contains("needs a value") == true)
+        #expect(ScopingFilter(groups: [.init(clauses: [Clause("jobTitle", "REGEX MATCH", ["(unclosed"])])]).problem?.contains("regular expression") == true)
+        #expect(ScopingFilter(groups: [.init(clauses: [Clause("jobTitle", "Greater_Than", ["ten"])])]).problem?.contains("integer") == true)
     }
 
     @Test func attributeMappingBuildsSCIMResources() {

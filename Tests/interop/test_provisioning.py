@@ -337,3 +337,38 @@ def test_validate_credentials_tests_the_connection(graphsync, scim):
     assert "wrong-token" not in json.dumps(wrong)
     # Testing never changes what is saved.
     graph.call("POST", path, {"useSavedCredentials": True}, expect=204)
+
+
+def test_scoping_filter_limits_who_is_provisioned(graphsync, scim):
+    """Assigned users outside the user mapping's scoping filter are not created; one who falls out of it is disabled."""
+    graph = Graph(graphsync)
+    sp = setup_app(graph, scim.base)
+    tag = uuid.uuid4().hex[:6]
+    engineers = [graph.user(f"eng{i}x{tag}") for i in range(3)]
+    others = [graph.user(f"oth{i}x{tag}") for i in range(2)]
+    for u in engineers:
+        graph.call("PATCH", f"/users/{u['id']}", {"jobTitle": "Engineer"}, expect=204)
+    for u in engineers + others:
+        assign(graph, sp["id"], u["id"])
+    jobs = f"/servicePrincipals/{sp['id']}/synchronization/jobs"
+    job = graph.call("POST", jobs, {"templateId": "scim"}, expect=201)
+    schema = graph.call("GET", f"{jobs}/{job['id']}/schema", expect=200)
+    schema.pop("@odata.context", None)
+    users_mapping = next(m for m in schema["synchronizationRules"][0]["objectMappings"] if m["sourceObjectName"] == "User")
+    users_mapping["scope"] = {"groups": [{"name": "Engineers", "clauses": [
+        {"operatorName": "EQUALS", "sourceOperandName": "jobTitle", "targetOperand": {"values": ["Engineer"]}}]}],
+        "inputFilterGroups": [], "categoryFilterGroups": []}
+    graph.call("PUT", f"{jobs}/{job['id']}/schema", schema, expect=204)
+
+    graph.call("POST", f"{jobs}/{job['id']}/start", expect=204)
+    done = graph.wait_for_cycle(sp["id"], job["id"])
+    assert done["status"]["lastExecution"]["state"] == "Succeeded", done["status"]
+    assert set(scim_users(scim)) == {u["userPrincipalName"].lower() for u in engineers}
+
+    # One engineer changes role: out of the filter, so disabled in the app (like a user who left scope).
+    graph.call("PATCH", f"/users/{engineers[0]['id']}", {"jobTitle": "Manager"}, expect=204)
+    graph.wait_for_cycle(sp["id"], job["id"], after=done["status"]["lastExecution"]["timeEnded"])
+    users = scim_users(scim)
+    assert users[engineers[0]["userPrincipalName"].lower()]["active"] is False
+    assert all(users[u["userPrincipalName"].lower()]["active"] is True for u in engineers[1:])
+    assert set(users) == {u["userPrincipalName"].lower() for u in engineers}

@@ -133,6 +133,9 @@ struct SynchronizationJobsController {
         }
         for rule in schema.synchronizationRules {
             for mapping in rule.objectMappings {
+                if let problem = mapping.scope?.problem {
+                    throw GraphError.badRequest("The object mapping '\(mapping.name)': \(problem)")
+                }
                 for attribute in mapping.attributeMappings {
                     if let problem = AttributeMapper.problem(in: attribute.source) {
                         throw GraphError.badRequest("The mapping to '\(attribute.targetAttributeName)': \(problem)")

@@ -42,6 +42,11 @@ extension CycleRun {
     func provisionGroup(_ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String]) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: group)
+        if let filter = mapping.scope, !filter.admits(source) {
+            var result = state.isInApp ? await self.deprovisionGroup(state) : Result(state: state)
+            result.skipReason = "Out of the group mapping's scoping filters."
+            return result
+        }
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
         let digest = AttributeMapper.changeDigest(mapping, values, members: members)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0 { return Result(state: state) }

@@ -47,6 +47,12 @@ extension CycleRun {
     func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
+        if let filter = mapping.scope, !filter.admits(source) {
+            // Assigned, but outside the mapping's scoping filters: like a user who left scope.
+            var result = state.isInApp ? await self.deprovisionUser(state) : Result(state: state)
+            result.skipReason = "Out of the user mapping's scoping filters."
+            return result
+        }
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
         let digest = AttributeMapper.changeDigest(mapping, values)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0, state.active {

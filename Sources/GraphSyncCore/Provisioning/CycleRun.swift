@@ -28,6 +28,8 @@ struct CycleRun: Sendable {
         var exported = false
         var error: SCIMError?
         var changed = false
+        /// Why the object was not provisioned although it is assigned (for provisionOnDemand's report).
+        var skipReason: String?
     }
 
     var repositories: Repositories { self.engine.repositories }
@@ -82,7 +84,8 @@ struct CycleRun: Sendable {
         try await self.absorb([result], outcome: &outcome)
         return result.log ?? ProvisioningLogEntry(
             jobId: self.job.id, servicePrincipalId: self.job.servicePrincipalId, sourceId: objectId, sourceDisplayName: nil, objectType: objectType,
-            action: "Skip", status: "skipped", targetId: result.state.targetId, modifiedProperties: [], detail: "Already up to date in the app.")
+            action: "Skip", status: "skipped", targetId: result.state.targetId, modifiedProperties: [],
+            detail: result.skipReason ?? "Already up to date in the app.")
     }
 
     // MARK: state

@@ -40,6 +40,16 @@ public struct ObjectMapping: Sendable, Codable, Equatable {
     public var sourceObjectName: String
     public var targetObjectName: String
     public var attributeMappings: [AttributeMapping]
+    /// Scoping filters: only objects that pass them are provisioned (nil or no groups: every object in scope).
+    public var scope: ScopingFilter? = nil
+    /// Graph's `objectMappingMetadataEntry` list, kept as given.
+    public var metadata: [MetadataEntry]? = nil
+}
+
+/// A key–value metadata entry of a schema object.
+public struct MetadataEntry: Sendable, Codable, Equatable {
+    public var key: String
+    public var value: String?
 }
 
 public struct AttributeMapping: Sendable, Codable, Equatable {

@@ -28,29 +28,28 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
             .run()
     }
 
+    /// Inserts `models` in one statement.
+    func insert(_ models: [Model], on db: any SQLDatabase) async throws {
+        try await self.insertion(of: models, on: db)?.run()
+    }
+
     /// Inserts `models`, replacing those whose id exists, in one statement.
     func upsert(_ models: [Model], on db: any SQLDatabase) async throws {
-        guard let first = models.first else { return }
-        let columns = ["id", "document"] + self.columnValues(first).map(\.0)
-        let insert = db.insert(into: self.name).columns(columns)
-        for model in models {
-            insert.values([SQLBind(self.id(model)), SQLBind(try Self.encode(model))] + self.columnValues(model).map { SQLBind($0.1) })
-        }
+        guard let insert = try self.insertion(of: models, on: db), let first = models.first else { return }
+        let columns = ["document"] + self.columnValues(first).map(\.0)
         try await insert.onConflict(with: ["id"]) { update in
-            var update = update
-            for column in columns.dropFirst() { update = update.set(excludedValueOf: column) }
-            return update
+            columns.reduce(update) { $0.set(excludedValueOf: $1) }
         }.run()
     }
 
-    /// Inserts `models` in one statement.
-    func insert(_ models: [Model], on db: any SQLDatabase) async throws {
-        guard let first = models.first else { return }
+    /// One multi-row INSERT of `models`; nil when there are none.
+    private func insertion(of models: [Model], on db: any SQLDatabase) throws -> SQLInsertBuilder? {
+        guard let first = models.first else { return nil }
         let insert = db.insert(into: self.name).columns(["id", "document"] + self.columnValues(first).map(\.0))
         for model in models {
             insert.values([SQLBind(self.id(model)), SQLBind(try Self.encode(model))] + self.columnValues(model).map { SQLBind($0.1) })
         }
-        try await insert.run()
+        return insert
     }
 
     func update(_ model: Model, on db: any SQLDatabase) async throws {
