@@ -372,3 +372,31 @@ def test_scoping_filter_limits_who_is_provisioned(graphsync, scim):
     assert users[engineers[0]["userPrincipalName"].lower()]["active"] is False
     assert all(users[u["userPrincipalName"].lower()]["active"] is True for u in engineers[1:])
     assert set(users) == {u["userPrincipalName"].lower() for u in engineers}
+
+
+def test_several_matches_in_the_app_are_an_escrow_not_a_guess(graphsync, scim):
+    """Two groups in the app share the assigned group's displayName (the matching attribute): GraphSync neither
+    picks one nor creates a third; the group is escrowed with DuplicateTargetEntries and the rest is provisioned."""
+    graph = Graph(graphsync)
+    sp = setup_app(graph, scim.base)
+    tag = uuid.uuid4().hex[:6]
+    name = f"Twins {tag}"
+    for _ in range(2):
+        status, body, _ = scim.call("POST", "/Groups", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name})
+        assert status == 201, body
+    group = graph.call("POST", "/groups", {"displayName": name, "mailNickname": f"twins{tag}", "mailEnabled": False,
+                                           "securityEnabled": True}, expect=201)
+    user = graph.user(f"twin{tag}")
+    assign(graph, sp["id"], group["id"])
+    assign(graph, sp["id"], user["id"])
+    jobs = f"/servicePrincipals/{sp['id']}/synchronization/jobs"
+    job = graph.call("POST", jobs, {"templateId": "scim"}, expect=201)
+    graph.call("POST", f"{jobs}/{job['id']}/start", expect=204)
+    done = graph.wait_for_cycle(sp["id"], job["id"])
+    execution = done["status"]["lastExecution"]
+    assert execution["state"] == "EntryLevelErrors" and execution["countEscrowed"] == 1, done["status"]
+    assert len([g for g in scim_resources(scim, "Group") if g["displayName"] == name]) == 2
+    assert user["userPrincipalName"].lower() in scim_users(scim)
+    log = graph.call("GET", f"/auditLogs/provisioning?$filter=jobId%20eq%20'{job['id']}'", expect=200)["value"]
+    failed = [e for e in log if e["provisioningStatusInfo"]["status"] == "failure"]
+    assert len(failed) == 1 and "DuplicateTargetEntries" in json.dumps(failed[0]), failed

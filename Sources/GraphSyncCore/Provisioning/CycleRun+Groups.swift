@@ -55,7 +55,7 @@ extension CycleRun {
             if state.targetId == nil {
                 let memberValues: JSONValue = .array(members.map { .object([("value", .string($0))]) })
                 if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
-                    let id = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: Self.groupsPath, filter: "\(attribute) eq \"\(Self.escape(value))\"") }).first?.id
+                    let id = try await self.match(Self.groupsPath, attribute, value)
                 {
                     action = "Match"
                     state.targetId = id

@@ -67,9 +67,7 @@ extension CycleRun {
                 case .absent: match = nil
                 case nil:
                     if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source) {
-                        match = try await self.retrying({
-                            try await self.scim.search(self.context.endpoint, resourceType: Self.usersPath, filter: "\(attribute) eq \"\(Self.escape(value))\"")
-                        }).first?.id
+                        match = try await self.match(Self.usersPath, attribute, value)
                     } else {
                         match = nil
                     }

@@ -20,13 +20,15 @@ public enum SCIMError: Error, Sendable, Equatable {
     case timeout
     /// The base address may not be called (SSRF guard).
     case refused(String)
+    /// Several resources in the app match one object's matching attribute (Entra's `DuplicateTargetEntries`).
+    case duplicateTargets(count: Int, filter: String)
 
     /// Worth retrying within the cycle (throttling, server errors, transient network failures).
     public var isTransient: Bool {
         switch self {
         case .status(let code, _, _): code == 429 || code >= 500
         case .unavailable, .timeout: true
-        case .refused: false
+        case .refused, .duplicateTargets: false
         }
     }
 
@@ -35,6 +37,7 @@ public enum SCIMError: Error, Sendable, Equatable {
         switch self {
         case .status(let code, _, _): code == 401 || code == 403 || code == 429 || code >= 500
         case .unavailable, .timeout, .refused: true
+        case .duplicateTargets: false
         }
     }
 
@@ -44,6 +47,8 @@ public enum SCIMError: Error, Sendable, Equatable {
         case .unavailable(let reason): "The SCIM app could not be used: \(reason)"
         case .timeout: "The SCIM app did not answer in time"
         case .refused(let reason): reason
+        case .duplicateTargets(let count, let filter):
+            "DuplicateTargetEntries: \(count) resources in the app match \(filter); GraphSync cannot tell which one is this object"
         }
     }
 }
