@@ -22,13 +22,27 @@ struct TestServer {
     var issuer: String { "\(self.baseURL)/\(self.tenantId)/v2.0" }
     var dataDirectory: String { self.runtime.configuration.dataDirectory }
 
-    /// Starts GraphSync (plain http unless `tls`), runs `body`, shuts it down.
+    /// The server stopped before it listened (its port was taken between `freePort()` and the bind).
+    struct DidNotStart: Error {}
+
+    /// Starts GraphSync (plain http unless `tls`), runs `body`, shuts it down. A start that fails because the port
+    /// was taken in the meantime is tried again on another port.
     static func run<R: Sendable>(
         tls: Bool = false, dataDirectory: String? = nil, configure: (inout AppConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> R
     ) async throws -> R {
+        let directory = dataDirectory ?? Self.temporaryDirectory()
+        for _ in 1..<3 {
+            do { return try await self.runOnce(tls: tls, dataDirectory: directory, configure: configure, body) } catch is DidNotStart { continue }
+        }
+        return try await self.runOnce(tls: tls, dataDirectory: directory, configure: configure, body)
+    }
+
+    private static func runOnce<R: Sendable>(
+        tls: Bool, dataDirectory: String, configure: (inout AppConfiguration) -> Void, _ body: (TestServer) async throws -> R
+    ) async throws -> R {
         var configuration = AppConfiguration()
-        configuration.dataDirectory = dataDirectory ?? Self.temporaryDirectory()
+        configuration.dataDirectory = dataDirectory
         configuration.port = try freePort()
         configuration.tls = tls ? .localCertificateAuthority : .none
         configure(&configuration)
@@ -46,9 +60,18 @@ struct TestServer {
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tlsConfiguration))
 
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addTask {
+                // Ends the readiness stream however the server stops, so a failed start cannot leave the test waiting.
+                defer { readyContinuation.finish() }
+                try await group.run()
+            }
             var iterator = ready.makeAsyncIterator()
-            _ = await iterator.next()
+            guard await iterator.next() != nil else {
+                try? await client.shutdown()
+                try? await tasks.waitForAll()
+                try? await runtime.close()
+                throw DidNotStart()
+            }
             let server = TestServer(
                 runtime: runtime, facts: facts, baseURL: "\(configuration.scheme)://127.0.0.1:\(configuration.port)", client: client)
             do {
