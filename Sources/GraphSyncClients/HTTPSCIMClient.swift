@@ -13,17 +13,18 @@ public struct HTTPSCIMClient: SCIMClient {
     let policy: OutboundDestinationPolicy
     let timeout: TimeAmount
     let maximumResponseBytes: Int
-    private let checkedDestinations: ExpiringCache<String, String>
+    private let checkedDestinations = ExpiringCache<String, String>(capacity: 1024)
+    private let destinationCheckLifetime: TimeInterval
 
     public init(
         httpClient: HTTPClient, policy: OutboundDestinationPolicy, timeout: TimeAmount = .seconds(30), maximumResponseBytes: Int = 4 << 20,
-        destinationCheckLifetime: Duration = .seconds(30)
+        destinationCheckLifetime: TimeInterval = 30
     ) {
         self.httpClient = httpClient
         self.policy = policy
         self.timeout = timeout
         self.maximumResponseBytes = maximumResponseBytes
-        self.checkedDestinations = ExpiringCache(lifetime: destinationCheckLifetime, capacity: 1024)
+        self.destinationCheckLifetime = destinationCheckLifetime
     }
 
     public func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
@@ -117,7 +118,7 @@ public struct HTTPSCIMClient: SCIMClient {
             default: throw .unavailable("the SCIM base address could not be resolved")
             }
         }
-        self.checkedDestinations.store(url.absoluteString, for: address)
+        self.checkedDestinations.store(url.absoluteString, for: address, expires: Date().addingTimeInterval(self.destinationCheckLifetime))
         return url.absoluteString
     }
 

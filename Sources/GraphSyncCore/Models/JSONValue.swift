@@ -67,60 +67,6 @@ extension JSONValue {
     public init(_ date: Date?) { self = date.map { .string(GraphDate.format($0)) } ?? .null }
 }
 
-extension JSONValue: Codable {
-    public init(from decoder: any Decoder) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [JSONValue] = []
-            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
-            self = .array(items)
-        } else if let object = try? decoder.container(keyedBy: DynamicKey.self) {
-            // Keys come back unordered from JSONDecoder; requests do not depend on order.
-            self = .object(try object.allKeys.map { ($0.stringValue, try object.decode(JSONValue.self, forKey: $0)) })
-        } else {
-            let single = try decoder.singleValueContainer()
-            if single.decodeNil() {
-                self = .null
-            } else if let bool = try? single.decode(Bool.self) {
-                self = .bool(bool)
-            } else if let number = try? single.decode(Double.self) {
-                self = .number(number)
-            } else {
-                self = .string(try single.decode(String.self))
-            }
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .null:
-            var single = encoder.singleValueContainer()
-            try single.encodeNil()
-        case .bool(let value):
-            var single = encoder.singleValueContainer()
-            try single.encode(value)
-        case .number(let value):
-            var single = encoder.singleValueContainer()
-            if value == value.rounded(), abs(value) < 1e15 { try single.encode(Int64(value)) } else { try single.encode(value) }
-        case .string(let value):
-            var single = encoder.singleValueContainer()
-            try single.encode(value)
-        case .array(let items):
-            var array = encoder.unkeyedContainer()
-            for item in items { try array.encode(item) }
-        case .object(let members):
-            var object = encoder.container(keyedBy: DynamicKey.self)
-            for (key, value) in members { try object.encode(value, forKey: DynamicKey(stringValue: key)) }
-        }
-    }
-
-    struct DynamicKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-}
-
 extension JSONValue {
     /// Parses JSON text (RFC 8259; Foundation's parser, which also tolerates trailing commas).
     public static func parse(_ data: Data) throws -> JSONValue {

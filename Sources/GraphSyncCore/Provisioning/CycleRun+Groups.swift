@@ -63,11 +63,8 @@ extension CycleRun {
                     try await self.updateMembers(id: id, from: [], to: members)
                 } else {
                     action = "Create"
-                    let created = try await self.retrying({
-                        try await self.scim.create(self.context.endpoint, resourceType: Self.groupsPath,
-                                                   body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)]))
-                    })
-                    state.targetId = created.id
+                    state.targetId = try await self.create(
+                        Self.groupsPath, schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)])
                 }
             } else if let id = state.targetId {
                 try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)

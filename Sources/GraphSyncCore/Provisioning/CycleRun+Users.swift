@@ -78,11 +78,7 @@ extension CycleRun {
                     try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: values)
                 } else {
                     action = "Create"
-                    let created = try await self.retrying({
-                        try await self.scim.create(self.context.endpoint, resourceType: Self.usersPath,
-                                                   body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values))
-                    })
-                    state.targetId = created.id
+                    state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: values)
                 }
             } else if let id = state.targetId {
                 do {
@@ -90,11 +86,7 @@ extension CycleRun {
                 } catch SCIMError.status(404, _, _) {
                     // Deleted in the app: create it again.
                     action = "Create"
-                    let created = try await self.retrying({
-                        try await self.scim.create(self.context.endpoint, resourceType: Self.usersPath,
-                                                   body: AttributeMapper.resource(schema: mapping.targetObjectName, values: values))
-                    })
-                    state.targetId = created.id
+                    state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: values)
                 }
             }
             state.exportedHash = digest

@@ -21,11 +21,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     let id: @Sendable (Model) -> String
 
     func insert(_ model: Model, on db: any SQLDatabase) async throws {
-        let columns = self.columnValues(model)
-        try await db.insert(into: self.name)
-            .columns(["id", "document"] + columns.map(\.0))
-            .values([SQLBind(self.id(model)), SQLBind(try Self.encode(model))] + columns.map { SQLBind($0.1) })
-            .run()
+        try await self.insert([model], on: db)
     }
 
     /// Inserts `models` in one statement.
