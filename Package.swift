@@ -135,6 +135,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GraphSyncCoreTests",
+            dependencies: ["GraphSyncCore", "GraphSyncClients"],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "GraphSyncAuthorityTests",
             dependencies: ["GraphSyncAuthority"],
             swiftSettings: testSwiftSettings

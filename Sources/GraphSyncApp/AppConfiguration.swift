@@ -48,6 +48,11 @@ public struct AppConfiguration: Sendable {
     public var jobLease: TimeInterval = 60
     /// SCIM requests in flight per job (`--job-concurrency`, default 8).
     public var jobConcurrency = 8
+    /// Jobs running at once on this node, each under its own lease (`--max-concurrent-jobs`, default 4).
+    public var maxConcurrentJobs = 4
+    /// Wall-clock cap on one provisioning cycle, seconds (`--max-cycle-duration`, default 3600); a cycle still running
+    /// then is stopped and recorded as failed with `CycleTimeLimitExceeded`.
+    public var maxCycleDuration: TimeInterval = 3600
     /// New users matched per SCIM query (`--match-batch-size`, default 1: Entra's one query per user).
     public var matchBatchSize = 1
     public var logLevel: Logger.Level = .info

@@ -28,21 +28,22 @@ public func buildApplication(
         trustedIssuers: configuration.trustedIssuers.map { TrustedIssuer(authority: $0, httpClient: httpClient, logger: logger) },
         audiences: [configuration.cloud.graphResource, configuration.cloud.graphResource + "/", WellKnown.graphAppId])
     let directory = runtime.directory
+    let outbound = try OutboundHTTP.makeOutboundClient(configuration)
     let tokenEndpoint = HTTPTokenEndpointClient(
-        httpClient: httpClient, policy: OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo),
-        timeout: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)), logger: logger)
+        outbound: outbound, timeout: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)), logger: logger)
     let synchronization = SynchronizationService(
         secrets: runtime.repositories.synchronizationSecrets, tokenEndpoint: tokenEndpoint, logger: logger)
-    let policy = OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo)
     var engineSettings = ProvisioningEngine.Settings()
     engineSettings.failureBackoff = configuration.failureBackoff
     engineSettings.concurrency = configuration.jobConcurrency
     engineSettings.matchBatchSize = configuration.matchBatchSize
+    engineSettings.maximumCycleDuration = configuration.maxCycleDuration
     let engine = ProvisioningEngine(
         repositories: runtime.repositories, synchronization: synchronization,
-        scim: HTTPSCIMClient(httpClient: httpClient, policy: policy), settings: engineSettings, logger: logger)
+        scim: HTTPSCIMClient(outbound: outbound), settings: engineSettings, logger: logger)
     let scheduler = ProvisioningScheduler(
-        engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), lease: configuration.jobLease, logger: logger)
+        engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), lease: configuration.jobLease,
+        maximumConcurrentJobs: configuration.maxConcurrentJobs, logger: logger)
     let router = buildRouter(
         directory: directory, synchronization: synchronization,
         jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,
@@ -65,7 +66,7 @@ public func buildApplication(
         responder: GraphFrontResponder(next: router.buildResponder()),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
-        services: [HTTPClientService(client: httpClient), DatabaseService(runtime: runtime), scheduler],
+        services: [HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime), scheduler],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -80,13 +81,24 @@ private enum TLSSettings {
     }
 }
 
-/// The one outbound HTTP client: no redirects, bounded connect time, system trust plus an optional CA bundle.
+/// Outbound HTTP: `makeClient` for operator-configured URLs (trusted issuers), `makeOutboundClient` for URLs callers
+/// supply (token endpoints, SCIM apps). Both: no redirects, bounded connect time, system trust plus an optional CA bundle.
 enum OutboundHTTP {
-    static func makeClient(_ configuration: AppConfiguration) throws -> HTTPClient {
+    static func makeOutboundClient(_ configuration: AppConfiguration) throws -> OutboundClient {
+        OutboundClient(policy: OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo), tls: self.tls(configuration))
+    }
+
+    static func tls(_ configuration: AppConfiguration) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
         if let bundle = configuration.outboundCABundle {
             tls.additionalTrustRoots = [.file(bundle)]
         }
+        return tls
+    }
+
+    static func makeClient(_ configuration: AppConfiguration) throws -> HTTPClient {
+        let tls = self.tls(configuration)
         var client = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         client.timeout = .init(connect: .seconds(5), read: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)))
         client.connectionPool = .init(idleTimeout: .seconds(30))
@@ -94,11 +106,13 @@ enum OutboundHTTP {
     }
 }
 
-/// Shuts the shared outbound HTTP client down when the service stops.
+/// Shuts the outbound HTTP clients down when the service stops.
 struct HTTPClientService: Service {
     let client: HTTPClient
+    let outbound: OutboundClient
     func run() async throws {
         try? await gracefulShutdown()
+        await self.outbound.shutdown()
         try await self.client.shutdown()
     }
 }

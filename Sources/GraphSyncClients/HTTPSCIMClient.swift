@@ -6,25 +6,18 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// SCIM 2.0 over the shared AsyncHTTPClient, with the same SSRF guard, timeout and size limit as token calls.
-/// The bearer token goes only into the `Authorization` header, never into logs.
+/// SCIM 2.0 through the pinned, deadline-bound `OutboundClient` (the same SSRF guard as token calls), with one timeout
+/// per request covering the whole answer and a size limit. The bearer token goes only into the `Authorization`
+/// header, never into logs.
 public struct HTTPSCIMClient: SCIMClient {
-    let httpClient: HTTPClient
-    let policy: OutboundDestinationPolicy
-    let timeout: TimeAmount
+    let outbound: OutboundClient
+    let timeout: Duration
     let maximumResponseBytes: Int
-    private let checkedDestinations = ExpiringCache<String, String>(capacity: 1024)
-    private let destinationCheckLifetime: TimeInterval
 
-    public init(
-        httpClient: HTTPClient, policy: OutboundDestinationPolicy, timeout: TimeAmount = .seconds(30), maximumResponseBytes: Int = 4 << 20,
-        destinationCheckLifetime: TimeInterval = 30
-    ) {
-        self.httpClient = httpClient
-        self.policy = policy
+    public init(outbound: OutboundClient, timeout: Duration = .seconds(30), maximumResponseBytes: Int = 4 << 20) {
+        self.outbound = outbound
         self.timeout = timeout
         self.maximumResponseBytes = maximumResponseBytes
-        self.destinationCheckLifetime = destinationCheckLifetime
     }
 
     public func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
@@ -74,8 +67,7 @@ public struct HTTPSCIMClient: SCIMClient {
     }
 
     private func send(_ method: HTTPMethod, _ endpoint: SCIMEndpoint, _ path: String, body: JSONValue?) async throws(SCIMError) -> (Int, ByteBuffer) {
-        let base = try await self.checkedBase(endpoint.baseAddress)
-        var request = HTTPClientRequest(url: base + "/" + path)
+        var request = HTTPClientRequest(url: endpoint.baseAddress + "/" + path)
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(endpoint.bearerToken)")
         request.headers.add(name: "Accept", value: "application/scim+json")
@@ -84,42 +76,26 @@ public struct HTTPSCIMClient: SCIMClient {
             request.headers.add(name: "Content-Type", value: "application/scim+json")
             request.body = .bytes(ByteBuffer(bytes: body.serialized()))
         }
-        let status: Int
-        let buffer: ByteBuffer
-        let retryAfter: TimeInterval?
+        let response: OutboundResponse
         do {
-            let response = try await self.httpClient.execute(request, timeout: self.timeout)
-            status = Int(response.status.code)
-            retryAfter = response.headers.first(name: "Retry-After").flatMap(TimeInterval.init)
-            buffer = try await response.body.collect(upTo: self.maximumResponseBytes)
-        } catch is NIOTooManyBytesError {
-            throw .unavailable("the answer exceeded \(self.maximumResponseBytes >> 20) MiB")
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw .timeout
+            response = try await self.outbound.send(request, timeout: self.timeout, maximumBytes: self.maximumResponseBytes)
         } catch {
-            throw .unavailable(HTTPTokenEndpointClient.reason(error))
-        }
-        guard (200..<300).contains(status) else {
-            let error = buffer.readableBytes > 0 ? try? JSONDecoder().decode(ErrorResponse.self, from: buffer) : nil
-            let detail = error?.detail ?? error?.scimType ?? ""
-            throw .status(status, detail: String(detail.prefix(300)), retryAfter: retryAfter)
-        }
-        return (status, buffer)
-    }
-
-    /// The base address once the SSRF guard let it through; the verdict is kept for `destinationCheckLifetime`, so a
-    /// cycle's requests do not each resolve the host again.
-    private func checkedBase(_ address: String) async throws(SCIMError) -> String {
-        if let base = self.checkedDestinations.value(for: address) { return base }
-        let url: URL
-        do { url = try await self.policy.check(address) } catch {
             switch error {
-            case .destinationRefused(let reason): throw .refused(reason)
-            default: throw .unavailable("the SCIM base address could not be resolved")
+            case .refused(let reason): throw .refused(reason)
+            case .unresolvable: throw .unavailable("the SCIM base address could not be resolved")
+            case .timeout: throw .timeout
+            case .tooLarge(let limit): throw .unavailable("the answer exceeded \(limit >> 20) MiB")
+            case .tls(let reason), .network(let reason): throw .unavailable(reason)
             }
         }
-        self.checkedDestinations.store(url.absoluteString, for: address, expires: Date().addingTimeInterval(self.destinationCheckLifetime))
-        return url.absoluteString
+        guard (200..<300).contains(response.status) else {
+            let buffer = response.body
+            let error = buffer.readableBytes > 0 ? try? JSONDecoder().decode(ErrorResponse.self, from: buffer) : nil
+            // An app's error text reaches job status and logs: never with the token in it, even when the app echoes it.
+            let detail = (error?.detail ?? error?.scimType ?? "").prefix(300).replacingOccurrences(of: endpoint.bearerToken, with: "***")
+            throw .status(response.status, detail: detail, retryAfter: RetryAfter.delay(response.headers.first(name: "Retry-After")))
+        }
+        return (response.status, response.body)
     }
 
     static func pathSegment(_ id: String) -> String { self.percentEncoded(id, keeping: Self.pathCharacters) }

@@ -7,29 +7,23 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 
-/// Calls applications' OAuth token endpoints over the shared AsyncHTTPClient: SSRF-guarded, no redirects,
-/// a timeout, and answers cut off at 1 MiB. Secrets are never logged.
+/// Calls applications' OAuth token endpoints through the pinned, deadline-bound `OutboundClient`: no redirects, one
+/// timeout for the whole exchange, and answers cut off at 1 MiB. Secrets are never logged.
 public struct HTTPTokenEndpointClient: TokenEndpointClient {
-    let httpClient: HTTPClient
-    let policy: OutboundDestinationPolicy
-    let timeout: TimeAmount
+    let outbound: OutboundClient
+    let timeout: Duration
     let maximumResponseBytes: Int
     let logger: Logger
 
-    public init(
-        httpClient: HTTPClient, policy: OutboundDestinationPolicy, timeout: TimeAmount = .seconds(10), maximumResponseBytes: Int = 1 << 20,
-        logger: Logger
-    ) {
-        self.httpClient = httpClient
-        self.policy = policy
+    public init(outbound: OutboundClient, timeout: Duration = .seconds(10), maximumResponseBytes: Int = 1 << 20, logger: Logger) {
+        self.outbound = outbound
         self.timeout = timeout
         self.maximumResponseBytes = maximumResponseBytes
         self.logger = logger
     }
 
     public func requestToken(_ request: TokenEndpointRequest) async throws(TokenEndpointError) -> TokenEndpointResponse {
-        let url = try await self.policy.check(request.tokenURL)
-        var http = HTTPClientRequest(url: url.absoluteString)
+        var http = HTTPClientRequest(url: request.tokenURL)
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         http.headers.add(name: "Accept", value: "application/json")
@@ -56,41 +50,29 @@ public struct HTTPTokenEndpointClient: TokenEndpointClient {
         http.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
 
         let started = ContinuousClock.now
-        let (status, body) = try await self.send(http, host: url.host ?? "")
+        let host = URL(string: request.tokenURL)?.host ?? ""
+        let response: OutboundResponse
+        do {
+            response = try await self.outbound.send(http, timeout: self.timeout, maximumBytes: self.maximumResponseBytes)
+        } catch {
+            throw Self.tokenError(error, host: host, timeout: self.timeout, limit: self.maximumResponseBytes)
+        }
         self.logger.info(
             "token endpoint answered",
-            metadata: ["host": "\(url.host ?? "")", "grant": "\(request.grant.name)", "auth": "\(request.authentication.rawValue)",
-                       "status": "\(status)", "elapsed": "\(ContinuousClock.now - started)"])
-        return try Self.parse(status: status, body: body)
+            metadata: ["host": "\(host)", "grant": "\(request.grant.name)", "auth": "\(request.authentication.rawValue)",
+                       "status": "\(response.status)", "elapsed": "\(ContinuousClock.now - started)"])
+        return try Self.parse(status: response.status, body: response.body)
     }
 
-    private func send(_ request: HTTPClientRequest, host: String) async throws(TokenEndpointError) -> (Int, ByteBuffer) {
-        do {
-            let response = try await self.httpClient.execute(request, timeout: self.timeout)
-            let body = try await response.body.collect(upTo: self.maximumResponseBytes)
-            return (Int(response.status.code), body)
-        } catch is NIOTooManyBytesError {
-            throw .badGateway("The token endpoint's answer exceeded \(self.maximumResponseBytes / 1024) KiB and was cut off.")
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
-            throw .timeout(seconds: Int(self.timeout.nanoseconds / 1_000_000_000))
-        } catch let error as NIOSSLError {
-            throw .badGateway("TLS with \(host) failed: \(error).")
-        } catch let error as BoringSSLError {
-            throw .badGateway("TLS with \(host) failed (certificate not trusted?): \(error).")
-        } catch {
-            throw .badGateway("The token endpoint at \(host) could not be reached (\(Self.reason(error)))")
+    static func tokenError(_ error: OutboundError, host: String, timeout: Duration, limit: Int) -> TokenEndpointError {
+        switch error {
+        case .refused(let reason): .destinationRefused(reason)
+        case .unresolvable(let host): .badGateway("The host \(host) could not be resolved.")
+        case .timeout: .timeout(seconds: Int(timeout.components.seconds))
+        case .tooLarge: .badGateway("The token endpoint's answer exceeded \(limit / 1024) KiB and was cut off.")
+        case .tls(let reason): .badGateway(reason)
+        case .network(let reason): .badGateway("The token endpoint at \(host) could not be reached (\(reason))")
         }
-    }
-
-    /// A short, stable description of a connection failure, without NIO internals.
-    static func reason(_ error: any Error) -> String {
-        let text = String(describing: error).lowercased()
-        if text.contains("refused") { return "connection refused" }
-        if text.contains("unreachable") { return "host unreachable" }
-        if text.contains("reset") { return "connection reset" }
-        if text.contains("resolv") || text.contains("nodename") { return "name not resolved" }
-        if text.contains("closed") { return "connection closed" }
-        return "network error"
     }
 
     /// RFC 6749 §5.1 (success) and §5.2 (error) responses.
@@ -101,7 +83,9 @@ public struct HTTPTokenEndpointClient: TokenEndpointClient {
             guard let accessToken = object["access_token"] as? String, !accessToken.isEmpty else {
                 throw .badGateway("The token endpoint answered \(status) without an access_token.")
             }
-            let expiresIn = (object["expires_in"] as? Int) ?? (object["expires_in"] as? String).flatMap(Int.init)
+            // Any number or numeric string; absurd values are clamped (a day's worth of years is plenty), never trusted.
+            let rawExpiry = (object["expires_in"] as? NSNumber)?.doubleValue ?? (object["expires_in"] as? String).flatMap(Double.init)
+            let expiresIn = rawExpiry.flatMap { $0.isFinite ? Int(min(max($0, 0), 10 * 365 * 86_400)) : nil }
             return TokenEndpointResponse(
                 accessToken: accessToken, refreshToken: (object["refresh_token"] as? String).flatMap { $0.isEmpty ? nil : $0 },
                 expiresIn: expiresIn, tokenType: object["token_type"] as? String)

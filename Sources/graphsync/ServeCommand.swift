@@ -55,6 +55,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("match-batch-size"), help: "New users looked up per SCIM query (userName eq \"a\" or userName eq \"b\" …). 1 (the default) sends one query per user, as Entra does; 50 is much faster on a large first cycle.")
     var matchBatchSize: Int = 1
 
+    @Option(name: .customLong("max-concurrent-jobs"), help: "Provisioning jobs running at once on this node, each under its own lease.")
+    var maxConcurrentJobs: Int = 4
+
+    @Option(name: .customLong("max-cycle-duration"), help: "Seconds one provisioning cycle may run before it is stopped and recorded as failed (CycleTimeLimitExceeded).")
+    var maxCycleDuration: Double = 3600
+
     mutating func validate() throws {
         guard self.jobInterval >= 1, self.schedulerTick >= 0.05, self.failureBackoff >= 0.1 else {
             throw ValidationError("--job-interval must be ≥ 1 s, --scheduler-tick ≥ 0.05 s, --failure-backoff ≥ 0.1 s.")
@@ -62,8 +68,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard self.jobLease >= 1, (1...64).contains(self.jobConcurrency), (1...100).contains(self.matchBatchSize) else {
             throw ValidationError("--job-lease must be ≥ 1 s, --job-concurrency between 1 and 64, --match-batch-size between 1 and 100.")
         }
-        for value in self.allowTokenURLsTo where value != .loopback && value != .privateNetwork {
-            throw ValidationError("--allow-token-urls-to takes 'loopback' or 'private', not '\(value.rawValue)'.")
+        guard (1...256).contains(self.maxConcurrentJobs), self.maxCycleDuration >= 1 else {
+            throw ValidationError("--max-concurrent-jobs must be between 1 and 256, --max-cycle-duration ≥ 1 s.")
         }
         guard self.tokenExchangeTimeout > 0 && self.tokenExchangeTimeout <= 300 else {
             throw ValidationError("--token-exchange-timeout must be between 0 and 300 seconds.")
@@ -92,6 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.jobLease = self.jobLease
         configuration.jobConcurrency = self.jobConcurrency
         configuration.matchBatchSize = self.matchBatchSize
+        configuration.maxConcurrentJobs = self.maxConcurrentJobs
+        configuration.maxCycleDuration = self.maxCycleDuration
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
@@ -110,4 +118,12 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension GraphCloud: ExpressibleByArgument {}
-extension OutboundDestinationPolicy.AddressClass: ExpressibleByArgument {}
+/// `--allow-token-urls-to` takes only the classes an operator may open up.
+extension OutboundDestinationPolicy.AddressClass: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = Self(rawValue: argument), value == .loopback || value == .privateNetwork else { return nil }
+        self = value
+    }
+
+    public static var allValueStrings: [String] { [Self.loopback.rawValue, Self.privateNetwork.rawValue] }
+}

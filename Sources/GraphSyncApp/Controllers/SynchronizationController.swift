@@ -50,11 +50,7 @@ struct SynchronizationController {
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["credentials"], resource: "acquireAccessToken")
         let credentials = try SecretPairs.parse(body, property: "credentials")
-        do {
-            _ = try await self.synchronization.acquireAccessToken(credentials, servicePrincipalId: target.servicePrincipal.id)
-        } catch let error as SynchronizationError {
-            throw Self.graphError(error)
-        }
+        _ = try await self.synchronization.acquireAccessToken(credentials, servicePrincipalId: target.servicePrincipal.id)
         return GraphResponse.noContent()
     }
 
@@ -63,30 +59,6 @@ struct SynchronizationController {
     /// Secrets as Graph returns them: keys shown, every value masked.
     static func masked(_ secrets: SynchronizationSecrets) -> JSONValue {
         .array(secrets.sortedKeys.map { .object([("key", .string($0.rawValue)), ("value", .string("*"))]) })
-    }
-
-    /// `text` without its closing full stop, so it can be embedded in a sentence.
-    static func sentence(_ text: String) -> String {
-        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        while trimmed.hasSuffix(".") { trimmed.removeLast() }
-        return trimmed
-    }
-
-    static func graphError(_ error: SynchronizationError) -> GraphError {
-        switch error {
-        case .missingCredentials(let message):
-            GraphError(.badRequest, code: "MissingCredentials", message: message)
-        case .destinationRefused(let message):
-            GraphError(.badRequest, code: "TokenUrlNotAllowed", message: message)
-        case .exchangeRefused(let code, let description):
-            GraphError(
-                .badRequest, code: "AcquireAccessTokenFailed",
-                message: "The application's token endpoint refused the exchange: \(code)\(description.map { ": \(Self.sentence($0))" } ?? ""). Nothing was stored.")
-        case .badGateway(let message):
-            GraphError(.badGateway, code: "TokenEndpointUnavailable", message: "\(Self.sentence(message)). Nothing was stored.")
-        case .gatewayTimeout(let message):
-            GraphError(.gatewayTimeout, code: "TokenEndpointTimeout", message: "\(Self.sentence(message)). Nothing was stored.")
-        }
     }
 }
 

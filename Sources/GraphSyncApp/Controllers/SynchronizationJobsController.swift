@@ -207,8 +207,6 @@ struct SynchronizationJobsController {
             try await self.engine.validateCredentials(servicePrincipalId: target.servicePrincipal.id, credentials: credentials, useSaved: useSaved)
         } catch let error as SCIMError {
             throw GraphError(.badRequest, code: "CredentialValidationFailed", message: "\(error.message). Check BaseAddress and the token.")
-        } catch let error as SynchronizationError {
-            throw SynchronizationController.graphError(error)
         }
         return GraphResponse.noContent()
     }

@@ -66,10 +66,40 @@ extension GraphError {
         case DirectoryError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
         case StoreError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
         case StoreError.missingReference(let id): return .notFound(id)
+        case let error as SynchronizationError: return .synchronization(error)
         case StoreError.unsupportedFilter(let field):
             return .badRequest("Unsupported or invalid query filter clause specified for property '\(field)' of resource.")
         default:
             return GraphError(.internalServerError, code: "generalException", message: "An internal server error occurred.")
+        }
+    }
+}
+
+/// Synchronization errors as Graph errors.
+extension GraphError {
+    /// `text` without its closing full stop, so it can be embedded in a sentence.
+    static func sentence(_ text: String) -> String {
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        while trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return trimmed
+    }
+
+    static func synchronization(_ error: SynchronizationError) -> GraphError {
+        switch error {
+        case .missingCredentials(let message):
+            Self(.badRequest, code: "MissingCredentials", message: message)
+        case .secretsBoundToDestination(let message):
+            Self(.badRequest, code: "SecretsBoundToDestination", message: message)
+        case .destinationRefused(let message):
+            Self(.badRequest, code: "TokenUrlNotAllowed", message: message)
+        case .exchangeRefused(let code, let description):
+            Self(
+                .badRequest, code: "AcquireAccessTokenFailed",
+                message: "The application's token endpoint refused the exchange: \(code)\(description.map { ": \(Self.sentence($0))" } ?? ""). Nothing was stored.")
+        case .badGateway(let message):
+            Self(.badGateway, code: "TokenEndpointUnavailable", message: "\(Self.sentence(message)). Nothing was stored.")
+        case .gatewayTimeout(let message):
+            Self(.gatewayTimeout, code: "TokenEndpointTimeout", message: "\(Self.sentence(message)). Nothing was stored.")
         }
     }
 }

@@ -2,25 +2,32 @@ import Foundation
 import GraphSyncCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs due synchronization jobs in the background. Each job is leased in the database before it runs, so with a
 /// shared database every job runs on exactly one node at a time; `start` and `restart` wake the scheduler at once.
 ///
 /// The lease is short and renewed while the cycle runs, so a node that dies frees its jobs within one lease; a node
 /// that cannot renew (its lease expired and another node took the job) abandons the cycle.
+///
+/// Up to `maximumConcurrentJobs` jobs run at once on a node, each under its own lease, so one slow or stuck app
+/// cannot hold up the others; a finished job frees its slot and wakes the scheduler.
 final class ProvisioningScheduler: Service, Sendable {
     let engine: ProvisioningEngine
     let tick: Duration
     let lease: TimeInterval
+    let maximumConcurrentJobs: Int
     let node = UUID().uuidString.lowercased()
     let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
+    private let running = Mutex(0)
 
-    init(engine: ProvisioningEngine, tick: Duration, lease: TimeInterval = 60, logger: Logger) {
+    init(engine: ProvisioningEngine, tick: Duration, lease: TimeInterval = 60, maximumConcurrentJobs: Int = 4, logger: Logger) {
         self.engine = engine
         self.tick = tick
         self.lease = lease
+        self.maximumConcurrentJobs = max(1, maximumConcurrentJobs)
         self.logger = logger
         (self.wakeups, self.wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -39,10 +46,12 @@ final class ProvisioningScheduler: Service, Sendable {
                     }
                 }
                 group.addTask {
-                    await self.runDueJobs()
-                    for await _ in self.wakeups {
-                        if Task.isCancelled { break }
-                        await self.runDueJobs()
+                    await withDiscardingTaskGroup { jobs in
+                        await self.claimDueJobs(in: &jobs)
+                        for await _ in self.wakeups {
+                            if Task.isCancelled { break }
+                            await self.claimDueJobs(in: &jobs)
+                        }
                     }
                 }
                 await group.next()
@@ -51,8 +60,9 @@ final class ProvisioningScheduler: Service, Sendable {
         }
     }
 
-    private func runDueJobs() async {
-        while !Task.isCancelled {
+    /// Claims due jobs while this node has free slots, and runs each in its own task.
+    private func claimDueJobs(in jobs: inout DiscardingTaskGroup) async {
+        while !Task.isCancelled, self.running.withLock({ $0 }) < self.maximumConcurrentJobs {
             let now = Date()
             let job: SynchronizationJob?
             do {
@@ -62,28 +72,38 @@ final class ProvisioningScheduler: Service, Sendable {
                 return
             }
             guard let job else { return }
-            do {
-                let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
-                let execution = finished.status.lastExecution
-                self.logger.info(
-                    "provisioning cycle finished",
-                    metadata: [
-                        "job": "\(job.id)", "node": "\(self.node)", "state": "\(execution?.state ?? "")",
-                        "exported": "\(execution?.countExported ?? 0)",
-                        "began": "\(String(format: "%.3f", execution?.timeBegan.timeIntervalSince1970 ?? 0))",
-                        "ended": "\(String(format: "%.3f", execution?.timeEnded.timeIntervalSince1970 ?? 0))",
-                    ])
-            } catch is CancellationError {
-                self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
-            } catch {
-                self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
-                // Do not spin on a job whose cycle cannot be recorded: try it again in a minute.
-                var retry = job
-                retry.nextRun = Date().addingTimeInterval(60)
-                try? await self.engine.repositories.jobs.update(retry)
+            self.running.withLock { $0 += 1 }
+            jobs.addTask {
+                await self.run(job)
+                self.running.withLock { $0 -= 1 }
+                self.wake()
             }
-            try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
         }
+    }
+
+    /// One cycle of a claimed job, then the lease is released.
+    private func run(_ job: SynchronizationJob) async {
+        do {
+            let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
+            let execution = finished.status.lastExecution
+            self.logger.info(
+                "provisioning cycle finished",
+                metadata: [
+                    "job": "\(job.id)", "node": "\(self.node)", "state": "\(execution?.state ?? "")",
+                    "exported": "\(execution?.countExported ?? 0)",
+                    "began": "\(String(format: "%.3f", execution?.timeBegan.timeIntervalSince1970 ?? 0))",
+                    "ended": "\(String(format: "%.3f", execution?.timeEnded.timeIntervalSince1970 ?? 0))",
+                ])
+        } catch is CancellationError {
+            self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
+        } catch {
+            self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            // Do not spin on a job whose cycle cannot be recorded: try it again in a minute.
+            var retry = job
+            retry.nextRun = Date().addingTimeInterval(60)
+            try? await self.engine.repositories.jobs.update(retry)
+        }
+        try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
     }
 
     /// Runs `body` while renewing the job's lease every third of its length; cancels `body` if the lease is lost.

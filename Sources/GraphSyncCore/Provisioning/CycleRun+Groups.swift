@@ -42,10 +42,8 @@ extension CycleRun {
     func provisionGroup(_ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String]) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: group)
-        if let filter = mapping.scope, !filter.admits(source) {
-            var result = state.isInApp ? await self.deprovisionGroup(state) : Result(state: state)
-            result.skipReason = "Out of the group mapping's scoping filters."
-            return result
+        if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "group", leave: self.deprovisionGroup) {
+            return excluded
         }
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
         let digest = AttributeMapper.changeDigest(mapping, values, members: members)

@@ -35,8 +35,8 @@ extension CycleRun {
                 attempt += 1
                 guard error.isTransient, attempt <= self.engine.settings.retries else { throw error }
                 var delay = 0.2 * pow(2, Double(attempt - 1))
-                if case .status(_, _, let retryAfter?) = error { delay = min(max(retryAfter, 0), 30) }
-                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                if case .status(_, _, let retryAfter?) = error { delay = retryAfter }
+                try? await Task.sleep(for: .clamped(seconds: delay, maximum: 30))
             }
         }
     }

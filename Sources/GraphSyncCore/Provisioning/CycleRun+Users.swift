@@ -47,11 +47,8 @@ extension CycleRun {
     func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
-        if let filter = mapping.scope, !filter.admits(source) {
-            // Assigned, but outside the mapping's scoping filters: like a user who left scope.
-            var result = state.isInApp ? await self.deprovisionUser(state) : Result(state: state)
-            result.skipReason = "Out of the user mapping's scoping filters."
-            return result
+        if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "user", leave: self.deprovisionUser) {
+            return excluded
         }
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
         let digest = AttributeMapper.changeDigest(mapping, values)

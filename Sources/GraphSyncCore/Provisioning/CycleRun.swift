@@ -172,3 +172,25 @@ struct CycleProgress {
         await self.report(self.done, self.total)
     }
 }
+
+extension CycleRun {
+    /// The outcome for an object the mapping's scoping filters exclude (handled like an object that left scope), or
+    /// nil when it is in scope. An object whose filters could not be decided in time is left as it is in the app.
+    func applyScopingFilters(
+        _ mapping: ObjectMapping, source: [String: JSONValue], state: ProvisionedObject, kind: String,
+        leave: (ProvisionedObject) async -> Result
+    ) async -> Result? {
+        guard let filter = mapping.scope else { return nil }
+        switch filter.admits(source) {
+        case true: return nil
+        case false:
+            var result = state.isInApp ? await leave(state) : Result(state: state)
+            result.skipReason = "Out of the \(kind) mapping's scoping filters."
+            return result
+        case nil:
+            var result = Result(state: state)
+            result.skipReason = "A regular expression in the \(kind) mapping's scoping filters took too long to evaluate; the \(kind) was left as it is."
+            return result
+        }
+    }
+}

@@ -15,6 +15,9 @@ public struct ProvisioningEngine: Sendable {
         public var quarantineThreshold = 3
         /// First retry delay after a complete failure; doubles per failure in a quarantine series (capped at a day).
         public var failureBackoff: TimeInterval = 60
+        /// Wall-clock cap on one cycle; a cycle still running then is stopped and recorded as failed
+        /// (`CycleTimeLimitExceeded`). What it finished is kept, and the next cycle carries on from there.
+        public var maximumCycleDuration: TimeInterval = 3600
         public init() {}
     }
 
@@ -45,9 +48,11 @@ public struct ProvisioningEngine: Sendable {
             let context = try await self.prepare(job)
             let run = CycleRun(engine: self, job: job, context: context, scope: Self.scope(of: job, context.secrets))
             let jobId = job.id
-            let outcome = try await run.execute { done, total in
-                let progress = SynchronizationJob.Progress(completedUnits: done, totalUnits: total, units: "Objects", progressObservationDateTime: Date())
-                try? await self.repositories.jobs.updateProgress(id: jobId, progress: [progress])
+            let outcome = try await TimeLimit.run(within: .clamped(seconds: self.settings.maximumCycleDuration, maximum: 7 * 86_400)) {
+                try await run.execute { done, total in
+                    let progress = SynchronizationJob.Progress(completedUnits: done, totalUnits: total, units: "Objects", progressObservationDateTime: Date())
+                    try? await self.repositories.jobs.updateProgress(id: jobId, progress: [progress])
+                }
             }
             execution.countEntitled = outcome.entitled
             job.status.progress = [.init(completedUnits: outcome.entitled, totalUnits: outcome.entitled, units: "Objects", progressObservationDateTime: Date())]
@@ -98,15 +103,16 @@ public struct ProvisioningEngine: Sendable {
     /// app for a user that cannot exist and expect an empty answer. Throws `SCIMError` or `SynchronizationError`.
     public func validateCredentials(servicePrincipalId: String, credentials: [(SynchronizationSecretKey, String)], useSaved: Bool) async throws {
         let saved = try await self.repositories.synchronizationSecrets.secrets(of: servicePrincipalId)
-        let secrets = useSaved ? saved : saved.overlaid(with: credentials)
+        let secrets = useSaved ? saved : try SecretDestinations.overlay(saved, with: credentials)
         guard let base = secrets[.baseAddress] else {
             throw SynchronizationError.missingCredentials("BaseAddress (the app's SCIM endpoint) is required to test the connection.")
         }
         let token: String
-        if useSaved || (secrets[.secretToken] == nil && secrets[.oauth2AccessToken] != nil) {
-            token = try await self.synchronization.bearerToken(servicePrincipalId: servicePrincipalId)
-        } else if let secretToken = secrets[.secretToken] {
+        if let secretToken = secrets[.secretToken], !useSaved || saved[.oauth2AccessToken] == nil {
             token = secretToken
+        } else if secrets[.oauth2AccessToken] != nil {
+            // The saved OAuth token, refreshed if due; the overlay dropped it if the request moved BaseAddress.
+            token = try await self.synchronization.bearerToken(servicePrincipalId: servicePrincipalId)
         } else {
             throw SynchronizationError.missingCredentials("A SecretToken, or an OAuth token from acquireAccessToken, is required to test the connection.")
         }
@@ -168,6 +174,11 @@ public struct ProvisioningEngine: Sendable {
 
     static func jobError(_ error: any Error) -> SynchronizationJobError {
         switch error {
+        case let error as TimeLimit.Exceeded:
+            return SynchronizationJobError(
+                code: "CycleTimeLimitExceeded",
+                message: "The cycle ran longer than \(error.limit.components.seconds) s and was stopped; objects it finished are kept and the next cycle carries on. A SCIM app answering very slowly is the usual cause.",
+                tenantActionable: true)
         case let error as SCIMError:
             return SynchronizationJobError(code: "SCIMAppUnavailable", message: error.message, tenantActionable: true)
         case SynchronizationError.missingCredentials(let message):

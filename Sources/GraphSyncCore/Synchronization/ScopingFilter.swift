@@ -58,10 +58,28 @@ extension ScopingFilter {
         }
     }
 
-    /// Whether an object with these source values is in scope.
-    public func admits(_ source: [String: JSONValue]) -> Bool {
+    /// Whether an object with these source values is in scope: true, false, or nil when a regular expression ran out
+    /// of its time budget and the answer is unknown (the engine then leaves the object as it is).
+    public func admits(_ source: [String: JSONValue]) -> Bool? {
         let groups = self.groups ?? []
-        return groups.isEmpty || groups.contains { group in group.clauses.allSatisfy { $0.holds(for: source) } }
+        if groups.isEmpty { return true }
+        var undecided = false
+        for group in groups {
+            var holds = true
+            for clause in group.clauses {
+                guard let verdict = clause.holds(for: source) else {
+                    undecided = true
+                    holds = false
+                    break
+                }
+                if !verdict {
+                    holds = false
+                    break
+                }
+            }
+            if holds { return true }
+        }
+        return undecided ? nil : false
     }
 
     /// What is wrong with the filter (an unknown operator, a bad pattern or number), or nil.
@@ -77,8 +95,8 @@ extension ScopingFilter {
             case .isTrue, .isFalse, .isNull, .isNotNull:
                 break
             }
-            if op == .regexMatch || op == .notRegexMatch, (try? Regex(values[0])) == nil {
-                return "Scoping filter clause on '\(clause.sourceOperandName)' has an invalid regular expression."
+            if op == .regexMatch || op == .notRegexMatch, let problem = BoundedRegex.problem(in: values[0]) {
+                return "Scoping filter clause on '\(clause.sourceOperandName)': the regular expression \(problem)."
             }
             if [.greaterThan, .greaterThanOrEquals, .bitAnd, .notBitAnd].contains(op), Int64(values[0]) == nil {
                 return "Scoping filter clause on '\(clause.sourceOperandName)' (\(clause.operatorName)) needs an integer value."
@@ -89,7 +107,8 @@ extension ScopingFilter {
 }
 
 extension ScopingFilter.Clause {
-    func holds(for source: [String: JSONValue]) -> Bool {
+    /// Whether the clause holds; nil when a regular expression ran out of its time budget.
+    func holds(for source: [String: JSONValue]) -> Bool? {
         guard let op = ScopingFilter.Operator(name: self.operatorName) else { return false }
         let value = source[self.sourceOperandName].flatMap(MappingFunction.text)
         let targets = self.targetOperand?.values ?? []
@@ -107,8 +126,9 @@ extension ScopingFilter.Clause {
         case .endsWith: return value.hasSuffix(first)
         case .includes: return targets.contains { value.contains($0) }
         case .regexMatch, .notRegexMatch:
-            guard let regex = try? Regex(first) else { return false }
-            return (value.firstMatch(of: regex) != nil) == (op == .regexMatch)
+            // A pattern saved before patterns were checked is refused here too, never run.
+            guard BoundedRegex.problem(in: first) == nil, let matched = BoundedRegex.matches(first, value) else { return nil }
+            return matched == (op == .regexMatch)
         case .greaterThan, .greaterThanOrEquals, .bitAnd, .notBitAnd:
             guard let number = Int64(value), let target = Int64(first) else { return false }
             switch op {

@@ -13,10 +13,11 @@ public struct SynchronizationService: Sendable {
         self.logger = logger
     }
 
-    /// Applies `changes` to the saved secrets (an empty value removes its key).
+    /// Applies `changes` to the saved secrets (an empty value removes its key), keeping saved secrets bound to their
+    /// destinations (`SecretDestinations`).
     public func saveSecrets(_ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String) async throws {
         let current = try await self.secrets.secrets(of: servicePrincipalId)
-        try await self.secrets.replace(current.overlaid(with: changes), of: servicePrincipalId)
+        try await self.secrets.replace(try SecretDestinations.overlay(current, with: changes), of: servicePrincipalId)
     }
 
     /// Exchanges the credentials with the application's token endpoint and keeps the tokens.
@@ -29,7 +30,7 @@ public struct SynchronizationService: Sendable {
         async throws -> SynchronizationSecrets
     {
         let saved = try await self.secrets.secrets(of: servicePrincipalId)
-        var inputs = saved.overlaid(with: credentials)
+        var inputs = try SecretDestinations.overlay(saved, with: credentials)
         let request = try Self.tokenRequest(from: inputs)
         let response = try await self.exchange(request, redacting: [inputs[.oauth2AuthorizationCode], inputs[.oauth2ClientSecret]])
 

@@ -1,0 +1,21 @@
+/// Runs work under a wall-clock limit: the work is cancelled when the limit passes first.
+public enum TimeLimit {
+    /// The limit passed before the work finished.
+    public struct Exceeded: Error, Sendable, Equatable {
+        public var limit: Duration
+    }
+
+    /// `operation`'s result, or `Exceeded` once `limit` has passed (the operation is cancelled, and awaited).
+    public static func run<T: Sendable>(within limit: Duration, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw Exceeded(limit: limit) }
+            return value
+        }
+    }
+}

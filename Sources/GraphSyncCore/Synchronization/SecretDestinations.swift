@@ -1,0 +1,61 @@
+import Foundation
+
+/// Saved secrets are bound to the destination they were saved with: a secret goes only to the address it was saved
+/// for, so a caller who may write synchronization settings cannot point a saved secret at a server of its own.
+///
+/// - `BaseAddress` (the SCIM app) receives `SecretToken` and `Oauth2AccessToken` as bearer tokens.
+/// - `Oauth2TokenExchangeUri` (the app's token endpoint) receives `Oauth2ClientSecret` and `Oauth2RefreshToken`.
+///
+/// When a request changes a destination, the secrets configured for the old one (`SecretToken`, `Oauth2ClientSecret`)
+/// must come with it (an empty value removes one), or the request is refused; tokens issued for the old one
+/// (`Oauth2AccessToken`, `Oauth2RefreshToken`) are dropped, since only a new exchange can replace them.
+public enum SecretDestinations {
+    struct Binding {
+        var destination: SynchronizationSecretKey
+        /// Secrets a caller configures and must supply again for a new destination.
+        var configured: [SynchronizationSecretKey]
+        /// Tokens issued for the old destination; dropped when it changes.
+        var issued: [SynchronizationSecretKey]
+    }
+
+    static let bindings = [
+        Binding(destination: .baseAddress, configured: [.secretToken], issued: [.oauth2AccessToken, .tokenExpiration, .oauth2AccessTokenCreationTime]),
+        Binding(destination: .oauth2TokenExchangeUri, configured: [.oauth2ClientSecret], issued: [.oauth2RefreshToken]),
+    ]
+
+    /// The saved secrets overlaid with `changes`, with the binding rules applied.
+    ///
+    /// Throws `SynchronizationError.secretsBoundToDestination` when `changes` move a destination but leave a configured
+    /// secret of the old one in place.
+    public static func overlay(_ saved: SynchronizationSecrets, with changes: [(SynchronizationSecretKey, String)]) throws -> SynchronizationSecrets {
+        var result = saved.overlaid(with: changes)
+        let supplied = Set(changes.map(\.0))
+        for binding in self.bindings {
+            guard supplied.contains(binding.destination), !self.sameDestination(saved[binding.destination], result[binding.destination]) else { continue }
+            let stranded = binding.configured.filter { saved[$0] != nil && !supplied.contains($0) }
+            if !stranded.isEmpty {
+                let names = stranded.map(\.rawValue).joined(separator: ", ")
+                throw SynchronizationError.secretsBoundToDestination(
+                    "\(binding.destination.rawValue) differs from the saved one, and the saved \(names) belongs to the old address: supply \(names) for the new address in the same request (an empty value removes it). GraphSync never sends a saved secret to a destination it was not saved for.")
+            }
+            for key in binding.issued where !supplied.contains(key) { result[key] = nil }
+        }
+        return result
+    }
+
+    /// Whether two destination URLs name the same place: equal but for surrounding space, the case of the scheme and
+    /// host, and a trailing slash. Anything else, including no saved destination, counts as a change.
+    static func sameDestination(_ saved: String?, _ new: String?) -> Bool {
+        guard let saved, let new else { return saved == nil && new == nil }
+        return self.normalized(saved) == self.normalized(new)
+    }
+
+    static func normalized(_ url: String) -> String {
+        var text = url.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix("/") { text.removeLast() }
+        guard var components = URLComponents(string: text) else { return text }
+        components.scheme = components.scheme?.lowercased()
+        components.host = components.host?.lowercased()
+        return components.string ?? text
+    }
+}
