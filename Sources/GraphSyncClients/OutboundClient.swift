@@ -54,6 +54,8 @@ public final class OutboundClient: Sendable {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        // A refused or failed connection fails the request at once instead of being retried until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.configuration = configuration
         self.policy = policy
         self.pinLifetime = pinLifetime

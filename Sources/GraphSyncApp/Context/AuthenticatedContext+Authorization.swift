@@ -2,13 +2,19 @@ import GraphSyncCore
 import Hummingbird
 
 extension AuthenticatedContext {
-    /// Enforces a route's policy where there is no single target object (lists, creates).
-    /// Returns `.ownedObjectsOnly` when the caller may act only on what it owns (the handler then filters or takes ownership).
-    @discardableResult
-    func authorize(_ policy: AccessPolicy) throws -> AccessPolicy.Decision {
-        let decision = policy.evaluate(self.caller)
-        guard decision != .denied else { throw GraphError.forbidden }
-        return decision
+    /// Enforces a route's policy where only full permission will do (no owner-only access): throws 403 otherwise.
+    func demand(_ policy: AccessPolicy) throws {
+        guard policy.evaluate(self.caller) == .allowed else { throw GraphError.forbidden }
+    }
+
+    /// Enforces a route's policy for a list or a create and says how far it reaches. The list query or create must
+    /// take the result, which is why it cannot be discarded.
+    func accessScope(_ policy: AccessPolicy) throws -> AccessScope {
+        switch policy.evaluate(self.caller) {
+        case .allowed: return .everything
+        case .ownedObjectsOnly: return .ownedBy(self.caller.objectId)
+        case .denied: throw GraphError.forbidden
+        }
     }
 
     /// Enforces a route's policy on one object, consulting its owners only when the caller's access depends on them.

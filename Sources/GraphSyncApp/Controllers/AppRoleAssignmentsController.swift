@@ -22,7 +22,7 @@ struct AppRoleAssignmentsController {
     // MARK: resource side
 
     @Sendable func listAssignedTo(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGrants)
+        try context.demand(GraphPolicies.readGrants)
         let resource = try await self.services.servicePrincipal(try request.parameter("id", context))
         let assignments = try await self.services.repositories.appRoleAssignments.list(resourceId: resource.id)
         return try self.services.odata(request).collection(
@@ -30,7 +30,7 @@ struct AppRoleAssignmentsController {
     }
 
     @Sendable func createAssignedTo(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageAppRoleAssignments)
+        try context.demand(GraphPolicies.manageAppRoleAssignments)
         let resource = try await self.services.servicePrincipal(try request.parameter("id", context))
         let (principalId, resourceId, appRoleId) = try await self.assignmentBody(request, context: context)
         guard resourceId.lowercased() == resource.id else {
@@ -43,7 +43,7 @@ struct AppRoleAssignmentsController {
     }
 
     @Sendable func getAssignedTo(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGrants)
+        try context.demand(GraphPolicies.readGrants)
         let resource = try await self.services.servicePrincipal(try request.parameter("id", context))
         let id = try request.parameter("assignmentId", context)
         guard let assignment = try await self.services.repositories.appRoleAssignments.get(id: id), assignment.resourceId == resource.id else {
@@ -54,7 +54,7 @@ struct AppRoleAssignmentsController {
     }
 
     @Sendable func deleteAssignedTo(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageAppRoleAssignments)
+        try context.demand(GraphPolicies.manageAppRoleAssignments)
         let resource = try await self.services.servicePrincipal(try request.parameter("id", context))
         let id = try request.parameter("assignmentId", context)
         guard let assignment = try await self.services.repositories.appRoleAssignments.get(id: id), assignment.resourceId == resource.id else {
@@ -65,7 +65,7 @@ struct AppRoleAssignmentsController {
     }
 
     @Sendable func listPermissionGrants(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGrants)
+        try context.demand(GraphPolicies.readGrants)
         let client = try await self.services.servicePrincipal(try request.parameter("id", context))
         let grants = try await self.services.repositories.permissionGrants.list(DirectoryQuery(clauses: [.equals(field: "clientId", value: client.id)]))
         return try self.services.odata(request).collection(grants.map(DirectoryJSON.permissionGrant), context: "oauth2PermissionGrants")
@@ -74,7 +74,7 @@ struct AppRoleAssignmentsController {
     // MARK: principal side
 
     func listAssignments(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        try context.authorize(GraphPolicies.readGrants)
+        try context.demand(GraphPolicies.readGrants)
         let principalId = try await self.principalId(request, context, collection: collection)
         let assignments = try await self.services.repositories.appRoleAssignments.list(principalId: principalId)
         return try self.services.odata(request).collection(
@@ -82,7 +82,7 @@ struct AppRoleAssignmentsController {
     }
 
     func createAssignment(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        try context.authorize(GraphPolicies.manageAppRoleAssignments)
+        try context.demand(GraphPolicies.manageAppRoleAssignments)
         let principalId = try await self.principalId(request, context, collection: collection)
         let (bodyPrincipal, resourceId, appRoleId) = try await self.assignmentBody(request, context: context)
         guard bodyPrincipal.lowercased() == principalId else {
@@ -94,7 +94,7 @@ struct AppRoleAssignmentsController {
     }
 
     func deleteAssignment(_ request: Request, _ context: AuthenticatedContext, collection: String) async throws -> Response {
-        try context.authorize(GraphPolicies.manageAppRoleAssignments)
+        try context.demand(GraphPolicies.manageAppRoleAssignments)
         let principalId = try await self.principalId(request, context, collection: collection)
         let id = try request.parameter("assignmentId", context)
         guard let assignment = try await self.services.repositories.appRoleAssignments.get(id: id), assignment.principalId == principalId else {

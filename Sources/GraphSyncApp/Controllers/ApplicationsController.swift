@@ -22,21 +22,22 @@ struct ApplicationsController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let decision = try context.authorize(GraphPolicies.readApplications)
+        let scope = try context.accessScope(GraphPolicies.readApplications)
         let query = try ODataQuery(request)
         let page = try await self.services.repositories.applications.list(
-            query.directoryQuery(ownedBy: decision == .ownedObjectsOnly ? context.caller.objectId : nil))
+            query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(
             page.items.map(DirectoryJSON.application), context: "applications", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.createApplications)
+        let scope = try context.accessScope(GraphPolicies.createApplications)
         let body = try await RequestBody.object(request, context: context)
         var draft = GraphSyncCore.Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "", createdDateTime: Date())
         guard body.has("displayName") else { throw GraphError.badRequest("Property 'displayName' is required.") }
         try DirectoryInput.applyApplication(body, to: &draft)
-        let created = try await self.services.directory.createApplication(draft, owner: try await self.services.callerPrincipal(context))
+        let created = try await self.services.directory.createApplication(
+            draft, owner: try await self.services.callerPrincipal(context), within: scope)
         return try self.services.odata(request).entity(DirectoryJSON.application(created), context: "applications/$entity", status: .created)
     }
 

@@ -18,14 +18,14 @@ struct GroupsController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGroups)
+        try context.demand(GraphPolicies.readGroups)
         let query = try ODataQuery(request)
-        let page = try await self.services.repositories.groups.list(query.directoryQuery())
+        let page = try await self.services.repositories.groups.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(page.items.map(DirectoryJSON.group), context: "groups", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageGroups)
+        try context.demand(GraphPolicies.manageGroups)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(
             allowed: ["displayName", "description", "mailNickname", "mailEnabled", "securityEnabled", "groupTypes", "members@odata.bind"],
@@ -55,13 +55,13 @@ struct GroupsController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGroups)
+        try context.demand(GraphPolicies.readGroups)
         let group = try await self.group(request, context)
         return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", select: try ODataQuery(request).select)
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageGroups)
+        try context.demand(GraphPolicies.manageGroups)
         var group = try await self.group(request, context)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["displayName", "description", "mailNickname"], resource: "group")
@@ -73,21 +73,21 @@ struct GroupsController {
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageGroups)
+        try context.demand(GraphPolicies.manageGroups)
         let group = try await self.group(request, context)
         _ = try await self.services.repositories.groups.delete(id: group.id)
         return GraphResponse.noContent()
     }
 
     @Sendable func members(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGroups)
+        try context.demand(GraphPolicies.readGroups)
         let group = try await self.group(request, context)
         let members = try await self.services.repositories.groups.members(of: group.id)
         return try self.services.odata(request).collection(members.map(DirectoryJSON.directoryObject), context: "directoryObjects")
     }
 
     @Sendable func addMember(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageGroups)
+        try context.demand(GraphPolicies.manageGroups)
         let group = try await self.group(request, context)
         let memberId = try GraphServices.referencedId(try await RequestBody.object(request, context: context))
         guard let member = try await self.services.directory.principal(id: memberId), member.type != .servicePrincipal else {
@@ -101,7 +101,7 @@ struct GroupsController {
     }
 
     @Sendable func removeMember(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageGroups)
+        try context.demand(GraphPolicies.manageGroups)
         let group = try await self.group(request, context)
         let memberId = try request.parameter("memberId", context)
         guard try await self.services.repositories.groups.removeMember(memberId, from: group.id) else { throw GraphError.notFound(memberId) }

@@ -14,14 +14,14 @@ struct PermissionGrantsController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGrants)
+        try context.demand(GraphPolicies.readGrants)
         let query = try ODataQuery(request)
         let grants = try await self.services.repositories.permissionGrants.list(DirectoryQuery(clauses: query.clauses))
         return try self.services.odata(request).collection(grants.map(DirectoryJSON.permissionGrant), context: "oauth2PermissionGrants")
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.managePermissionGrants)
+        try context.demand(GraphPolicies.managePermissionGrants)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["clientId", "consentType", "principalId", "resourceId", "scope"], resource: "oAuth2PermissionGrant")
         let consentType = try body.requiredString("consentType")
@@ -35,14 +35,14 @@ struct PermissionGrantsController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readGrants)
+        try context.demand(GraphPolicies.readGrants)
         let id = try request.parameter("id", context)
         guard let grant = try await self.services.repositories.permissionGrants.get(id: id) else { throw GraphError.notFound(id) }
         return try self.services.odata(request).entity(DirectoryJSON.permissionGrant(grant), context: "oauth2PermissionGrants/$entity")
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.managePermissionGrants)
+        try context.demand(GraphPolicies.managePermissionGrants)
         let id = try request.parameter("id", context)
         guard var grant = try await self.services.repositories.permissionGrants.get(id: id) else { throw GraphError.notFound(id) }
         let body = try await RequestBody.object(request, context: context)
@@ -59,7 +59,7 @@ struct PermissionGrantsController {
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.managePermissionGrants)
+        try context.demand(GraphPolicies.managePermissionGrants)
         let id = try request.parameter("id", context)
         guard try await self.services.repositories.permissionGrants.delete(id: id) else { throw GraphError.notFound(id) }
         return GraphResponse.noContent()

@@ -15,13 +15,13 @@ struct RoleManagementController {
     }
 
     @Sendable func listDefinitions(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readRoleAssignments)
+        try context.demand(GraphPolicies.readRoleAssignments)
         return try self.services.odata(request).collection(
             DirectoryRoleTemplate.all.map(DirectoryJSON.roleDefinition), context: "roleManagement/directory/roleDefinitions")
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readRoleAssignments)
+        try context.demand(GraphPolicies.readRoleAssignments)
         let query = try ODataQuery(request)
         let assignments = try await self.services.repositories.roleAssignments.list(DirectoryQuery(clauses: query.clauses))
         return try self.services.odata(request).collection(
@@ -29,7 +29,7 @@ struct RoleManagementController {
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageRoleAssignments)
+        try context.demand(GraphPolicies.manageRoleAssignments)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["roleDefinitionId", "principalId", "directoryScopeId", "appScopeId"], resource: "unifiedRoleAssignment")
         if try body.string("appScopeId") != nil {
@@ -43,7 +43,7 @@ struct RoleManagementController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readRoleAssignments)
+        try context.demand(GraphPolicies.readRoleAssignments)
         let id = try request.parameter("id", context)
         guard let assignment = try await self.services.repositories.roleAssignments.get(id: id) else { throw GraphError.notFound(id) }
         return try self.services.odata(request).entity(
@@ -51,7 +51,7 @@ struct RoleManagementController {
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageRoleAssignments)
+        try context.demand(GraphPolicies.manageRoleAssignments)
         let id = try request.parameter("id", context)
         guard try await self.services.repositories.roleAssignments.delete(id: id) else { throw GraphError.notFound(id) }
         return GraphResponse.noContent()

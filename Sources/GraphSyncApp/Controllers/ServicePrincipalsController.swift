@@ -23,16 +23,16 @@ struct ServicePrincipalsController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let decision = try context.authorize(GraphPolicies.readApplications)
+        let scope = try context.accessScope(GraphPolicies.readApplications)
         let query = try ODataQuery(request)
         let page = try await self.services.repositories.servicePrincipals.list(
-            query.directoryQuery(ownedBy: decision == .ownedObjectsOnly ? context.caller.objectId : nil))
+            query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(
             page.items.map(DirectoryJSON.servicePrincipal), context: "servicePrincipals", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.createApplications)
+        let scope = try context.accessScope(GraphPolicies.createApplications)
         let body = try await RequestBody.object(request, context: context)
         let appId = try body.requiredString("appId")
         var overrides = ServicePrincipal(id: "", appId: appId, displayName: "", createdDateTime: Date())
@@ -47,7 +47,7 @@ struct ServicePrincipalsController {
                 if body.has("tags") { sp.tags = requested.tags }
                 if body.has("notes") { sp.notes = requested.notes }
             },
-            owner: try await self.services.callerPrincipal(context))
+            owner: try await self.services.callerPrincipal(context), within: scope)
         return try self.services.odata(request).entity(
             DirectoryJSON.servicePrincipal(created), context: "servicePrincipals/$entity", status: .created)
     }

@@ -212,7 +212,7 @@ struct SynchronizationJobsController {
     }
 
     @Sendable func provisioningLog(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readSynchronization)
+        let scope = try context.accessScope(GraphPolicies.readProvisioningLogs)
         let query = try ODataQuery(request)
         var jobId: String?
         for clause in query.clauses {
@@ -221,7 +221,7 @@ struct SynchronizationJobsController {
             }
             jobId = value
         }
-        let entries = try await self.services.repositories.provisioningLog.list(jobId: jobId, top: query.top)
+        let entries = try await self.services.repositories.provisioningLog.list(jobId: jobId, top: query.top, within: scope)
         return try self.services.odata(request).collection(entries.map(SynchronizationJSON.logEntry), context: "auditLogs/provisioning")
     }
 

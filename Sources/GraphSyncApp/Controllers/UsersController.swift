@@ -15,14 +15,14 @@ struct UsersController {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readUsers)
+        try context.demand(GraphPolicies.readUsers)
         let query = try ODataQuery(request)
-        let page = try await self.services.repositories.users.list(query.directoryQuery())
+        let page = try await self.services.repositories.users.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(page.items.map(DirectoryJSON.user), context: "users", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageUsers)
+        try context.demand(GraphPolicies.manageUsers)
         let body = try await RequestBody.object(request, context: context)
         for required in ["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"] where !body.has(required) {
             throw GraphError.badRequest("Property '\(required)' is required when creating the user.")
@@ -38,28 +38,27 @@ struct UsersController {
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.readUsers)
+        try context.demand(GraphPolicies.readUsers)
         let user = try await self.services.user(try request.parameter("id", context))
         let query = try ODataQuery(request)
         return try self.services.odata(request).entity(DirectoryJSON.user(user), context: "users/$entity", select: query.select)
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageUsers)
-        var user = try await self.services.user(try request.parameter("id", context))
+        try context.demand(GraphPolicies.manageUsers)
+        let user = try await self.services.user(try request.parameter("id", context))
         let body = try await RequestBody.object(request, context: context)
-        try DirectoryInput.applyUser(body, to: &user)
-        try await self.services.repositories.users.update(user)
-        if let (password, _) = try DirectoryInput.password(body) {
-            try await self.services.directory.setPassword(userId: user.id, password: password)
-        }
+        let profile = try DirectoryInput.password(body)
+        try await self.services.directory.updateUser(
+            id: user.id, by: context.caller, password: profile?.password, forceChange: profile?.forceChange
+        ) { try DirectoryInput.applyUser(body, to: &$0) }
         return GraphResponse.noContent()
     }
 
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.authorize(GraphPolicies.manageUsers)
+        try context.demand(GraphPolicies.manageUsers)
         let user = try await self.services.user(try request.parameter("id", context))
-        _ = try await self.services.repositories.users.delete(id: user.id)
+        try await self.services.directory.deleteUser(id: user.id, by: context.caller)
         return GraphResponse.noContent()
     }
 }

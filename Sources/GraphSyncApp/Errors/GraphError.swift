@@ -64,6 +64,7 @@ extension GraphError {
         case DirectoryError.notFound(let id): return .notFound(id)
         case DirectoryError.badRequest(let message): return .badRequest(message)
         case DirectoryError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
+        case DirectoryError.forbidden(let message): return GraphError(.forbidden, code: "Authorization_RequestDenied", message: message)
         case StoreError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
         case StoreError.missingReference(let id): return .notFound(id)
         case let error as SynchronizationError: return .synchronization(error)

@@ -37,8 +37,9 @@ struct ODataQuery: Sendable {
         }
     }
 
-    func directoryQuery(ownedBy: String? = nil) -> DirectoryQuery {
-        DirectoryQuery(clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: ownedBy)
+    /// The store query for this request, limited to what the caller's permission reaches.
+    func directoryQuery(within scope: AccessScope) -> DirectoryQuery {
+        DirectoryQuery(clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: scope.ownerId)
     }
 }
 

@@ -93,12 +93,29 @@ public struct GraphPermission: Sendable, Hashable {
         applicationId: "9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8",
         description: "Read and write all directory RBAC settings")
 
+    public static let auditLogReadAll = GraphPermission(
+        value: "AuditLog.Read.All",
+        delegatedId: "e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20",
+        applicationId: "b0afded3-3588-46d8-8b3d-9842eff778da",
+        description: "Read all audit log data")
+    public static let provisioningLogReadAll = GraphPermission(
+        value: "ProvisioningLog.Read.All",
+        delegatedId: "95aec97b-cf27-4a8d-a67d-42f60b5b38ef",
+        applicationId: "091937d3-3e38-47a1-8649-b2f99d3035f1",
+        description: "Read all provisioning log data")
+    public static let userPasswordProfileReadWriteAll = GraphPermission(
+        value: "User-PasswordProfile.ReadWrite.All",
+        delegatedId: "56760768-b641-451f-8906-e1b8ab31bca7",
+        applicationId: "cc117bb9-00cf-4eb8-b580-ea2a878fe8f7",
+        description: "Read and write all password profiles and reset user passwords")
+
     /// Every permission the built-in Microsoft Graph service principal publishes.
     public static let all: [GraphPermission] = [
         .synchronizationReadWriteAll, .synchronizationReadAll, .applicationReadWriteOwnedBy,
         .applicationReadWriteAll, .applicationReadAll, .directoryReadWriteAll, .directoryReadAll,
         .userReadWriteAll, .userReadAll, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
-        .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory,
+        .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll, .provisioningLogReadAll,
+        .userPasswordProfileReadWriteAll,
     ]
 
     public static func named(_ value: String) -> GraphPermission? {
@@ -131,9 +148,52 @@ public struct DirectoryRoleTemplate: Sendable, Hashable {
         id: "e8611ab8-c189-46e8-94e1-60213ab1f814", displayName: "Privileged Role Administrator",
         description: "Can manage role assignments in Microsoft Entra ID.")
 
+    public static let privilegedAuthenticationAdministrator = DirectoryRoleTemplate(
+        id: "7be44c8a-adaf-4e2a-84d6-ab2649e08a13", displayName: "Privileged Authentication Administrator",
+        description: "Can access to view, set and reset authentication method information for any user (admin or non-admin).")
+    public static let authenticationAdministrator = DirectoryRoleTemplate(
+        id: "c4e39bd9-1100-46d3-8c65-fb160da0071f", displayName: "Authentication Administrator",
+        description: "Can access to view, set and reset authentication method information for any non-admin user.")
+    public static let helpdeskAdministrator = DirectoryRoleTemplate(
+        id: "729827e3-9c14-49f7-bb1b-9608f156bbb8", displayName: "Helpdesk Administrator",
+        description: "Can reset passwords for non-administrators and Helpdesk Administrators.")
+    public static let passwordAdministrator = DirectoryRoleTemplate(
+        id: "966707d0-3269-4727-9be2-8c3a10f19b9d", displayName: "Password Administrator",
+        description: "Can reset passwords for non-administrators and Password Administrators.")
+    public static let groupsAdministrator = DirectoryRoleTemplate(
+        id: "fdd7a751-b60b-444a-984c-02652fe8fa1c", displayName: "Groups Administrator",
+        description: "Members of this role can create/manage groups, create/manage groups settings like naming and expiration policies, and view groups activity and audit reports.")
+    public static let globalReader = DirectoryRoleTemplate(
+        id: "f2ef992c-3afb-46b9-b7cf-a126ee74c451", displayName: "Global Reader",
+        description: "Can read everything that a Global Administrator can, but not update anything.")
+    public static let reportsReader = DirectoryRoleTemplate(
+        id: "4a5d8f65-41da-4de4-8968-e035b65339cf", displayName: "Reports Reader",
+        description: "Can read sign-in and audit reports.")
+    public static let securityReader = DirectoryRoleTemplate(
+        id: "5d6b6bb7-de71-4623-b4af-96380a352509", displayName: "Security Reader",
+        description: "Can read security information and reports in Microsoft Entra ID and Office 365.")
+    public static let securityAdministrator = DirectoryRoleTemplate(
+        id: "194ae4cb-b126-40b2-bd5b-6091b380977d", displayName: "Security Administrator",
+        description: "Can read security information and reports, and manage configuration in Microsoft Entra ID and Office 365.")
+    public static let securityOperator = DirectoryRoleTemplate(
+        id: "5f2222b1-57c3-48ba-8ad5-d4759f1fde6f", displayName: "Security Operator",
+        description: "Creates and manages security events.")
+    public static let directoryReaders = DirectoryRoleTemplate(
+        id: "88d8e3e3-8f55-4a1e-953a-9b9898b8876b", displayName: "Directory Readers",
+        description: "Can read basic directory information. Commonly used to grant directory read access to applications and guests.")
+    public static let guestInviter = DirectoryRoleTemplate(
+        id: "95e79109-95c0-4d8e-aee3-d01accf2d47b", displayName: "Guest Inviter",
+        description: "Can invite guest users independent of the 'members can invite guests' setting.")
+    public static let messageCenterReader = DirectoryRoleTemplate(
+        id: "790c1fb9-7f7d-4f88-86a1-ef1f95c05c1b", displayName: "Message Center Reader",
+        description: "Can read messages and updates for their organization in Office 365 Message Center only.")
+
     public static let all: [DirectoryRoleTemplate] = [
         .globalAdministrator, .applicationAdministrator, .cloudApplicationAdministrator,
         .hybridIdentityAdministrator, .userAdministrator, .privilegedRoleAdministrator,
+        .privilegedAuthenticationAdministrator, .authenticationAdministrator, .helpdeskAdministrator, .passwordAdministrator,
+        .groupsAdministrator, .globalReader, .reportsReader, .securityReader, .securityAdministrator, .securityOperator,
+        .directoryReaders, .guestInviter, .messageCenterReader,
     ]
 
     public static func withId(_ id: String) -> DirectoryRoleTemplate? {

@@ -76,3 +76,16 @@ public struct AccessPolicy: Sendable {
         }
     }
 }
+
+/// How far a caller's permission reaches on a list or a create: every object, or only the objects one principal owns.
+/// List queries and creates take it as a parameter, so an authorization decision cannot be dropped on the way.
+public enum AccessScope: Sendable, Equatable {
+    case everything
+    case ownedBy(String)
+
+    /// The owner to filter by, if any.
+    public var ownerId: String? {
+        if case .ownedBy(let id) = self { return id }
+        return nil
+    }
+}

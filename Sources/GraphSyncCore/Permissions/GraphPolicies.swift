@@ -88,6 +88,14 @@ public enum GraphPolicies {
 
     // MARK: synchronization
 
+    /// `GET /auditLogs/provisioning` (provisioningObjectSummary list): AuditLog.Read.All (Graph's table pairs it with
+    /// Directory.Read.All) or ProvisioningLog.Read.All, and for users one of the reader or admin roles the docs list.
+    public static let readProvisioningLogs = AccessPolicy(
+        delegatedScopes: ["AuditLog.Read.All", "ProvisioningLog.Read.All"],
+        delegatedRoles: [.reportsReader, .securityReader, .securityAdministrator, .globalReader, .securityOperator,
+                         .applicationAdministrator, .cloudApplicationAdministrator],
+        applicationRoles: ["AuditLog.Read.All", "ProvisioningLog.Read.All"])
+
     /// Reads under `…/synchronization` (jobs, templates, schema, secrets masked).
     public static let readSynchronization = AccessPolicy(
         delegatedScopes: ["Synchronization.Read.All", "Synchronization.ReadWrite.All"],

@@ -106,6 +106,6 @@ public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
 
 public protocol ProvisioningLogRepository: Sendable {
     func append(_ entries: [ProvisioningLogEntry]) async throws
-    /// Newest first.
-    func list(jobId: String?, top: Int) async throws -> [ProvisioningLogEntry]
+    /// Newest first, only entries of jobs within `scope`.
+    func list(jobId: String?, top: Int, within scope: AccessScope) async throws -> [ProvisioningLogEntry]
 }

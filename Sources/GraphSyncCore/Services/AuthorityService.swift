@@ -37,7 +37,7 @@ public struct AuthorityService: Sendable {
         let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
         return AccessTokenGrant(
             kind: .application, tenantId: self.tenantId, objectId: client.id, clientAppId: client.appId, audience: self.graphAudience,
-            roles: try await self.graphRoles(of: client.id))
+            roles: try await self.graphRoles(of: client.id), roleTemplateIds: try await self.directoryRoles(of: client.id))
     }
 
     /// The resource owner password grant: a delegated token for a directory user with the consented Graph scopes.
@@ -64,12 +64,15 @@ public struct AuthorityService: Sendable {
             }
             granted = consented.filter { scope in requested.contains { $0.caseInsensitiveCompare(scope) == .orderedSame } }
         }
-        let wids = try await self.repositories.roleAssignments.list(DirectoryQuery(clauses: [.equals(field: "principalId", value: user.id)]))
-            .filter { $0.directoryScopeId == "/" }.map(\.roleDefinitionId)
         return AccessTokenGrant(
             kind: .delegated, tenantId: self.tenantId, objectId: user.id, clientAppId: client.appId, audience: self.graphAudience,
-            scopes: granted, roleTemplateIds: Array(Set(wids)).sorted(), userName: user.displayName,
+            scopes: granted, roleTemplateIds: try await self.directoryRoles(of: user.id), userName: user.displayName,
             userPrincipalName: user.userPrincipalName)
+    }
+
+    /// The tenant-wide directory roles (`wids`) a user or service principal holds.
+    func directoryRoles(of principalId: String) async throws -> [String] {
+        try await self.directory.directoryRoles(of: principalId).sorted()
     }
 
     /// Verifies the client's secret against its application's (or service principal's) password credentials.

@@ -15,12 +15,12 @@ public struct Bootstrapper: Sendable {
     /// Application permissions the bootstrap admin app holds.
     public static let adminApplicationPermissions: [GraphPermission] = [
         .synchronizationReadWriteAll, .applicationReadWriteAll, .appRoleAssignmentReadWriteAll, .userReadWriteAll,
-        .groupReadWriteAll, .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory,
+        .groupReadWriteAll, .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll,
     ]
     /// Delegated scopes consented for every user of the bootstrap admin app.
     public static let adminDelegatedScopes: [GraphPermission] = [
         .synchronizationReadWriteAll, .synchronizationReadAll, .applicationReadWriteAll, .directoryReadWriteAll,
-        .userReadWriteAll, .appRoleAssignmentReadWriteAll, .roleManagementReadWriteDirectory,
+        .userReadWriteAll, .appRoleAssignmentReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll,
     ]
     static let secretDisplayName = "graphsync bootstrap"
 

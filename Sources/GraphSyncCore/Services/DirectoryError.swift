@@ -7,4 +7,6 @@ public enum DirectoryError: Error, Sendable, Equatable {
     case badRequest(String)
     /// The object already exists, or the change conflicts with another object.
     case conflict(String)
+    /// The caller's permissions do not reach this object or action (`Authorization_RequestDenied`).
+    case forbidden(String)
 }

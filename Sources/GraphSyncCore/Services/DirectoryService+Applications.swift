@@ -2,7 +2,14 @@ import Foundation
 
 extension DirectoryService {
     /// Registers an application. `owner` (the creating user or service principal) becomes its first owner.
-    public func createApplication(_ draft: Application, owner: DirectoryObjectSummary?) async throws -> Application {
+    /// Creates an application owned by `owner`. A caller whose permission reaches only what it owns must be that owner,
+    /// so it can manage what it made and nothing else.
+    public func createApplication(_ draft: Application, owner: DirectoryObjectSummary?, within scope: AccessScope = .everything) async throws
+        -> Application
+    {
+        if let caller = scope.ownerId, owner?.id != caller {
+            throw DirectoryError.forbidden("Application.ReadWrite.OwnedBy creates applications only with the calling app as their owner.")
+        }
         var application = draft
         application.displayName = application.displayName.trimmingCharacters(in: .whitespaces)
         guard !application.displayName.isEmpty else { throw DirectoryError.badRequest("Property 'displayName' is required.") }
@@ -11,12 +18,17 @@ extension DirectoryService {
         return application
     }
 
-    /// Creates the service principal of an application registered in this tenant.
-    public func createServicePrincipal(appId: String, overrides: (inout ServicePrincipal) -> Void = { _ in }, owner: DirectoryObjectSummary?)
-        async throws -> ServicePrincipal
-    {
+    /// Creates the service principal of an application registered in this tenant. A caller whose permission reaches
+    /// only what it owns (`Application.ReadWrite.OwnedBy`) must own the application, as Graph requires.
+    public func createServicePrincipal(
+        appId: String, overrides: (inout ServicePrincipal) -> Void = { _ in }, owner: DirectoryObjectSummary?, within scope: AccessScope = .everything
+    ) async throws -> ServicePrincipal {
         guard let application = try await self.repositories.applications.get(appId: appId) else {
             throw DirectoryError.badRequest("The appId '\(appId)' of the service principal does not reference a valid application object.")
+        }
+        if let caller = scope.ownerId, try await !self.repositories.owners.ownerIds(of: application.id).contains(caller) {
+            throw DirectoryError.forbidden(
+                "Application.ReadWrite.OwnedBy creates a service principal only for an application the calling app owns; '\(appId)' is not one of them.")
         }
         if try await self.repositories.servicePrincipals.get(appId: appId) != nil {
             throw DirectoryError.conflict("A service principal with appId '\(appId)' already exists.")

@@ -193,10 +193,14 @@ public struct SQLProvisioningLogRepository: ProvisioningLogRepository {
         try await self.database.write { try await Tables.provisioningLog.insert(entries, on: $0) }
     }
 
-    public func list(jobId: String?, top: Int) async throws -> [ProvisioningLogEntry] {
+    public func list(jobId: String?, top: Int, within scope: AccessScope) async throws -> [ProvisioningLogEntry] {
         try await self.database.read { db in
             let select = db.select().column("document").from("provisioning_log")
             if let jobId { select.where("job_id", .equal, SQLBind(jobId)) }
+            if let owner = scope.ownerId {
+                select.where(SQLQueryString(
+                    "job_id IN (SELECT j.id FROM synchronization_jobs j JOIN owners o ON o.object_id = j.service_principal_id WHERE o.owner_id = \(bind: owner))"))
+            }
             return try await select.orderBy("activity_time", .descending).limit(top).all().map { try DocumentTable<ProvisioningLogEntry>.decode($0) }
         }
     }
