@@ -36,6 +36,13 @@ public struct AppConfiguration: Sendable {
     public var secretKey: String?
     public var allowTokenURLsTo: Set<OutboundDestinationPolicy.AddressClass> = []
     public var tokenExchangeTimeout: TimeInterval = 10
+    /// Seconds a client has to send a whole request (head and body), from connecting or from the previous response
+    /// (`--request-read-timeout`, default 30): cuts off slow TLS handshakes, half-sent headers and dripped bodies.
+    public var requestReadTimeout: TimeInterval = 30
+    /// Seconds an idle keep-alive connection is kept open (`--idle-timeout`, default 75).
+    public var idleConnectionTimeout: TimeInterval = 75
+    /// Seconds one SCIM request may take, answer body included (`--scim-timeout`, default 30).
+    public var scimTimeout: TimeInterval = 30
     public var outboundCABundle: String?
     /// Interval of new synchronization jobs, seconds (`--job-interval`, default 2400 = Entra's 40 minutes).
     public var jobInterval: TimeInterval = 2400

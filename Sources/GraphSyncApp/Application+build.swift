@@ -40,7 +40,7 @@ public func buildApplication(
     engineSettings.maximumCycleDuration = configuration.maxCycleDuration
     let engine = ProvisioningEngine(
         repositories: runtime.repositories, synchronization: synchronization,
-        scim: HTTPSCIMClient(outbound: outbound), settings: engineSettings, logger: logger)
+        scim: HTTPSCIMClient(outbound: outbound, timeout: .milliseconds(Int64(configuration.scimTimeout * 1000))), settings: engineSettings, logger: logger)
     let scheduler = ProvisioningScheduler(
         engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), lease: configuration.jobLease,
         maximumConcurrentJobs: configuration.maxConcurrentJobs, logger: logger)
@@ -52,15 +52,21 @@ public func buildApplication(
         authority: AuthorityService(directory: directory, graphAudience: configuration.cloud.graphResource),
         minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
 
+    let requestTimeout = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))
+    let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleConnectionTimeout * 1000))
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(
+            additionalChannelHandlers: [ConnectionDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)],
+            idleTimeout: idleTimeout))
     let server: HTTPServerBuilder
     switch configuration.tls {
     case .none:
-        server = .http1()
+        server = http1
     case .localCertificateAuthority:
         let ca = try runtime.certificateAuthority()
-        server = try .tls(.http1(), tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: ca.serverCertificatePath, key: ca.serverKeyPath))
+        server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: ca.serverCertificatePath, key: ca.serverKeyPath))
     case .files(let certificate, let key):
-        server = try .tls(.http1(), tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: certificate, key: key))
+        server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: certificate, key: key))
     }
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),
@@ -77,6 +83,7 @@ private enum TLSSettings {
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.applicationProtocols = ["http/1.1"]
+        tls.minimumTLSVersion = .tlsv12
         return tls
     }
 }

@@ -27,10 +27,17 @@ public struct GraphSyncRuntime: Sendable {
     public static func open(_ configuration: AppConfiguration, logger: Logger) async throws -> GraphSyncRuntime {
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        // An existing data directory may have been made with looser permissions: it holds keys and secrets.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: configuration.dataDirectory)
         let cipher = try SecretCipher.loadOrCreate(
             path: (configuration.dataDirectory as NSString).appendingPathComponent("secret.key"),
             environmentValue: configuration.secretKey ?? ProcessInfo.processInfo.environment["GRAPHSYNC_SECRET_KEY"])
-        let database = try await SQLiteDatabaseProvider.open(path: try configuration.sqlitePath(), logger: logger)
+        let databasePath = try configuration.sqlitePath()
+        try Self.createPrivately(databasePath)
+        let database = try await SQLiteDatabaseProvider.open(path: databasePath, logger: logger)
+        for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] where FileManager.default.fileExists(atPath: path) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        }
         do {
             try await Migrator(database: database, logger: logger).migrate()
             let repositories = Repositories.sql(database, sealer: cipher)
@@ -43,6 +50,17 @@ public struct GraphSyncRuntime: Sendable {
         } catch {
             try? await database.close()
             throw error
+        }
+    }
+
+    /// Creates the database file readable by its owner only (SQLite creates its journal files with the same mode), or
+    /// tightens an existing one.
+    static func createPrivately(_ path: String) throws {
+        guard path != ":memory:" else { return }
+        if FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        } else {
+            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
     }
 

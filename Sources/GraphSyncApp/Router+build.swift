@@ -23,7 +23,7 @@ func buildRouter(
             .add(middleware: GraphErrorMiddleware<AuthenticatedContext>())
     }
     let routes = GraphRoutes(groups: groups)
-    let services = GraphServices(directory: directory, scheme: endpoints.scheme)
+    let services = GraphServices(directory: directory, endpoints: endpoints)
     ApplicationsController(services: services).addRoutes(to: routes)
     ServicePrincipalsController(services: services).addRoutes(to: routes)
     UsersController(services: services).addRoutes(to: routes)

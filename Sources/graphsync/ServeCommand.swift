@@ -34,6 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-exchange-timeout"), help: "Seconds to wait for an application's token endpoint.")
     var tokenExchangeTimeout: Double = 10
 
+    @Option(name: .customLong("request-read-timeout"), help: "Seconds a client has to send a whole request (TLS handshake, head and body).")
+    var requestReadTimeout: Double = 30
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds an idle keep-alive connection stays open.")
+    var idleTimeout: Double = 75
+
+    @Option(name: .customLong("scim-timeout"), help: "Seconds one SCIM request may take, the whole answer included.")
+    var scimTimeout: Double = 30
+
     @Option(name: .customLong("outbound-ca-bundle"), help: "PEM file of extra CA certificates to trust for outbound TLS.")
     var outboundCABundle: String?
 
@@ -68,11 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
         guard self.jobLease >= 1, (1...64).contains(self.jobConcurrency), (1...100).contains(self.matchBatchSize) else {
             throw ValidationError("--job-lease must be ≥ 1 s, --job-concurrency between 1 and 64, --match-batch-size between 1 and 100.")
         }
+        guard self.requestReadTimeout >= 1, self.idleTimeout >= 1 else {
+            throw ValidationError("--request-read-timeout and --idle-timeout must be at least 1 second.")
+        }
         guard (1...256).contains(self.maxConcurrentJobs), self.maxCycleDuration >= 1 else {
             throw ValidationError("--max-concurrent-jobs must be between 1 and 256, --max-cycle-duration ≥ 1 s.")
         }
-        guard self.tokenExchangeTimeout > 0 && self.tokenExchangeTimeout <= 300 else {
-            throw ValidationError("--token-exchange-timeout must be between 0 and 300 seconds.")
+        guard self.tokenExchangeTimeout > 0 && self.tokenExchangeTimeout <= 300, self.scimTimeout > 0 && self.scimTimeout <= 600 else {
+            throw ValidationError("--token-exchange-timeout must be between 0 and 300 seconds, --scim-timeout between 0 and 600.")
         }
         if (self.tlsCertificate == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if self.options.http && self.tlsCertificate != nil { throw ValidationError("--http cannot be combined with --tls-cert.") }
@@ -91,6 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.trustedIssuers = self.trustIssuers
         configuration.allowTokenURLsTo = Set(self.allowTokenURLsTo)
         configuration.tokenExchangeTimeout = self.tokenExchangeTimeout
+        configuration.scimTimeout = self.scimTimeout
+        configuration.requestReadTimeout = self.requestReadTimeout
+        configuration.idleConnectionTimeout = self.idleTimeout
         configuration.outboundCABundle = self.outboundCABundle
         configuration.jobInterval = self.jobInterval
         configuration.schedulerTick = self.schedulerTick

@@ -4,12 +4,12 @@ import Hummingbird
 /// What the Graph controllers share: the directory, its repositories, and how to address this server.
 struct GraphServices: Sendable {
     let directory: DirectoryService
-    /// `https` or `http`, for `@odata.context` and `@odata.nextLink`.
-    let scheme: String
+    /// This server's names, for `@odata.context` and `@odata.nextLink` (never taken from an unknown Host header).
+    let endpoints: AuthorityEndpoints
 
     var repositories: Repositories { self.directory.repositories }
 
-    func odata(_ request: Request) -> ODataResponse { ODataResponse(request: request, scheme: self.scheme) }
+    func odata(_ request: Request) -> ODataResponse { ODataResponse(request: request, baseURL: self.endpoints.baseURL(for: request)) }
 
     /// The summary of the calling principal, who becomes owner of what it creates.
     func callerPrincipal(_ context: AuthenticatedContext) async throws -> DirectoryObjectSummary? {

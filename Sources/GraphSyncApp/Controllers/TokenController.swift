@@ -3,6 +3,7 @@ import GraphSyncAuthority
 import GraphSyncCore
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `POST /{tenant}/oauth2/v2.0/token`: the client credentials and resource owner password grants.
 ///
@@ -68,7 +69,12 @@ struct TokenController {
                 .invalidRequest, aadsts: 900_561,
                 "AADSTS900561: The endpoint only accepts POST requests with Content-Type application/x-www-form-urlencoded."))
         }
-        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: 64 * 1024)
+        } catch is NIOTooManyBytesError {
+            throw OAuthError(status: .contentTooLarge, error: "invalid_request", description: "AADSTS90015: The request body exceeds 64 KiB.", codes: [90_015])
+        }
         var form: [String: String] = [:]
         for pair in String(buffer: buffer).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { Self.formDecode(String($0)) }

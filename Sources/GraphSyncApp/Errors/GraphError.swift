@@ -2,6 +2,7 @@ import Foundation
 import GraphSyncCore
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// A Graph error response: `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`.
 public struct GraphError: HTTPResponseError, Sendable {
@@ -68,6 +69,8 @@ extension GraphError {
         case StoreError.conflict(let message): return .badRequest(message, code: "Request_MultipleObjectsWithSameKeyValue")
         case StoreError.missingReference(let id): return .notFound(id)
         case let error as SynchronizationError: return .synchronization(error)
+        case is NIOTooManyBytesError:
+            return GraphError(.contentTooLarge, code: "RequestEntityTooLarge", message: "The request body exceeds the 1 MiB limit.")
         case StoreError.unsupportedFilter(let field):
             return .badRequest("Unsupported or invalid query filter clause specified for property '\(field)' of resource.")
         default:

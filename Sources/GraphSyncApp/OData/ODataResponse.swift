@@ -5,13 +5,13 @@ import Hummingbird
 /// Graph's response envelopes: a single entity with `@odata.context`, or a collection with `value` and `@odata.nextLink`.
 struct ODataResponse {
     let request: Request
-    let scheme: String
+    /// `https://host:port` of this server, as the client addressed it when that is one of its names.
+    let baseURL: String
 
-    /// `https://host:port/v1.0` (or `/beta`), as the client addressed this server.
+    /// `https://host:port/v1.0` (or `/beta`).
     var serviceRoot: String {
-        let host = self.request.head.authority ?? "localhost"
         let version = self.request.uri.path.split(separator: "/").first.map(String.init) ?? "v1.0"
-        return "\(self.scheme)://\(host)/\(version)"
+        return "\(self.baseURL)/\(version == "beta" ? "beta" : "v1.0")"
     }
 
     func entity(_ value: JSONValue, context: String, select: [String]? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
