@@ -1,5 +1,6 @@
 import Foundation
 import GraphSyncClients
+import GraphSyncCore
 import Logging
 
 /// Everything `graphsync serve` can be told, read once at start-up.
@@ -63,6 +64,8 @@ public struct AppConfiguration: Sendable {
     /// New users matched per SCIM query (`--match-batch-size`, default 1: Entra's one query per user).
     public var matchBatchSize = 1
     public var logLevel: Logger.Level = .info
+    /// Smart lockout of the password grant (Entra's defaults: 10 failures, 60 s lockout) and per-client throttling.
+    public var signIn = SignInThrottle.Settings()
 
     public init() {}
 

@@ -49,7 +49,8 @@ public func buildApplication(
         jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,
         wakeScheduler: { scheduler.wake() },
         endpoints: endpoints, keyRing: keyRing, verifier: verifier,
-        authority: AuthorityService(directory: directory, graphAudience: configuration.cloud.graphResource),
+        authority: AuthorityService(
+            directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
         minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
 
     let requestTimeout = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))

@@ -21,6 +21,7 @@ func buildRouter(
             .add(middleware: BearerAuthenticationMiddleware(verifier: verifier))
             .group(context: AuthenticatedContext.self)
             .add(middleware: GraphErrorMiddleware<AuthenticatedContext>())
+            .add(middleware: QueryOptionsMiddleware<AuthenticatedContext>())
     }
     let routes = GraphRoutes(groups: groups)
     let services = GraphServices(directory: directory, endpoints: endpoints)

@@ -2,6 +2,7 @@ import Crypto
 import CryptoExtras
 import Foundation
 import GraphSyncCore
+import Synchronization
 
 /// Hashes high-entropy client secrets: HMAC-SHA256 keyed by a random 16-byte salt.
 ///
@@ -9,6 +10,9 @@ import GraphSyncCore
 /// and keeps the token endpoint fast. Format: `hs256$<salt>$<mac>` (base64).
 public struct ClientSecretHasher: CredentialHasher {
     public init() {}
+
+    public var decoyHash: String { Self.decoy }
+    private static let decoy = ClientSecretHasher().hash(UUID().uuidString)
 
     public func hash(_ secret: String) -> String {
         let salt = SymmetricKey(size: .bits128)
@@ -30,6 +34,15 @@ public struct PasswordHasher: CredentialHasher {
     public let rounds: Int
 
     public init(rounds: Int = 210_000) { self.rounds = rounds }
+
+    public var decoyHash: String {
+        if let decoy = Self.decoys.withLock({ $0[self.rounds] }) { return decoy }
+        let decoy = self.hash(UUID().uuidString)
+        Self.decoys.withLock { $0[self.rounds] = decoy }
+        return decoy
+    }
+
+    private static let decoys = Mutex<[Int: String]>([:])
 
     public func hash(_ secret: String) -> String {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }

@@ -10,12 +10,14 @@ struct OAuthError: HTTPResponseError, Sendable {
     var error: String
     var description: String
     var codes: [Int]
+    var retryAfter: TimeInterval?
 
     init(_ failure: TokenRequestError) {
         self.status = HTTPResponse.Status(code: failure.httpStatus)
         self.error = failure.code.rawValue
         self.description = failure.description
         self.codes = [failure.aadsts]
+        self.retryAfter = failure.retryAfter
     }
 
     init(status: HTTPResponse.Status, error: String, description: String, codes: [Int]) {
@@ -40,6 +42,7 @@ struct OAuthError: HTTPResponseError, Sendable {
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store, no-cache"
         if self.status == .unauthorized { headers[.wwwAuthenticate] = "Basic realm=\"GraphSync\"" }
+        if let retryAfter = self.retryAfter { headers[.retryAfter] = String(max(1, Int(min(retryAfter, 86_400).rounded(.up)))) }
         return Response(status: self.status, headers: headers, body: .init(byteBuffer: .init(bytes: body.serialized())))
     }
 }

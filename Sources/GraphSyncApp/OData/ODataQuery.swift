@@ -9,30 +9,25 @@ struct ODataQuery: Sendable {
     var skipToken: String?
     var select: [String]?
 
-    static let unsupportedOptions: Set<String> = ["$orderby", "$expand", "$search", "$skip", "$apply", "$compute"]
-
     init(_ request: Request, defaultTop: Int = 100) throws {
         self.top = defaultTop
-        for (name, value) in request.uri.queryParameters {
-            let option = String(name)
-            switch option.lowercased() {
+        for (option, value) in try QueryOptions(request).pairs where option.hasPrefix("$") {
+            switch option {
             case "$top":
                 guard let top = Int(value), (1...DirectoryQuery.maxTop).contains(top) else {
-                    throw GraphError.badRequest("Invalid page size specified: '\(value)'. Must be between 1 and \(DirectoryQuery.maxTop) inclusive.")
+                    throw GraphError.badRequest("Invalid page size specified: '\(value.prefix(50))'. Must be between 1 and \(DirectoryQuery.maxTop) inclusive.")
                 }
                 self.top = top
             case "$filter":
-                self.clauses = try FilterParser.parse(String(value))
+                self.clauses = try FilterParser.parse(value)
             case "$skiptoken":
-                self.skipToken = String(value)
+                self.skipToken = value
             case "$select":
                 self.select = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             case "$count", "$format":
                 continue
-            case let other where Self.unsupportedOptions.contains(other):
-                throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
             default:
-                continue
+                throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
             }
         }
     }

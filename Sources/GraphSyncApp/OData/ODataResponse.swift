@@ -26,16 +26,21 @@ struct ODataResponse {
         return try GraphResponse.json(.object(members))
     }
 
-    /// The same request with `$skiptoken` replaced.
+    /// The same request with `$skiptoken` replaced, its options encoded afresh.
     private func nextLink(skipToken: String) -> String {
-        var items = URLComponents(string: "http://x" + (self.request.head.path ?? "/"))?.queryItems ?? []
-        items.removeAll { $0.name.lowercased() == "$skiptoken" }
-        items.append(URLQueryItem(name: "$skiptoken", value: skipToken))
-        var components = URLComponents()
-        components.queryItems = items
+        var pairs = ((try? QueryOptions(self.request))?.pairs ?? []).filter { $0.name != "$skiptoken" }
+        pairs.append(("$skiptoken", skipToken))
+        let query = pairs.map { "\(Self.encode($0.name))=\(Self.encode($0.value))" }.joined(separator: "&")
         let path = self.request.uri.path.split(separator: "/").dropFirst().joined(separator: "/")
-        return "\(self.serviceRoot)/\(path)?\(components.percentEncodedQuery ?? "")"
+        return "\(self.serviceRoot)/\(path)?\(query)"
     }
+
+    /// Percent-encodes a query component, keeping what OData URLs show literally (`$`, quotes, parentheses, commas).
+    private static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: Self.queryCharacters) ?? text
+    }
+
+    private static let queryCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$'(),:@/")
 
     /// Applies `$select` (keeping `@odata.type` and `id`-less selections as asked).
     static func project(_ value: JSONValue, select: [String]?) -> [(String, JSONValue)] {

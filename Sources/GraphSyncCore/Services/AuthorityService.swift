@@ -10,11 +10,14 @@ public struct AuthorityService: Sendable {
     public let graphResourceIdentifiers: [String]
     /// The audience put in tokens (the cloud's Graph URL).
     public let graphAudience: String
+    /// Smart lockout and per-client throttling of the password grant.
+    public let throttle: SignInThrottle
     private let catalog = GraphRoleCatalog()
 
-    public init(directory: DirectoryService, graphAudience: String) {
+    public init(directory: DirectoryService, graphAudience: String, throttle: SignInThrottle = SignInThrottle()) {
         self.directory = directory
         self.graphAudience = graphAudience
+        self.throttle = throttle
         self.graphResourceIdentifiers = [graphAudience, WellKnown.graphAppId]
     }
 
@@ -45,11 +48,16 @@ public struct AuthorityService: Sendable {
         -> AccessTokenGrant
     {
         let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
-        guard let user = try await self.repositories.users.get(userPrincipalName: username), user.accountEnabled,
-            let hash = user.passwordHash, self.directory.passwordHasher.verify(password, against: hash)
-        else {
+        try self.throttle.check(clientId: clientId, username: username)
+        // The same stretched-hash work whether or not the user exists, so timing does not tell.
+        let user = try await self.repositories.users.get(userPrincipalName: username)
+        let hash = user?.passwordHash ?? self.directory.passwordHasher.decoyHash
+        let matches = await CPUBoundWork.run { [hasher = self.directory.passwordHasher] in hasher.verify(password, against: hash) }
+        guard let user, user.accountEnabled, user.passwordHash != nil, matches else {
+            self.throttle.recordFailure(clientId: clientId, username: username, password: password)
             throw TokenRequestError(.invalidGrant, aadsts: 50_126, "AADSTS50126: Error validating credentials due to invalid username or password.")
         }
+        self.throttle.recordSuccess(username: username)
         let consented = try await self.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
         let requested = try self.requestedGraphScopes(scope)
         let granted: [String]

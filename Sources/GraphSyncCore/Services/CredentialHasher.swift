@@ -5,4 +5,7 @@ public protocol CredentialHasher: Sendable {
     func hash(_ secret: String) -> String
     /// Whether `secret` matches `hash`, compared in constant time.
     func verify(_ secret: String, against hash: String) -> Bool
+    /// A hash of a random secret, costing what a real one does to verify: checked for unknown users so that a sign-in
+    /// takes the same time whether the account exists or not.
+    var decoyHash: String { get }
 }

@@ -15,13 +15,16 @@ public struct TokenRequestError: Error, Sendable, Equatable {
     /// The AADSTS error number, also reported in `error_codes`.
     public var aadsts: Int
     public var description: String
+    /// Client authentication failures answer 401, throttling 429; everything else 400.
+    public var httpStatus: Int
+    /// Seconds after which a throttled client may try again (`Retry-After`).
+    public var retryAfter: TimeInterval?
 
-    public init(_ code: Code, aadsts: Int, _ description: String) {
+    public init(_ code: Code, aadsts: Int, _ description: String, httpStatus: Int? = nil, retryAfter: TimeInterval? = nil) {
         self.code = code
         self.aadsts = aadsts
         self.description = description
+        self.httpStatus = httpStatus ?? (code == .invalidClient ? 401 : 400)
+        self.retryAfter = retryAfter
     }
-
-    /// Client authentication failures answer 401; everything else 400.
-    public var httpStatus: Int { self.code == .invalidClient ? 401 : 400 }
 }
