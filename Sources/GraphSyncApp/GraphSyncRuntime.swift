@@ -40,6 +40,8 @@ public struct GraphSyncRuntime: Sendable {
         }
         do {
             try await Migrator(database: database, logger: logger).migrate()
+            let resealed = try await SQLSynchronizationSecretRepository.resealLegacyValues(database: database, sealer: cipher)
+            if resealed > 0 { logger.notice("bound sealed secrets to their rows", metadata: ["values": "\(resealed)"]) }
             let repositories = Repositories.sql(database, sealer: cipher)
             let bootstrapper = Bootstrapper(repositories: repositories, hasher: ClientSecretHasher(), passwordHasher: PasswordHasher())
             let facts = try await repositories.tenants.tenant() == nil ? try await bootstrapper.initialize() : nil

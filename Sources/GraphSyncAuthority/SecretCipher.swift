@@ -2,7 +2,10 @@ import Crypto
 import Foundation
 import GraphSyncCore
 
-/// Encrypts secrets at rest with AES-256-GCM. Sealed values are `v1:` + base64(nonce ‖ ciphertext ‖ tag).
+/// Encrypts secrets at rest with AES-256-GCM. Sealed values are `v2:` + base64(nonce ‖ ciphertext ‖ tag), bound by the
+/// GCM tag to a context (the owning row and key name) given as associated data, so a sealed value copied into another
+/// row does not open there. `v1:` values (no context, written before 0.x) open only through `openLegacy`, which the
+/// start-up upgrade uses to reseal them.
 public struct SecretCipher: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case invalidKey
@@ -43,13 +46,25 @@ public struct SecretCipher: Sendable {
         return try SecretCipher(base64Key: key)
     }
 
-    public func seal(_ plaintext: String) throws -> String {
-        let box = try AES.GCM.seal(Data(plaintext.utf8), using: self.key)
+    public func seal(_ plaintext: String, context: String) throws -> String {
+        let box = try AES.GCM.seal(Data(plaintext.utf8), using: self.key, authenticating: Data(context.utf8))
         guard let combined = box.combined else { throw Failure.malformed }
-        return "v1:" + combined.base64EncodedString()
+        return "v2:" + combined.base64EncodedString()
     }
 
-    public func open(_ sealed: String) throws -> String {
+    public func open(_ sealed: String, context: String) throws -> String {
+        guard sealed.hasPrefix("v2:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else { throw Failure.malformed }
+        do {
+            let box = try AES.GCM.SealedBox(combined: data)
+            return String(decoding: try AES.GCM.open(box, using: self.key, authenticating: Data(context.utf8)), as: UTF8.self)
+        } catch {
+            throw Failure.malformed
+        }
+    }
+
+    public func isLegacy(_ sealed: String) -> Bool { sealed.hasPrefix("v1:") }
+
+    public func openLegacy(_ sealed: String) throws -> String {
         guard sealed.hasPrefix("v1:"), let data = Data(base64Encoded: String(sealed.dropFirst(3))) else { throw Failure.malformed }
         do {
             let box = try AES.GCM.SealedBox(combined: data)

@@ -18,13 +18,14 @@ public struct SigningKeyRing: Sendable {
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
             let kid = Self.keyId(for: key.publicKey)
             try await tenants.addSigningKey(
-                StoredSigningKey(kid: kid, sealedPrivateKey: try cipher.seal(key.pemRepresentation), createdDateTime: Date()))
+                StoredSigningKey(
+                    kid: kid, sealedPrivateKey: try cipher.seal(key.pemRepresentation, context: SealContext.signingKey(kid: kid)), createdDateTime: Date()))
             stored = try await tenants.signingKeys()
         }
         let collection = JWTKeyCollection()
         var published: [JSONWebKeySet.Key] = []
         for entry in stored {
-            let privateKey = try Insecure.RSA.PrivateKey(pem: try cipher.open(entry.sealedPrivateKey))
+            let privateKey = try Insecure.RSA.PrivateKey(pem: try cipher.open(entry.sealedPrivateKey, context: SealContext.signingKey(kid: entry.kid)))
             await collection.add(rsa: privateKey, digestAlgorithm: .sha256, kid: JWKIdentifier(string: entry.kid))
             let (modulus, exponent) = try privateKey.publicKey.getKeyPrimitives()
             published.append(.init(kid: entry.kid, n: modulus.base64URLEncoded, e: exponent.base64URLEncoded))

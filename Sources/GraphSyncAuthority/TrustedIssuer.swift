@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GraphSyncCore
 import JWTKit
 import Logging
 import NIOCore
@@ -8,6 +9,10 @@ import NIOFoundationCompat
 
 /// An external token issuer (for example a real Entra tenant) whose signing keys are fetched through its
 /// OIDC discovery document, cached, and fetched again when a token names an unknown `kid`.
+///
+/// Fetches are single-flight (concurrent requests share one) and happen at most once per `minimumRefreshInterval`,
+/// whether they succeed or not, each bounded by one deadline over the whole exchange: tokens with random `kid`s or an
+/// issuer that is down or drip-feeds its answers cannot turn into a flood of outbound requests or stuck requests.
 public actor TrustedIssuer {
     public nonisolated let authority: String
     private let httpClient: HTTPClient
@@ -16,6 +21,7 @@ public actor TrustedIssuer {
     private var knownKids: Set<String> = []
     private var issuers: Set<String> = []
     private var lastFetch: Date = .distantPast
+    private var refreshing: Task<Void, any Error>?
     /// Unknown `kid`s trigger a refetch at most this often, so random kids cannot hammer the issuer.
     private let minimumRefreshInterval: TimeInterval
 
@@ -29,14 +35,14 @@ public actor TrustedIssuer {
 
     /// The issuer values this authority's tokens carry (from discovery; Entra v1 `sts.windows.net` form included).
     public func accepts(issuer: String) async -> Bool {
-        if self.issuers.isEmpty { try? await self.refresh() }
+        if self.issuers.isEmpty && self.mayRefresh { try? await self.refresh() }
         return self.issuers.contains(issuer) || issuer == self.authority
     }
 
     /// Keys able to verify a token with `kid`, refreshing (at most once a minute) when the kid is unknown.
     public func keys(for kid: String?) async throws -> JWTKeyCollection {
         if let keys = self.keys, kid.map(self.knownKids.contains) ?? true { return keys }
-        if Date().timeIntervalSince(self.lastFetch) >= self.minimumRefreshInterval || self.keys == nil { try await self.refresh() }
+        if self.mayRefresh { try await self.refresh() }
         guard let keys = self.keys else { throw TokenValidationFailure.invalidSignature }
         return keys
     }
@@ -46,8 +52,19 @@ public actor TrustedIssuer {
         var jwks_uri: String
     }
 
+    private var mayRefresh: Bool { self.refreshing != nil || Date().timeIntervalSince(self.lastFetch) >= self.minimumRefreshInterval }
+
+    /// Joins the fetch under way, or starts one.
     private func refresh() async throws {
+        if let refreshing = self.refreshing { return try await refreshing.value }
         self.lastFetch = Date()
+        let task = Task { try await self.fetchKeys() }
+        self.refreshing = task
+        defer { self.refreshing = nil }
+        try await task.value
+    }
+
+    private func fetchKeys() async throws {
         let discovery = try await self.fetch(Discovery.self, from: self.authority + "/.well-known/openid-configuration")
         let jwks = try await self.fetch(JWKS.self, from: discovery.jwks_uri)
         let collection = JWTKeyCollection()
@@ -65,13 +82,17 @@ public actor TrustedIssuer {
     }
 
     private func fetch<T: Decodable>(_ type: T.Type, from url: String) async throws -> T {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Accept", value: "application/json")
-        let response = try await self.httpClient.execute(request, timeout: .seconds(10))
-        guard response.status == .ok else {
-            throw TokenValidationFailure.unknownIssuer("\(url) answered \(response.status.code)")
+        var outbound = HTTPClientRequest(url: url)
+        outbound.headers.add(name: "Accept", value: "application/json")
+        let request = outbound
+        let client = self.httpClient
+        let body = try await TimeLimit.run(within: .seconds(10)) {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            guard response.status == .ok else {
+                throw TokenValidationFailure.unknownIssuer("\(url) answered \(response.status.code)")
+            }
+            return try await response.body.collect(upTo: 1 << 20)
         }
-        let body = try await response.body.collect(upTo: 1 << 20)
         return try JSONDecoder().decode(T.self, from: body)
     }
 }

@@ -14,6 +14,9 @@ final class ExternalIssuer: Sendable {
     let tenantId = UUID().uuidString.lowercased()
     let port: Int
     private let keys = Mutex<[(kid: String, key: JWTKit.Insecure.RSA.PrivateKey)]>([])
+    private let fetches = Mutex(0)
+    /// Discovery and JWKS requests served so far.
+    var fetchCount: Int { self.fetches.withLock { $0 } }
 
     var authority: String { "http://127.0.0.1:\(self.port)/\(self.tenantId)/v2.0" }
     var issuer: String { "https://login.microsoftonline.com/\(self.tenantId)/v2.0" }
@@ -63,9 +66,13 @@ final class ExternalIssuer: Sendable {
         let issuer = self.issuer
         let base = "http://127.0.0.1:\(self.port)/\(self.tenantId)"
         router.get("\(self.tenantId)/v2.0/.well-known/openid-configuration") { _, _ in
-            "{\"issuer\":\"\(issuer)\",\"jwks_uri\":\"\(base)/discovery/v2.0/keys\"}"
+            self.fetches.withLock { $0 += 1 }
+            return "{\"issuer\":\"\(issuer)\",\"jwks_uri\":\"\(base)/discovery/v2.0/keys\"}"
         }
-        router.get("\(self.tenantId)/discovery/v2.0/keys") { _, _ in try self.jwks() }
+        router.get("\(self.tenantId)/discovery/v2.0/keys") { _, _ in
+            self.fetches.withLock { $0 += 1 }
+            return try self.jwks()
+        }
         var logger = Logger(label: "external-issuer")
         logger.logLevel = .warning
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)), logger: logger)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GraphSyncCore
 import GraphSyncAuthority
 import Testing
 
@@ -30,16 +31,16 @@ struct SecretProtectionTests {
     @Test func sealOpenRoundTrip() throws {
         let cipher = try SecretCipher(base64Key: SecretCipher.generateKey())
         for plaintext in ["", "s3cr3t", "-----BEGIN PRIVATE KEY-----\nMII…\n-----END PRIVATE KEY-----", "ünïcødé ✓ 🔑", String(repeating: "x", count: 10_000)] {
-            let sealed = try cipher.seal(plaintext)
-            #expect(sealed.hasPrefix("v1:"))
-            #expect(try cipher.open(sealed) == plaintext)
+            let sealed = try cipher.seal(plaintext, context: "ctx")
+            #expect(sealed.hasPrefix("v2:"))
+            #expect(try cipher.open(sealed, context: "ctx") == plaintext)
         }
     }
 
     @Test func sealingIsRandomizedAndHidesThePlaintext() throws {
         let cipher = SecretCipher(key: SymmetricKey(size: .bits256))
         let plaintext = "correct horse battery staple"
-        let sealed = try (0..<5).map { _ in try cipher.seal(plaintext) }
+        let sealed = try (0..<5).map { _ in try cipher.seal(plaintext, context: "ctx") }
         #expect(Set(sealed).count == sealed.count)
         // Different random nonces (the first 12 bytes), all opening to the same plaintext.
         let nonces = try sealed.map { Data(try #require(Data(base64Encoded: String($0.dropFirst(3)))).prefix(12)) }
@@ -51,27 +52,40 @@ struct SecretProtectionTests {
             #expect(bytes.range(of: Data(plaintext.utf8)) == nil)
             // nonce (12) + ciphertext + tag (16)
             #expect(bytes.count == 12 + plaintext.utf8.count + 16)
-            #expect(try cipher.open(value) == plaintext)
+            #expect(try cipher.open(value, context: "ctx") == plaintext)
         }
     }
 
     @Test func tamperedOrMalformedValuesDoNotOpen() throws {
         let cipher = try SecretCipher(base64Key: SecretCipher.generateKey())
-        let sealed = try cipher.seal("top secret value")
+        let sealed = try cipher.seal("top secret value", context: "ctx")
         // Nonce, ciphertext and tag are all authenticated.
         for index in [0, 11, 12, 20, -1, -16] {
-            #expect(throws: SecretCipher.Failure.self) { try cipher.open(try Self.tamper(sealed, at: index)) }
+            #expect(throws: SecretCipher.Failure.self) { try cipher.open(try Self.tamper(sealed, at: index), context: "ctx") }
         }
-        let truncated = "v1:" + Data(try #require(Data(base64Encoded: String(sealed.dropFirst(3)))).dropLast()).base64EncodedString()
-        for bad in [truncated, String(sealed.dropFirst(3)), "v2:" + sealed.dropFirst(3), "v1:", "v1:AAAA", "v1:not base64!", "", "garbage"] {
-            #expect(throws: SecretCipher.Failure.self) { try cipher.open(bad) }
+        let truncated = "v2:" + Data(try #require(Data(base64Encoded: String(sealed.dropFirst(3)))).dropLast()).base64EncodedString()
+        for bad in [truncated, String(sealed.dropFirst(3)), "v1:" + sealed.dropFirst(3), "v2:", "v2:AAAA", "v2:not base64!", "", "garbage"] {
+            #expect(throws: SecretCipher.Failure.self) { try cipher.open(bad, context: "ctx") }
+        }
+    }
+
+    @Test func aSealedValueOpensOnlyInItsOwnContext() throws {
+        let cipher = try SecretCipher(base64Key: SecretCipher.generateKey())
+        let sealed = try cipher.seal("sp-1's token", context: SealContext.synchronizationSecret(servicePrincipalId: "sp-1", key: "SecretToken"))
+        #expect(try cipher.open(sealed, context: SealContext.synchronizationSecret(servicePrincipalId: "sp-1", key: "SecretToken")) == "sp-1's token")
+        // Copied into another row, or under another key name, it does not open.
+        #expect(throws: SecretCipher.Failure.self) {
+            try cipher.open(sealed, context: SealContext.synchronizationSecret(servicePrincipalId: "sp-2", key: "SecretToken"))
+        }
+        #expect(throws: SecretCipher.Failure.self) {
+            try cipher.open(sealed, context: SealContext.synchronizationSecret(servicePrincipalId: "sp-1", key: "BaseAddress"))
         }
     }
 
     @Test func wrongKeyDoesNotOpen() throws {
-        let sealed = try SecretCipher(base64Key: SecretCipher.generateKey()).seal("for one key only")
+        let sealed = try SecretCipher(base64Key: SecretCipher.generateKey()).seal("for one key only", context: "ctx")
         let other = try SecretCipher(base64Key: SecretCipher.generateKey())
-        #expect(throws: SecretCipher.Failure.self) { try other.open(sealed) }
+        #expect(throws: SecretCipher.Failure.self) { try other.open(sealed, context: "ctx") }
     }
 
     @Test func invalidKeysAreRejected() throws {
@@ -83,7 +97,7 @@ struct SecretProtectionTests {
         // Surrounding whitespace (a trailing newline in a key file) is fine.
         let key = SecretCipher.generateKey()
         let padded = try SecretCipher(base64Key: "  \(key)\n")
-        #expect(try SecretCipher(base64Key: key).open(try padded.seal("x")) == "x")
+        #expect(try SecretCipher(base64Key: key).open(try padded.seal("x", context: "ctx"), context: "ctx") == "x")
         #expect(Data(base64Encoded: key)?.count == 32)
         #expect(SecretCipher.generateKey() != SecretCipher.generateKey())
     }
@@ -100,12 +114,12 @@ struct SecretProtectionTests {
             // No temporary files left beside it.
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["secret.key"])
 
-            let sealed = try created.seal("persisted")
+            let sealed = try created.seal("persisted", context: "ctx")
             let reloaded = try SecretCipher.loadOrCreate(path: path, environmentValue: nil)
-            #expect(try reloaded.open(sealed) == "persisted")
+            #expect(try reloaded.open(sealed, context: "ctx") == "persisted")
             // An empty environment value counts as unset.
             let reloadedEmptyEnv = try SecretCipher.loadOrCreate(path: path, environmentValue: "")
-            #expect(try reloadedEmptyEnv.open(sealed) == "persisted")
+            #expect(try reloadedEmptyEnv.open(sealed, context: "ctx") == "persisted")
             #expect(try String(contentsOfFile: path, encoding: .utf8) == contents)
         }
     }
@@ -116,9 +130,9 @@ struct SecretProtectionTests {
             let fileCipher = try SecretCipher.loadOrCreate(path: path, environmentValue: nil)
             let environmentKey = SecretCipher.generateKey()
             let fromEnvironment = try SecretCipher.loadOrCreate(path: path, environmentValue: environmentKey)
-            let sealed = try fromEnvironment.seal("env wins")
-            #expect(try SecretCipher(base64Key: environmentKey).open(sealed) == "env wins")
-            #expect(throws: SecretCipher.Failure.self) { try fileCipher.open(sealed) }
+            let sealed = try fromEnvironment.seal("env wins", context: "ctx")
+            #expect(try SecretCipher(base64Key: environmentKey).open(sealed, context: "ctx") == "env wins")
+            #expect(throws: SecretCipher.Failure.self) { try fileCipher.open(sealed, context: "ctx") }
 
             // With the environment value set, no key file is created.
             let otherPath = directory.appendingPathComponent("unused.key").path

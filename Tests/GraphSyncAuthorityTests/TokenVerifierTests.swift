@@ -34,7 +34,8 @@ enum TokenFixture {
     static let t0 = Date(timeIntervalSince1970: 1_750_000_000)
 
     static func stored(_ key: _RSA.Signing.PrivateKey, created: Date) throws -> StoredSigningKey {
-        StoredSigningKey(kid: SigningKeyRing.keyId(for: key.publicKey), sealedPrivateKey: try cipher.seal(key.pemRepresentation), createdDateTime: created)
+        let kid = SigningKeyRing.keyId(for: key.publicKey)
+        return StoredSigningKey(kid: kid, sealedPrivateKey: try cipher.seal(key.pemRepresentation, context: SealContext.signingKey(kid: kid)), createdDateTime: created)
     }
 
     /// A key ring over the given keys (as if already stored), newest first.
@@ -109,9 +110,9 @@ struct TokenVerifierTests {
         #expect(stored.count == 1)
         let key = try #require(stored.first)
         #expect(key.kid == ring.currentKid)
-        #expect(key.sealedPrivateKey.hasPrefix("v1:"))
+        #expect(key.sealedPrivateKey.hasPrefix("v2:"))
         #expect(!key.sealedPrivateKey.contains("PRIVATE KEY"))
-        let pem = try F.cipher.open(key.sealedPrivateKey)
+        let pem = try F.cipher.open(key.sealedPrivateKey, context: SealContext.signingKey(kid: key.kid))
         let privateKey = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
         #expect(SigningKeyRing.keyId(for: privateKey.publicKey) == key.kid)
         #expect(ring.jwks.keys.map(\.kid) == [key.kid])

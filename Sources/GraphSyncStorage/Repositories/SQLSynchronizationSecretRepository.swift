@@ -20,20 +20,48 @@ public struct SQLSynchronizationSecretRepository: SynchronizationSecretRepositor
         var values: [SynchronizationSecretKey: String] = [:]
         for (name, sealed) in rows {
             guard let key = SynchronizationSecretKey(rawValue: name) else { continue }
-            values[key] = try self.sealer.open(sealed)
+            values[key] = try self.sealer.open(sealed, context: SealContext.synchronizationSecret(servicePrincipalId: servicePrincipalId, key: name))
         }
         return SynchronizationSecrets(values)
     }
 
     public func replace(_ secrets: SynchronizationSecrets, of servicePrincipalId: String) async throws {
         let id = servicePrincipalId.lowercased()
-        let sealed = try secrets.sortedKeys.map { ($0.rawValue, try self.sealer.seal(secrets[$0] ?? "")) }
+        let sealed = try secrets.sortedKeys.map { key in
+            (key.rawValue, try self.sealer.seal(secrets[key] ?? "", context: SealContext.synchronizationSecret(servicePrincipalId: id, key: key.rawValue)))
+        }
         try await self.database.write { db in
             try await db.delete(from: "synchronization_secrets").where("service_principal_id", .equal, SQLBind(id)).run()
             guard !sealed.isEmpty else { return }
             let insert = db.insert(into: "synchronization_secrets").columns("service_principal_id", "key", "sealed_value")
             for (key, value) in sealed { insert.values(SQLBind(id), SQLBind(key), SQLBind(value)) }
             try await insert.run()
+        }
+    }
+
+    /// Reseals values written before they were bound to their row (a one-time upgrade at start-up); returns how many.
+    public static func resealLegacyValues(database: any SQLDatabaseProvider, sealer: any SecretSealer) async throws -> Int {
+        try await database.write { db in
+            var count = 0
+            for row in try await db.select().columns("service_principal_id", "key", "sealed_value").from("synchronization_secrets").all() {
+                let (id, key, sealed) = (
+                    try row.decode(column: "service_principal_id", as: String.self), try row.decode(column: "key", as: String.self),
+                    try row.decode(column: "sealed_value", as: String.self)
+                )
+                guard sealer.isLegacy(sealed) else { continue }
+                let resealed = try sealer.seal(try sealer.openLegacy(sealed), context: SealContext.synchronizationSecret(servicePrincipalId: id, key: key))
+                try await db.update("synchronization_secrets").set("sealed_value", to: SQLBind(resealed))
+                    .where("service_principal_id", .equal, SQLBind(id)).where("key", .equal, SQLBind(key)).run()
+                count += 1
+            }
+            for row in try await db.select().columns("kid", "sealed_key").from("signing_keys").all() {
+                let (kid, sealed) = (try row.decode(column: "kid", as: String.self), try row.decode(column: "sealed_key", as: String.self))
+                guard sealer.isLegacy(sealed) else { continue }
+                let resealed = try sealer.seal(try sealer.openLegacy(sealed), context: SealContext.signingKey(kid: kid))
+                try await db.update("signing_keys").set("sealed_key", to: SQLBind(resealed)).where("kid", .equal, SQLBind(kid)).run()
+                count += 1
+            }
+            return count
         }
     }
 }
