@@ -138,7 +138,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GraphSyncCoreTests",
-            dependencies: ["GraphSyncCore", "GraphSyncClients"],
+            dependencies: [
+                "GraphSyncCore", "GraphSyncClients",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(

@@ -27,11 +27,16 @@ public struct OutboundDestinationPolicy: Sendable {
         public var origin: String
     }
 
+    /// Resolves a host name to its 4- or 16-byte addresses.
+    public typealias Resolver = @Sendable (String) async throws -> [[UInt8]]
+
     /// Address classes the operator opened up (`.loopback`, `.privateNetwork`).
     public var allowed: Set<AddressClass>
+    let resolver: Resolver
 
-    public init(allowed: Set<AddressClass> = []) {
+    public init(allowed: Set<AddressClass> = [], resolver: @escaping Resolver = OutboundDestinationPolicy.resolve) {
         self.allowed = allowed.intersection([.loopback, .privateNetwork])
+        self.resolver = resolver
     }
 
     /// Resolves `urlString`'s host once and checks every address.
@@ -49,7 +54,7 @@ public struct OutboundDestinationPolicy: Sendable {
         if let literal {
             resolved = [literal]
         } else {
-            do { resolved = try await Self.resolve(host) } catch { throw .unresolvable(host) }
+            do { resolved = try await self.resolver(host) } catch { throw .unresolvable(host) }
         }
         guard !resolved.isEmpty else { throw .unresolvable(host) }
         let classes = Set(resolved.map(Self.classify))
@@ -105,7 +110,7 @@ public struct OutboundDestinationPolicy: Sendable {
     }
 
     /// Every address `host` resolves to (getaddrinfo on NIO's blocking-IO pool).
-    static func resolve(_ host: String) async throws -> [[UInt8]] {
+    @Sendable public static func resolve(_ host: String) async throws -> [[UInt8]] {
         try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
