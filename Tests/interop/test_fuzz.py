@@ -56,6 +56,7 @@ INTERESTING = [None, True, False, 0, -1, 1, 2 ** 31, 2 ** 63, 2 ** 64, -2 ** 63 
                "ffffffff-ffff-ffff-ffff-ffffffffffff", "2999-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-99-99T99:99:99Z",
                "-0001-01-01T00:00:00Z", "NaN", "Infinity", [], {}, [[[]]], {"a": {"b": {"c": {}}}}, [None, 1, "x"],
                {"@odata.type": "#microsoft.graph.user"}, {"key": "BaseAddress", "value": "x"}]
+INTERESTING_STRINGS = [x for x in INTERESTING if isinstance(x, str)]
 MUTATION_BYTES = [b"\x00", b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\"", b"\\", b"{", b"}", b"[", b"]", b",", b":", b"'",
                   b"\\u0000", b"\\ud800", b"1e999999", b"-", b"NaN", b"Infinity", b"\r\n", b"\t", b"\xef\xbb\xbf", b"/*x*/", b"%00"]
 CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "application/json;odata.metadata=minimal",
@@ -307,6 +308,10 @@ DISCOVERY_ROUTES = ["/{tenant}/v2.0/.well-known/openid-configuration", "/{tenant
 
 # ---------------------------------------------------------------- mutators
 
+def interesting(rng: random.Random):
+    return copy.deepcopy(rng.choice(INTERESTING))    # a fresh copy: mutations must not alias (or nest in) each other
+
+
 def random_string(rng: random.Random, n: int | None = None) -> str:
     n = rng.choice([0, 1, 2, 8, 32, 200]) if n is None else n
     alphabet = rng.choice([string.ascii_letters, string.printable, "'\"\\%&=?#/ ()$,", "\u00e9\u4e2d\U0001f600\u202e\u0000\ufeff"])
@@ -316,7 +321,7 @@ def random_string(rng: random.Random, n: int | None = None) -> str:
 def random_json(rng: random.Random, depth: int = 0):
     roll = rng.random()
     if depth > 3 or roll < 0.4:
-        return rng.choice(INTERESTING) if rng.random() < 0.6 else random_string(rng)
+        return interesting(rng) if rng.random() < 0.6 else random_string(rng)
     if roll < 0.7:
         return {random_string(rng, rng.randint(0, 12)): random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))}
     return [random_json(rng, depth + 1) for _ in range(rng.randint(0, 4))]
@@ -354,7 +359,7 @@ def mutate_string(rng: random.Random, s: str) -> str:
         return s.upper() if rng.random() < 0.5 else s.swapcase()
     if op == 5:
         return s[:i] + rng.choice(["'", "\"", "\\", "%", "\u0000", "\n", " ", ",", "(", ")"]) + s[i:]
-    return rng.choice(INTERESTING) if rng.random() < 0.5 else s.strip() + " "
+    return rng.choice(INTERESTING_STRINGS) if rng.random() < 0.5 else s.strip() + " "
 
 
 def mutate_json(rng: random.Random, body, urls: list[str], rounds: int):
@@ -376,7 +381,7 @@ def mutate_json(rng: random.Random, body, urls: list[str], rounds: int):
         if op == 0:
             del parent[key]
         elif op == 1:
-            parent[key] = rng.choice(INTERESTING)
+            parent[key] = interesting(rng)
         elif op == 2:
             parent[key] = random_json(rng)
         elif op == 3 and isinstance(current, str):
