@@ -20,8 +20,26 @@ public func buildApplication(
     runtime: GraphSyncRuntime, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let configuration = runtime.configuration
-    let httpClient = try OutboundHTTP.makeClient(configuration)
+    // The listener first: a bad certificate fails here, before any client or service exists that would need closing.
+    let requestTimeout = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))
+    let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleConnectionTimeout * 1000))
+    let http1 = HTTPServerBuilder.http1(
+        configuration: .init(
+            additionalChannelHandlers: [ConnectionDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)],
+            idleTimeout: idleTimeout))
+    let server: HTTPServerBuilder
+    switch configuration.tls {
+    case .none:
+        server = http1
+    case .localCertificateAuthority:
+        let ca = try runtime.certificateAuthority()
+        server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: ca.serverCertificatePath, key: ca.serverKeyPath))
+    case .files(let certificate, let key):
+        server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: certificate, key: key))
+    }
     let keyRing = try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher)
+    // HTTP clients last: nothing below throws, so they are always handed to the service that shuts them down.
+    let httpClient = try OutboundHTTP.makeClient(configuration)
     let endpoints = AuthorityEndpoints(scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id)
     let verifier = TokenVerifier(
         keyRing: keyRing, localIssuers: { endpoints.isLocalIssuer($0) },
@@ -53,22 +71,6 @@ public func buildApplication(
             directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
         minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
 
-    let requestTimeout = TimeAmount.milliseconds(Int64(configuration.requestReadTimeout * 1000))
-    let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleConnectionTimeout * 1000))
-    let http1 = HTTPServerBuilder.http1(
-        configuration: .init(
-            additionalChannelHandlers: [ConnectionDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)],
-            idleTimeout: idleTimeout))
-    let server: HTTPServerBuilder
-    switch configuration.tls {
-    case .none:
-        server = http1
-    case .localCertificateAuthority:
-        let ca = try runtime.certificateAuthority()
-        server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: ca.serverCertificatePath, key: ca.serverKeyPath))
-    case .files(let certificate, let key):
-        server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: certificate, key: key))
-    }
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),
         server: server,

@@ -25,16 +25,27 @@ public struct GraphSyncRuntime: Sendable {
 
     /// Opens (creating on first use) the data directory and database, and initialises the tenant.
     public static func open(_ configuration: AppConfiguration, logger: Logger) async throws -> GraphSyncRuntime {
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        // An existing data directory may have been made with looser permissions: it holds keys and secrets.
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: configuration.dataDirectory)
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            // An existing data directory may have been made with looser permissions: it holds keys and secrets.
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: configuration.dataDirectory)
+        } catch {
+            throw ConfigurationError(
+                "The data directory \(configuration.dataDirectory) cannot be created or used (\(Self.reason(error, path: configuration.dataDirectory))); choose another with --data-dir.")
+        }
         let cipher = try SecretCipher.loadOrCreate(
             path: (configuration.dataDirectory as NSString).appendingPathComponent("secret.key"),
             environmentValue: configuration.secretKey ?? ProcessInfo.processInfo.environment["GRAPHSYNC_SECRET_KEY"])
         let databasePath = try configuration.sqlitePath()
-        try Self.createPrivately(databasePath)
-        let database = try await SQLiteDatabaseProvider.open(path: databasePath, logger: logger)
+        let database: SQLiteDatabaseProvider
+        do {
+            try Self.createPrivately(databasePath)
+            database = try await SQLiteDatabaseProvider.open(path: databasePath, logger: logger)
+        } catch {
+            throw ConfigurationError(
+                "The database \(databasePath) cannot be opened (\(Self.reason(error, path: databasePath))). Check --database or --data-dir.")
+        }
         for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] where FileManager.default.fileExists(atPath: path) {
             try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         }
@@ -55,14 +66,25 @@ public struct GraphSyncRuntime: Sendable {
         }
     }
 
+    /// Why `path` could not be created or opened, in words: a missing or unwritable parent folder, or the error.
+    static func reason(_ error: any Error, path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) { return "the folder \(folder) does not exist" }
+        if !isDirectory.boolValue { return "\(folder) is not a folder" }
+        if access(folder, W_OK) != 0 { return "the folder \(folder) is not writable" }
+        return (error as NSError).localizedDescription
+    }
+
     /// Creates the database file readable by its owner only (SQLite creates its journal files with the same mode), or
     /// tightens an existing one.
     static func createPrivately(_ path: String) throws {
         guard path != ":memory:" else { return }
         if FileManager.default.fileExists(atPath: path) {
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        } else {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        } else if !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            throw CocoaError(.fileWriteUnknown)
         }
     }
 

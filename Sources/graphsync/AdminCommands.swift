@@ -21,7 +21,7 @@ struct AppCommand: AsyncParsableCommand {
             let permissions = try self.permissions.map(parsePermission)
             try await withRuntime(self.options) { runtime in
                 let (application, sp, secret) = try await runtime.createApplication(displayName: self.name, permissions: permissions)
-                print("""
+                say("""
                     Created application '\(application.displayName)'
                       client id (appId)          \(application.appId)
                       application object id      \(application.id)
@@ -43,7 +43,7 @@ struct AppCommand: AsyncParsableCommand {
             let permissions = try self.permissions.map(parsePermission)
             try await withRuntime(self.options) { runtime in
                 try await runtime.grantApplicationPermissions(appId: self.appId, permissions: permissions)
-                print("Granted \(permissions.map(\.value).joined(separator: ", ")) to \(self.appId). New tokens carry them in 'roles'.")
+                say("Granted \(permissions.map(\.value).joined(separator: ", ")) to \(self.appId). New tokens carry them in 'roles'.")
             }
         }
     }
@@ -72,7 +72,7 @@ struct UserCommand: AsyncParsableCommand {
                 let user = try await runtime.createUser(
                     userPrincipalName: self.upn, displayName: self.displayName ?? String(self.upn.split(separator: "@").first ?? ""),
                     password: self.password, roles: roles)
-                print("Created user \(user.userPrincipalName) (id \(user.id))\(roles.isEmpty ? "" : " with " + roles.map(\.displayName).joined(separator: ", ")).")
+                say("Created user \(user.userPrincipalName) (id \(user.id))\(roles.isEmpty ? "" : " with " + roles.map(\.displayName).joined(separator: ", ")).")
             }
         }
     }
@@ -87,7 +87,7 @@ func parsePermission(_ name: String) throws -> GraphPermission {
 
 /// Opens the data directory, runs `body`, closes it, and turns domain errors into readable messages.
 func withRuntime(_ options: DataOptions, _ body: (GraphSyncRuntime) async throws -> Void) async throws {
-    let runtime = try await GraphSyncRuntime.open(options.configuration(), logger: makeLogger(level: options.logLevel ?? .warning))
+    let runtime = try await GraphSyncRuntime.open(try options.existingConfiguration(), logger: makeLogger(level: options.logLevel ?? .warning))
     do {
         try await body(runtime)
         try await runtime.close()

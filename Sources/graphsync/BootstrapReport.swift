@@ -7,6 +7,8 @@ struct BootstrapReport {
     let facts: Bootstrapper.Facts
     let configuration: AppConfiguration
     let caCertificatePath: String
+    /// `--host`/`--port`/`--http` as given to this command, repeated in printed commands so they work as copied.
+    var issuerFlags = ""
 
     var baseURL: String {
         let host = self.configuration.host.contains(":") ? "[\(self.configuration.host)]" : self.configuration.host
@@ -41,7 +43,7 @@ struct BootstrapReport {
 
           The secret and password are shown once; `graphsync init` issues new ones.
           Trust the CA:  export SSL_CERT_FILE=\(self.caCertificatePath) REQUESTS_CA_BUNDLE=\(self.caCertificatePath)
-          Get a token:   graphsync token --data-dir \(self.configuration.dataDirectory) --client-id \(self.facts.clientId) --client-secret '<secret>'
+          Get a token:   graphsync token --data-dir \(InitCommand.absolute(self.configuration.dataDirectory))\(self.issuerFlags) --client-id \(self.facts.clientId) --client-secret '\(self.facts.clientSecret)'
         """
     }
 }

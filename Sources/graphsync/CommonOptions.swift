@@ -24,6 +24,33 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info for serve, warning otherwise).")
     var logLevel: Logger.Level?
 
+    /// The data directory as an absolute path, for messages.
+    var absoluteDataDirectory: String { InitCommand.absolute(self.dataDirectory) }
+
+    /// The configuration of a data directory that must already exist (every command but `init` and `serve`), after
+    /// saying on standard error which one is used: a command run from the wrong folder must not make a new tenant.
+    func existingConfiguration() throws -> AppConfiguration {
+        let configuration = self.configuration()
+        if self.database == nil {
+            let database = (configuration.dataDirectory as NSString).appendingPathComponent("graphsync.sqlite")
+            guard FileManager.default.fileExists(atPath: database) else {
+                throw CommandFailure(
+                    "No GraphSync data directory at \(self.absoluteDataDirectory) (no graphsync.sqlite there). Point --data-dir at the one `graphsync serve` uses, or create one with `graphsync init`.")
+            }
+        }
+        FileHandle.standardError.write(Data("graphsync: data directory \(self.absoluteDataDirectory)\n".utf8))
+        return configuration
+    }
+
+    /// The flags that name the issuer, when they differ from the defaults, so printed commands work as copied.
+    var issuerFlags: String {
+        var flags = ""
+        if self.host != "127.0.0.1" { flags += " --host \(self.host)" }
+        if self.port != 8443 { flags += " --port \(self.port)" }
+        if self.http { flags += " --http" }
+        return flags
+    }
+
     func configuration() -> AppConfiguration {
         var configuration = AppConfiguration()
         configuration.dataDirectory = self.dataDirectory
@@ -48,4 +75,10 @@ func makeLogger(level: Logger.Level) -> Logger {
     var logger = Logger(label: "graphsync")
     logger.logLevel = level
     return logger
+}
+
+/// Writes a line to standard output at once (unbuffered), so what `serve` prints on its first start and each
+/// `jobs status --watch` report reach a log file or another program while the process runs, not when it exits.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -23,8 +23,9 @@ struct InitCommand: AsyncParsableCommand {
             let facts: Bootstrapper.Facts
             if let first = runtime.firstStartFacts { facts = first } else { facts = try await runtime.rotateBootstrapSecrets() }
             let ca = try runtime.certificateAuthority()
-            let report = BootstrapReport(facts: facts, configuration: configuration, caCertificatePath: Self.absolute(ca.caCertificatePath))
-            print(self.json ? try report.json() : report.text())
+            var report = BootstrapReport(facts: facts, configuration: configuration, caCertificatePath: Self.absolute(ca.caCertificatePath))
+            report.issuerFlags = self.options.issuerFlags
+            say(self.json ? try report.json() : report.text())
             try await runtime.close()
         } catch {
             try? await runtime.close()

@@ -16,7 +16,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             try await withRuntime(self.options) { runtime in
                 repeat {
-                    print(try await Self.report(runtime))
+                    say(try await Self.report(runtime))
                     if self.watch { try await Task.sleep(for: .seconds(1)) }
                 } while self.watch
             }

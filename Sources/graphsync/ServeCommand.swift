@@ -117,18 +117,39 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxCycleDuration = self.maxCycleDuration
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
+        do {
+            try await self.serve(configuration, logger: logger)
+        } catch {
+            throw CommandFailure.explain(error, host: configuration.host, port: configuration.port)
+        }
+    }
+
+    private func serve(_ configuration: AppConfiguration, logger: Logger) async throws {
+        try PortCheck.requireFree(host: configuration.host, port: configuration.port)
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
+        let app: any ApplicationProtocol
+        do {
+            app = try await self.application(runtime, configuration, logger: logger)
+        } catch {
+            try? await runtime.close()
+            throw error
+        }
+        try await app.runService()
+    }
+
+    /// Prints the first start's facts and builds the application; the listening line follows once it is bound.
+    private func application(_ runtime: GraphSyncRuntime, _ configuration: AppConfiguration, logger: Logger) async throws -> any ApplicationProtocol {
         let caPath = InitCommand.absolute(try runtime.certificateAuthority().caCertificatePath)
         if let facts = runtime.firstStartFacts {
-            print(BootstrapReport(facts: facts, configuration: configuration, caCertificatePath: caPath).text())
+            var report = BootstrapReport(facts: facts, configuration: configuration, caCertificatePath: caPath)
+            report.issuerFlags = self.options.issuerFlags
+            say(report.text())
         }
         let listening = "\(configuration.scheme)://\(configuration.host)"
         let tenantId = runtime.tenant.id
-        let app = try await buildApplication(runtime: runtime, logger: logger) { port in
-            let line = "GraphSync is listening on \(listening):\(port)  (tenant \(tenantId); authority \(listening):\(port)/\(tenantId); CA \(caPath))\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+        return try await buildApplication(runtime: runtime, logger: logger) { port in
+            say("GraphSync is listening on \(listening):\(port)  (tenant \(tenantId); authority \(listening):\(port)/\(tenantId); CA \(caPath))")
         }
-        try await app.runService()
     }
 }
 

@@ -17,9 +17,10 @@ struct TokenCommand: AsyncParsableCommand {
     @Option(help: "Scope (default: the Graph resource's /.default).") var scope: String?
 
     func run() async throws {
-        let runtime = try await GraphSyncRuntime.open(self.options.configuration(), logger: makeLogger(level: self.options.logLevel ?? .warning))
+        let runtime = try await GraphSyncRuntime.open(
+            try self.options.existingConfiguration(), logger: makeLogger(level: self.options.logLevel ?? .warning))
         do {
-            print(try await runtime.issueToken(
+            say(try await runtime.issueToken(
                 clientId: self.clientId, clientSecret: self.clientSecret, username: self.username, password: self.password, scope: self.scope))
             try await runtime.close()
         } catch {

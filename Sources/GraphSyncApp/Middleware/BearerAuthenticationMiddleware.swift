@@ -6,6 +6,8 @@ import Hummingbird
 struct BearerAuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let verifier: TokenVerifier
+    /// The issuer this server's own tokens carry, named when a token's issuer is refused.
+    let localIssuer: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], !header.isEmpty else {
@@ -23,7 +25,15 @@ struct BearerAuthenticationMiddleware: RouterMiddleware {
             while token.last == " " { token = token.dropLast() }
             context.caller = try await self.verifier.verify(String(token))
         } catch {
-            throw GraphError.unauthorized(error.message)
+            switch error {
+            case .unknownIssuer:
+                throw GraphError.unauthorized(
+                    "\(error.message) This server's tokens are issued by '\(self.localIssuer)' (the host, port and scheme of the token endpoint name the issuer); tokens of other authorities are accepted only with --trust-issuer.")
+            case .malformed:
+                throw GraphError.unauthorized("\(error.message) (the bearer token is not a JWT: expected three base64url parts separated by dots).")
+            default:
+                throw GraphError.unauthorized(error.message)
+            }
         }
         return try await next(request, context)
     }

@@ -44,8 +44,10 @@ public struct ProvisioningEngine: Sendable {
         let began = Date()
         let activity = UUID().uuidString.lowercased()
         var execution = SynchronizationJob.TaskExecution(activityIdentifier: activity, state: "Succeeded", timeBegan: began, timeEnded: began)
+        var credential: Credential?
         do {
             let context = try await self.prepare(job)
+            credential = context.credential
             let run = CycleRun(engine: self, job: job, context: context, scope: Self.scope(of: job, context.secrets))
             let jobId = job.id
             let outcome = try await TimeLimit.run(within: .clamped(seconds: self.settings.maximumCycleDuration, maximum: 7 * 86_400)) {
@@ -69,7 +71,7 @@ public struct ProvisioningEngine: Sendable {
             if error is CancellationError || Task.isCancelled { throw CancellationError() }
             execution.state = "Failed"
             execution.timeEnded = Date()
-            execution.error = Self.jobError(error)
+            execution.error = Self.jobError(error, credential: credential)
             self.recordFailure(&job, execution, now: Date())
             self.logger.warning("provisioning cycle failed", metadata: ["job": "\(job.id)", "error": "\(execution.error?.message ?? "")"])
         }
@@ -120,8 +122,16 @@ public struct ProvisioningEngine: Sendable {
         _ = try await self.scim.search(SCIMEndpoint(baseAddress: base, bearerToken: token), resourceType: "Users", filter: probe)
     }
 
+    /// Which saved credential a cycle sends as its bearer token. The OAuth access token (from `acquireAccessToken`)
+    /// takes precedence over `SecretToken` when both are saved, as in Entra.
+    enum Credential: String, Sendable {
+        case oauthAccessToken = "the OAuth access token saved by acquireAccessToken (it takes precedence over SecretToken; remove Oauth2AccessToken from the secrets to send SecretToken instead)"
+        case secretToken = "the saved SecretToken"
+    }
+
     struct Context: Sendable {
         var endpoint: SCIMEndpoint
+        var credential: Credential
         var secrets: SynchronizationSecrets
         var userMapping: ObjectMapping?
         var groupMapping: ObjectMapping?
@@ -138,7 +148,8 @@ public struct ProvisioningEngine: Sendable {
         }
         let token = try await self.synchronization.bearerToken(servicePrincipalId: job.servicePrincipalId)
         return Context(
-            endpoint: SCIMEndpoint(baseAddress: base, bearerToken: token), secrets: secrets,
+            endpoint: SCIMEndpoint(baseAddress: base, bearerToken: token), credential: secrets[.oauth2AccessToken] != nil ? .oauthAccessToken : .secretToken,
+            secrets: secrets,
             userMapping: job.schema.objectMapping(for: "User"), groupMapping: job.schema.objectMapping(for: "Group"))
     }
 
@@ -172,7 +183,7 @@ public struct ProvisioningEngine: Sendable {
         job.nextRun = job.schedule.state == "Active" ? now.addingTimeInterval(min(delay, job.schedule.interval)) : nil
     }
 
-    static func jobError(_ error: any Error) -> SynchronizationJobError {
+    static func jobError(_ error: any Error, credential: Credential? = nil) -> SynchronizationJobError {
         switch error {
         case let error as TimeLimit.Exceeded:
             return SynchronizationJobError(
@@ -180,7 +191,11 @@ public struct ProvisioningEngine: Sendable {
                 message: "The cycle ran longer than \(error.limit.components.seconds) s and was stopped; objects it finished are kept and the next cycle carries on. A SCIM app answering very slowly is the usual cause.",
                 tenantActionable: true)
         case let error as SCIMError:
-            return SynchronizationJobError(code: "SCIMAppUnavailable", message: error.message, tenantActionable: true)
+            var message = error.message
+            if case .status(let code, _, _) = error, code == 401 || code == 403, let credential {
+                message += ". GraphSync sent \(credential.rawValue)"
+            }
+            return SynchronizationJobError(code: "SCIMAppUnavailable", message: message, tenantActionable: true)
         case SynchronizationError.missingCredentials(let message):
             return SynchronizationJobError(code: "CredentialsMissing", message: message, tenantActionable: true)
         case let error as SynchronizationError:
