@@ -41,7 +41,7 @@ public struct OutboundDestinationPolicy: Sendable {
 
     /// Resolves `urlString`'s host once and checks every address.
     public func vet(_ urlString: String) async throws(OutboundError) -> Destination {
-        guard urlString.utf8.count <= 2048, let url = URL(string: urlString), let scheme = url.scheme?.lowercased(), let rawHost = url.host,
+        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(), let rawHost = url.host,
             !rawHost.isEmpty
         else {
             throw .refused("'\(urlString.prefix(200))' is not an absolute URL.")

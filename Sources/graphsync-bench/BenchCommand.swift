@@ -32,7 +32,11 @@ struct TokenEndpointCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "bench-token-endpoint")
         logger.logLevel = .error
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)), logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)),
+            onServerRunning: { channel in
+                FileHandle.standardOutput.write(Data("token endpoint ready: http://127.0.0.1:\(channel.localAddress?.port ?? self.port)/token\n".utf8))
+            }, logger: logger)
         try await app.runService()
     }
 

@@ -41,7 +41,11 @@ struct SCIMTargetCommand: AsyncParsableCommand {
         router.get("count") { _, _ in "\(store.count)" }
         var logger = Logger(label: "bench-scim-target")
         logger.logLevel = .error
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)), logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)),
+            onServerRunning: { channel in
+                FileHandle.standardOutput.write(Data("SCIM app ready: http://127.0.0.1:\(channel.localAddress?.port ?? self.port)/scim/v2\n".utf8))
+            }, logger: logger)
         try await app.runService()
     }
 

@@ -6,9 +6,11 @@ import Foundation
 /// - `BaseAddress` (the SCIM app) receives `SecretToken` and `Oauth2AccessToken` as bearer tokens.
 /// - `Oauth2TokenExchangeUri` (the app's token endpoint) receives `Oauth2ClientSecret` and `Oauth2RefreshToken`.
 ///
-/// When a request changes a destination, the secrets configured for the old one (`SecretToken`, `Oauth2ClientSecret`)
-/// must come with it (an empty value removes one), or the request is refused; tokens issued for the old one
-/// (`Oauth2AccessToken`, `Oauth2RefreshToken`) are dropped, since only a new exchange can replace them.
+/// When a request changes a saved destination, the secrets configured for the old one (`SecretToken`,
+/// `Oauth2ClientSecret`) must come with it (an empty value removes one), or the request is refused; tokens issued for
+/// the old one (`Oauth2AccessToken`, `Oauth2RefreshToken`) are dropped, since only a new exchange can replace them.
+/// Secrets saved while no destination was saved bind to the first destination saved after them (Entra's portal lets
+/// an admin authorize before entering the Tenant URL).
 public enum SecretDestinations {
     struct Binding {
         var destination: SynchronizationSecretKey
@@ -31,7 +33,10 @@ public enum SecretDestinations {
         var result = saved.overlaid(with: changes)
         let supplied = Set(changes.map(\.0))
         for binding in self.bindings {
-            guard supplied.contains(binding.destination), !self.sameDestination(saved[binding.destination], result[binding.destination]) else { continue }
+            // Secrets saved before any destination (authorize first, enter the Tenant URL after) bind to the first one.
+            guard supplied.contains(binding.destination), let old = saved[binding.destination],
+                !self.sameDestination(old, result[binding.destination])
+            else { continue }
             let stranded = binding.configured.filter { saved[$0] != nil && !supplied.contains($0) }
             if !stranded.isEmpty {
                 let names = stranded.map(\.rawValue).joined(separator: ", ")
@@ -44,7 +49,7 @@ public enum SecretDestinations {
     }
 
     /// Whether two destination URLs name the same place: equal but for surrounding space, the case of the scheme and
-    /// host, and a trailing slash. Anything else, including no saved destination, counts as a change.
+    /// host, and a trailing slash. Anything else, including removing the destination, counts as a change.
     static func sameDestination(_ saved: String?, _ new: String?) -> Bool {
         guard let saved, let new else { return saved == nil && new == nil }
         return self.normalized(saved) == self.normalized(new)

@@ -1,0 +1,45 @@
+import GraphSyncCore
+import Testing
+
+/// Saved secrets go only to the destination saved with them.
+@Suite struct SecretDestinationsTests {
+    let saved = SynchronizationSecrets([
+        .baseAddress: "https://scim.example/v2", .secretToken: "bearer-1", .oauth2AccessToken: "at-1",
+        .oauth2TokenExchangeUri: "https://login.example/token", .oauth2ClientSecret: "client-secret", .oauth2RefreshToken: "rt-1",
+        .oauth2ClientId: "client",
+    ])
+
+    func refused(_ changes: [(SynchronizationSecretKey, String)]) -> Bool {
+        do {
+            _ = try SecretDestinations.overlay(self.saved, with: changes)
+            return false
+        } catch SynchronizationError.secretsBoundToDestination {
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    @Test func movingADestinationNeedsItsSecretsAgain() throws {
+        #expect(self.refused([(.baseAddress, "https://evil.example/v2")]))
+        #expect(self.refused([(.oauth2TokenExchangeUri, "https://evil.example/token"), (.oauth2AuthorizationCode, "x")]))
+        // Supplying (or clearing) the secret for the new destination is fine; tokens of the old one are dropped.
+        let moved = try SecretDestinations.overlay(self.saved, with: [(.baseAddress, "https://new.example/v2"), (.secretToken, "bearer-2")])
+        #expect(moved[.secretToken] == "bearer-2" && moved[.oauth2AccessToken] == nil)
+        let cleared = try SecretDestinations.overlay(self.saved, with: [(.oauth2TokenExchangeUri, "https://new.example/token"), (.oauth2ClientSecret, "")])
+        #expect(cleared[.oauth2ClientSecret] == nil && cleared[.oauth2RefreshToken] == nil && cleared[.oauth2ClientId] == "client")
+    }
+
+    @Test func theSameDestinationWrittenDifferentlyIsNoMove() throws {
+        let same = try SecretDestinations.overlay(self.saved, with: [(.baseAddress, " HTTPS://SCIM.example/v2/ ")])
+        #expect(same[.secretToken] == "bearer-1" && same[.oauth2AccessToken] == "at-1")
+        // A different path on the same host is another destination.
+        #expect(self.refused([(.baseAddress, "https://scim.example/other")]))
+    }
+
+    @Test func secretsSavedBeforeAnyDestinationBindToTheFirst() throws {
+        let authorizedFirst = SynchronizationSecrets([.oauth2AccessToken: "at-1", .secretToken: "bearer-1"])
+        let bound = try SecretDestinations.overlay(authorizedFirst, with: [(.baseAddress, "https://scim.example/v2")])
+        #expect(bound[.oauth2AccessToken] == "at-1" && bound[.secretToken] == "bearer-1")
+    }
+}
