@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import re
 import subprocess
 import time
 import uuid
@@ -275,6 +276,35 @@ def test_throttling_with_absurd_retry_after_never_crashes(private, peers):
     assert "Fatal error" not in Path(private.log_path).read_text(errors="replace")
 
 
+def test_misbehaving_scim_apps_fail_their_cycles_not_the_process(private, peers):
+    """One job per misbehaviour (drip, black hole, endless body, redirect, huge header, broken JSON, HTML), all running
+    at once: each cycle ends, failed or with escrows, within the deadlines; the process keeps serving."""
+    private.start("--scim-timeout", "2", "--max-cycle-duration", "8", "--max-concurrent-jobs", "16")
+    graph = Graph(private.facts)
+    user = graph.user(f"victim{uuid.uuid4().hex[:6]}")
+    jobs = {}
+    for mode in ("drip", "blackhole", "endless", "redirect", "huge_header", "bad_json", "html"):
+        peer = peers(mode)
+        _, sp = graph.app_and_sp(f"cycle {mode}")
+        graph.put_secrets(sp["id"], {"BaseAddress": peer.scim_base, "SecretToken": f"token-{mode}"})
+        graph.assign(sp["id"], user["id"])
+        jobs[mode] = (sp, graph.job(sp["id"]), peer)
+    started = time.monotonic()
+    for sp, job, _ in jobs.values():
+        graph.start(sp["id"], job["id"])
+    for mode, (sp, job, peer) in jobs.items():
+        done = graph.wait_for_execution(sp["id"], job["id"], timeout=max(5, 25 - (time.monotonic() - started)))
+        execution = done["status"]["lastExecution"]
+        assert execution["state"] == "Failed" or execution["countEscrowed"] > 0, (mode, done["status"])
+        assert peer.requests, f"{mode}: the app was never called"
+        assert all(r.headers.get("authorization") == f"Bearer token-{mode}" for r in peer.snapshot()), mode
+        assert f"token-{mode}" not in json.dumps(done), f"{mode}: the token leaked into the job status"
+        graph.call("POST", f"{graph.sync(sp['id'])}/jobs/{job['id']}/pause", expect=204)
+    assert_alive(private)
+    log = graph.call("GET", "/auditLogs/provisioning?$top=200", expect=200)["value"]
+    assert not any(f"token-{mode}" in json.dumps(log) for mode in jobs), "a bearer token leaked into the provisioning log"
+
+
 # ---------------------------------------------------------------- b, c. peers that drip, never answer, or answer garbage
 
 def test_token_endpoint_that_drips_times_out_with_504(graph, hostile, peers):
@@ -332,9 +362,10 @@ def test_misbehaving_scim_app_fails_validate_credentials(graph, hostile, peers, 
         path = f"{graph.sync(sp['id'])}/jobs/{graph.job(sp['id'])['id']}/validateCredentials"
     else:
         path = f"{graph.sync(sp['id'])}/jobs/validateCredentials"
-    r, took = graph.timed("POST", path, {"useSavedCredentials": False, "templateId": "scim", "credentials": credentials({
-        "BaseAddress": peer.scim_base, "SecretToken": f"scim-token-{mode}"})} if not bound_to_job else
-        {"useSavedCredentials": False, "credentials": credentials({"BaseAddress": peer.scim_base, "SecretToken": f"scim-token-{mode}"})})
+    body = {"useSavedCredentials": False, "credentials": credentials({"BaseAddress": peer.scim_base, "SecretToken": f"scim-token-{mode}"})}
+    if not bound_to_job:
+        body["templateId"] = "scim"
+    r, took = graph.timed("POST", path, body)
     assert r.status_code == 400 and error_code(r) == "CredentialValidationFailed", (mode, r.status_code, r.text)
     assert took < SCIM_TIMEOUT_S + 3, f"{mode}: answered after {took:.1f}s (--scim-timeout {SCIM_TIMEOUT_S})"
     assert f"scim-token-{mode}" not in r.text
@@ -544,6 +575,75 @@ def test_saved_oauth_access_token_only_goes_to_its_base_address(graph, hostile, 
     assert all(status < 500 for *_, status, _ in outcomes), outcomes
 
 
+def test_first_base_address_after_acquire_access_token_keeps_the_oauth_token(graph, hostile, peers):
+    """README order (and test_provisioning's OAuth test): authorize with acquireAccessToken, then save BaseAddress.
+    There was no saved BaseAddress, so no destination moved: the token must survive and be used for the app."""
+    token_peer, app = peers("ok", access_token="first-access-token"), peers("ok")
+    _, sp = graph.app_and_sp("oauth then base address")
+    graph.call("POST", f"{graph.sync(sp['id'])}/acquireAccessToken", {"credentials": credentials({
+        "Oauth2TokenExchangeUri": token_peer.token_url, "Oauth2ClientId": "client", "Oauth2ClientSecret": "client-secret"})}, expect=204)
+    assert "Oauth2AccessToken" in graph.secret_keys(sp["id"])
+    graph.put_secrets(sp["id"], {"BaseAddress": app.scim_base}, expect=204)
+    keys = graph.secret_keys(sp["id"])
+    assert {"Oauth2AccessToken", "BaseAddress"} <= keys, f"saving the first BaseAddress dropped the OAuth token: {sorted(keys)}"
+    r = graph.raw("POST", f"{graph.sync(sp['id'])}/jobs/validateCredentials", {"useSavedCredentials": True})
+    assert r.status_code == 204, (r.status_code, r.text)
+    assert app.requests[-1].headers.get("authorization") == "Bearer first-access-token"
+
+
+# ---------------------------------------------------------------- hostile inputs that reach the engine or the logs
+
+# Patterns that pass the schema check (no quantified group holding a quantifier) but backtrack heavily on long input.
+HOSTILE_PATTERNS = ["a*a*a*a*a*a*a*a*a*a*a*a*b", ".*.*.*.*.*.*.*.*.*.*=x", "^(?:a?){30}a{30}$", "a{1,1000}a{1,1000}a{1,1000}a{1,1000}b",
+                    "(a+)+$", "(a|aa)*c", "(.*){1,32000}[bc]", "\\1(a)", "[", "(?<=a+)b"]
+
+
+@pytest.mark.parametrize("pattern", HOSTILE_PATTERNS)
+def test_hostile_scoping_regex_cannot_stall_the_server(graph, hostile, peers, pattern):
+    """A scoping filter's REGEX MATCH is caller-controlled: a pattern is either refused at PUT (400) or evaluated
+    within a budget, so provisionOnDemand answers quickly and the server keeps serving."""
+    peer = peers("ok")
+    _, sp = graph.app_and_sp("regex")
+    graph.put_secrets(sp["id"], {"BaseAddress": peer.scim_base, "SecretToken": "regex-token"})
+    user = graph.user(f"regex{uuid.uuid4().hex[:6]}")
+    graph.call("PATCH", f"/users/{user['id']}", {"jobTitle": "a" * 3000}, expect=204)
+    graph.assign(sp["id"], user["id"])
+    job = graph.job(sp["id"])
+    jobs = f"{graph.sync(sp['id'])}/jobs/{job['id']}"
+    schema = graph.call("GET", f"{jobs}/schema", expect=200)
+    schema.pop("@odata.context", None)
+    mapping = next(m for m in schema["synchronizationRules"][0]["objectMappings"] if m["sourceObjectName"] == "User")
+    mapping["scope"] = {"groups": [{"name": "g", "clauses": [{"operatorName": "REGEX MATCH", "sourceOperandName": "jobTitle",
+                                                             "targetOperand": {"values": [pattern]}}]}],
+                        "inputFilterGroups": [], "categoryFilterGroups": []}
+    r, took = graph.timed("PUT", f"{jobs}/schema", schema)
+    assert r.status_code in (204, 400), (pattern, r.status_code, r.text)
+    assert took < 3, f"{pattern}: schema PUT took {took:.1f}s"
+    r, took = graph.timed("POST", f"{jobs}/provisionOnDemand", {"parameters": [
+        {"ruleId": "r", "subjects": [{"objectId": user["id"], "objectTypeName": "User"}]}]})
+    assert r.status_code == 200, (pattern, r.status_code, r.text)
+    assert took < 5, f"{pattern}: provisionOnDemand took {took:.1f}s"
+    assert_alive(hostile)
+
+
+def test_unauthenticated_caller_cannot_forge_log_lines(hostile):
+    """The token endpoint logs the client_id of refused requests: a newline in it must not start a new log line."""
+    facts = hostile.facts
+    marker = f"FORGED-{uuid.uuid4().hex}"
+    for client_id in (f"x\n2026-01-01T00:00:00+0000 critical graphsync: {marker} admin password reset",
+                      f"x\r\n{marker} carriage return", f"x\u2028{marker} line separator"):
+        r = requests.post(f"{facts['authority']}/oauth2/v2.0/token", data={
+            "grant_type": "client_credentials", "client_id": client_id, "client_secret": "x",
+            "scope": "https://graph.microsoft.com/.default"}, verify=facts["caCertPath"], timeout=10)
+        assert 400 <= r.status_code < 500, (r.status_code, r.text)
+    time.sleep(0.3)  # the log is written by the server process; let it flush
+    # Line breaks as a terminal or a log shipper sees them (not str.splitlines, which also breaks at U+2028).
+    lines = re.split(r"\r\n|\r|\n", Path(hostile.log_path).read_text(errors="replace"))
+    forged = [line for line in lines if marker in line and not line.startswith(("20", "==== "))]
+    forged += [line for line in lines if line.startswith("2026-01-01T00:00:00+0000 critical graphsync: " + marker)]
+    assert not forged, "a caller-supplied client_id started its own line in the server log:\n" + "\n".join(forged)
+
+
 # ---------------------------------------------------------------- g. Application.ReadWrite.OwnedBy stays in its lane
 
 def test_owned_by_app_cannot_read_audit_logs_or_adopt_other_apps(graph, hostile):
@@ -571,3 +671,19 @@ def test_owned_by_app_cannot_read_audit_logs_or_adopt_other_apps(graph, hostile)
     # Its own objects it may manage: a sanity check that the token works at all.
     own = bot.call("POST", "/applications", {"displayName": f"bot's own {uuid.uuid4().hex[:6]}"}, expect=201)
     bot.call("POST", "/servicePrincipals", {"appId": own["appId"]}, expect=201)
+
+
+# ---------------------------------------------------------------- last: nothing secret in the log of this module's server
+
+MODULE_SECRETS = ("saved-secret-value", "saved-client-secret", "saved-access-token-value", "drip-secret", "redirect-secret",
+                  "canary-secret", "canary-token", "callers-own-token", "new-token-for-evil", "new-client-secret", "client-secret",
+                  "first-access-token", "regex-token", "good-token", "code-123") + \
+                 tuple(f"secret-{m}" for m in TOKEN_ENDPOINT_CASES) + tuple(f"scim-token-{m}" for m in SCIM_MODES)
+
+
+def test_zz_no_secret_reached_the_server_log(hostile):
+    """Runs after this module's other tests (file order): no secret they sent appears in the server's log."""
+    text = Path(hostile.log_path).read_text(errors="replace")
+    found = [s for s in MODULE_SECRETS if s in text]
+    assert not found, f"secrets in the server log: {found}\n" + "\n".join(
+        line for line in text.splitlines() if any(s in line for s in found))[:3000]

@@ -50,7 +50,7 @@ extension DirectoryService {
 
     public func makePassword(displayName: String?, startDateTime: Date?, endDateTime: Date?, now: Date = Date()) throws -> NewPassword {
         let start = startDateTime ?? now
-        let end = endDateTime ?? Calendar(identifier: .gregorian).date(byAdding: .year, value: 2, to: start)!
+        let end = endDateTime ?? Calendar(identifier: .gregorian).date(byAdding: .year, value: 2, to: start) ?? start.addingTimeInterval(2 * 365 * 86_400)
         guard end > start else { throw DirectoryError.badRequest("endDateTime must be later than startDateTime.") }
         let secret = Identifiers.clientSecret()
         let credential = PasswordCredential(
