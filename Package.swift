@@ -142,6 +142,7 @@ let package = Package(
             name: "GraphSyncCoreTests",
             dependencies: [
                 "GraphSyncCore", "GraphSyncClients",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraphSyncApp
+import GraphSyncCore
 import Logging
 import Logging
 
@@ -70,7 +71,7 @@ func makeLogger(level: Logger.Level) -> Logger {
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
-        return handler
+        return SingleLineLogHandler(handler)
     }
     var logger = Logger(label: "graphsync")
     logger.logLevel = level

@@ -1,6 +1,7 @@
 import Foundation
+import Logging
 import GraphSyncClients
-import GraphSyncCore
+@testable import GraphSyncCore
 import Testing
 
 /// Values a hostile peer or caller controls, parsed without trapping and within bounds.
@@ -86,5 +87,16 @@ import Testing
         await #expect(throws: OutboundError.self) { try await policy.vet("https://localhost/token") }
         let allowed = try await OutboundDestinationPolicy(allowed: [.loopback]).vet("http://localhost:9/x")
         #expect(!allowed.addresses.isEmpty && allowed.origin == "http://localhost:9")
+    }
+}
+
+/// Log lines a caller cannot forge.
+@Suite struct SingleLineLogTests {
+    @Test func controlCharactersInMessagesAndMetadataAreEscaped() {
+        #expect(SingleLineLogHandler.escape("x\n2026-01-01T00:00:00+0000 critical forged") == "x\\n2026-01-01T00:00:00+0000 critical forged")
+        #expect(SingleLineLogHandler.escape("a\r\nb\u{2028}c\u{1B}[31m") == "a\\r\\nb\\u{2028}c\\u{1b}[31m")
+        #expect(SingleLineLogHandler.escape("plain ünïcødé ✓") == "plain ünïcødé ✓")
+        let escaped = SingleLineLogHandler.escape(["client_id": .string("x\ny"), "list": .array([.string("a\rb")])])
+        #expect(escaped["client_id"] == .string("x\\ny") && escaped["list"] == .array([.string("a\\rb")]))
     }
 }

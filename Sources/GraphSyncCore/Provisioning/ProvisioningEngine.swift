@@ -112,9 +112,15 @@ public struct ProvisioningEngine: Sendable {
         let token: String
         if let secretToken = secrets[.secretToken], !useSaved || saved[.oauth2AccessToken] == nil {
             token = secretToken
-        } else if secrets[.oauth2AccessToken] != nil {
-            // The saved OAuth token, refreshed if due; the overlay dropped it if the request moved BaseAddress.
-            token = try await self.synchronization.bearerToken(servicePrincipalId: servicePrincipalId)
+        } else if let accessToken = secrets[.oauth2AccessToken] {
+            if accessToken == saved[.oauth2AccessToken] && base == saved[.baseAddress] {
+                // The saved OAuth token, to its saved address: refreshed first if it is due.
+                token = try await self.synchronization.bearerToken(servicePrincipalId: servicePrincipalId)
+            } else {
+                // A token the caller supplied goes where the caller says; a saved one never leaves its address
+                // (the overlay dropped it when the request moved BaseAddress).
+                token = accessToken
+            }
         } else {
             throw SynchronizationError.missingCredentials("A SecretToken, or an OAuth token from acquireAccessToken, is required to test the connection.")
         }
