@@ -50,7 +50,7 @@ public func buildApplication(
     let tokenEndpoint = HTTPTokenEndpointClient(
         outbound: outbound, timeout: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)), logger: logger)
     let synchronization = SynchronizationService(
-        secrets: runtime.repositories.synchronizationSecrets, tokenEndpoint: tokenEndpoint, logger: logger)
+        repositories: runtime.repositories, tokenEndpoint: tokenEndpoint, logger: logger)
     var engineSettings = ProvisioningEngine.Settings()
     engineSettings.failureBackoff = configuration.failureBackoff
     engineSettings.concurrency = configuration.jobConcurrency

@@ -49,10 +49,12 @@ struct ApplicationsController {
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        var application = try await self.services.application(try request.parameter("id", context))
+        let application = try await self.services.application(try request.parameter("id", context))
         try await context.authorize(GraphPolicies.manageApplication, objectId: application.id, owners: self.services.repositories.owners)
-        try DirectoryInput.applyApplication(try await RequestBody.object(request, context: context), to: &application)
-        try await self.services.repositories.applications.update(application)
+        let body = try await RequestBody.object(request, context: context)
+        // The body is applied to the stored object inside the transaction, so a concurrent addPassword or removePassword
+        // (which PATCH cannot touch) is neither lost nor brought back.
+        try await self.services.directory.changeApplication(application.id) { try DirectoryInput.applyApplication(body, to: &$0) }
         return GraphResponse.noContent()
     }
 

@@ -62,13 +62,14 @@ struct GroupsController {
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.demand(GraphPolicies.manageGroups)
-        var group = try await self.group(request, context)
+        let group = try await self.group(request, context)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["displayName", "description", "mailNickname"], resource: "group")
-        if body.has("displayName") { group.displayName = try body.requiredString("displayName") }
-        if body.has("description") { group.description = try body.string("description") }
-        if body.has("mailNickname") { group.mailNickname = try body.requiredString("mailNickname") }
-        try await self.services.repositories.groups.update(group)
+        try await self.services.directory.changeGroup(group.id) { group in
+            if body.has("displayName") { group.displayName = try body.requiredString("displayName") }
+            if body.has("description") { group.description = try body.string("description") }
+            if body.has("mailNickname") { group.mailNickname = try body.requiredString("mailNickname") }
+        }
         return GraphResponse.noContent()
     }
 

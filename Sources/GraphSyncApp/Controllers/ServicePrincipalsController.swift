@@ -60,14 +60,13 @@ struct ServicePrincipalsController {
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        var sp = try await self.services.servicePrincipal(try request.parameter("id", context))
+        let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
         try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
         let body = try await RequestBody.object(request, context: context)
         if let appId = try body.string("appId"), appId.lowercased() != sp.appId.lowercased() {
             throw GraphError.badRequest("Property 'appId' is read-only and cannot be changed.")
         }
-        try DirectoryInput.applyServicePrincipal(body, to: &sp)
-        try await self.services.repositories.servicePrincipals.update(sp)
+        try await self.services.directory.changeServicePrincipal(sp.id) { try DirectoryInput.applyServicePrincipal(body, to: &$0) }
         return GraphResponse.noContent()
     }
 

@@ -118,7 +118,7 @@ struct SynchronizationJobsController {
     }
 
     @Sendable func putSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        var (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
         try RequestBody.requireJSONContentType(request)
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let schema: SynchronizationSchema
@@ -131,21 +131,7 @@ struct SynchronizationJobsController {
         } catch {
             throw GraphError.badRequest("The schema is not a valid synchronizationSchema: \(error).")
         }
-        for rule in schema.synchronizationRules {
-            for mapping in rule.objectMappings {
-                if let problem = mapping.scope?.problem {
-                    throw GraphError.badRequest("The object mapping '\(mapping.name)': \(problem)")
-                }
-                for attribute in mapping.attributeMappings {
-                    if let problem = AttributeMapper.problem(in: attribute.source) {
-                        throw GraphError.badRequest("The mapping to '\(attribute.targetAttributeName)': \(problem)")
-                    }
-                }
-            }
-        }
-        job.schema = schema
-        job.schema.version = UUID().uuidString.uppercased()
-        try await self.services.repositories.jobs.update(job)
+        try await self.jobs.replaceSchema(of: job, with: schema)
         return GraphResponse.noContent()
     }
 

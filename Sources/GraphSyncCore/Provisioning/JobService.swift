@@ -27,39 +27,61 @@ public struct JobService: Sendable {
 
     /// Activates the schedule and runs a cycle at once.
     public func start(_ job: SynchronizationJob, now: Date = Date()) async throws -> SynchronizationJob {
-        var job = job
-        job.schedule.state = "Active"
-        if job.status.code != "Quarantine" { job.status.code = "Active" }
-        job.nextRun = job.status.quarantine.map { max($0.nextAttempt, now) } ?? now
-        try await self.repositories.jobs.update(job)
-        return job
+        try await self.change(job.id) { Self.activate(&$0, now: now) }
     }
 
     /// Stops scheduling; state and watermarks are kept.
     public func pause(_ job: SynchronizationJob) async throws -> SynchronizationJob {
-        var job = job
-        job.schedule.state = "Paused"
-        job.status.code = "Paused"
-        job.nextRun = nil
-        try await self.repositories.jobs.update(job)
-        return job
+        try await self.change(job.id) { job in
+            job.schedule.state = "Paused"
+            job.status.code = "Paused"
+            job.nextRun = nil
+        }
     }
 
     /// Resets what `resetScope` names (flags `ConnectorDataStore`, `Escrows`, `Watermark`, `QuarantineState`, `Full`,
-    /// `ForceDeletes`), then starts the job.
+    /// `ForceDeletes`), then starts the job, in one transaction.
     public func restart(_ job: SynchronizationJob, resetScope: Set<String>, now: Date = Date()) async throws -> SynchronizationJob {
-        var job = job
         let full = resetScope.contains("Full")
-        try await self.repositories.provisionedObjects.reset(
-            jobId: job.id, watermarks: full || resetScope.contains("Watermark"), escrows: full || resetScope.contains("Escrows"),
-            connectorData: full || resetScope.contains("ConnectorDataStore"))
-        if full || resetScope.contains("QuarantineState") {
-            job.status.quarantine = nil
-            job.status.countSuccessiveCompleteFailures = 0
-            job.status.code = "NotRun"
+        return try await self.repositories.transaction { tx in
+            guard var job = try await tx.jobs.get(id: job.id) else { throw DirectoryError.notFound(id: job.id) }
+            try await tx.provisionedObjects.reset(
+                jobId: job.id, watermarks: full || resetScope.contains("Watermark"), escrows: full || resetScope.contains("Escrows"),
+                connectorData: full || resetScope.contains("ConnectorDataStore"))
+            if full || resetScope.contains("QuarantineState") {
+                job.status.quarantine = nil
+                job.status.countSuccessiveCompleteFailures = 0
+                job.status.code = "NotRun"
+            }
+            Self.activate(&job, now: now)
+            try await tx.jobs.update(job)
+            return job
         }
-        try await self.repositories.jobs.update(job)
-        return try await self.start(job, now: now)
+    }
+
+    /// Replaces the job's schema (validated: scoping filters and mapping expressions) and gives it a new version.
+    public func replaceSchema(of job: SynchronizationJob, with schema: SynchronizationSchema) async throws {
+        if let problem = schema.problem { throw DirectoryError.badRequest(problem) }
+        _ = try await self.change(job.id) { job in
+            job.schema = schema
+            job.schema.version = UUID().uuidString.uppercased()
+        }
+    }
+
+    /// Reads, changes and writes a job in one transaction, so concurrent changes (a cycle's progress, a pause) are kept.
+    func change(_ id: String, _ body: @escaping @Sendable (inout SynchronizationJob) throws -> Void) async throws -> SynchronizationJob {
+        try await self.repositories.transaction { tx in
+            guard var job = try await tx.jobs.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            try body(&job)
+            try await tx.jobs.update(job)
+            return job
+        }
+    }
+
+    private static func activate(_ job: inout SynchronizationJob, now: Date) {
+        job.schedule.state = "Active"
+        if job.status.code != "Quarantine" { job.status.code = "Active" }
+        job.nextRun = job.status.quarantine.map { max($0.nextAttempt, now) } ?? now
     }
 
     /// The restart flag names Graph serializes (`"Watermark, Escrows, QuarantineState"`).

@@ -75,23 +75,29 @@ public struct ProvisioningEngine: Sendable {
             self.recordFailure(&job, execution, now: Date())
             self.logger.warning("provisioning cycle failed", metadata: ["job": "\(job.id)", "error": "\(execution.error?.message ?? "")"])
         }
-        // The job may have been paused, restarted or deleted while the cycle ran: keep those decisions.
-        guard let current = try await self.repositories.jobs.get(id: job.id) else { return job }
-        if current.schedule != job.schedule || current.schedule.state != "Active" {
-            job.schedule = current.schedule
-            if current.schedule.state != "Active" {
-                job.nextRun = nil
-                if current.schedule.state == "Paused" { job.status.code = "Paused" }
-            } else {
-                job.nextRun = current.nextRun
+        // The job may have been paused, restarted or deleted while the cycle ran: keep those decisions, reading and
+        // writing in one transaction so none made meanwhile is lost.
+        let finished = job
+        let saved: SynchronizationJob? = try await self.repositories.transaction { tx in
+            guard let current = try await tx.jobs.get(id: finished.id) else { return nil }
+            var job = finished
+            if current.schedule != job.schedule || current.schedule.state != "Active" {
+                job.schedule = current.schedule
+                if current.schedule.state != "Active" {
+                    job.nextRun = nil
+                    if current.schedule.state == "Paused" { job.status.code = "Paused" }
+                } else {
+                    job.nextRun = current.nextRun
+                }
             }
+            if let leaseOwner {
+                guard try await tx.jobs.update(job, leasedBy: leaseOwner) else { throw CancellationError() }
+            } else {
+                try await tx.jobs.update(job)
+            }
+            return job
         }
-        if let leaseOwner {
-            guard try await self.repositories.jobs.update(job, leasedBy: leaseOwner) else { throw CancellationError() }
-        } else {
-            try await self.repositories.jobs.update(job)
-        }
-        return job
+        return saved ?? job
     }
 
     /// Provisions one user or group now, outside the schedule (`provisionOnDemand`); nil when it is not in scope.

@@ -21,46 +21,65 @@ extension DirectoryService {
 
     /// Updates a user on behalf of `caller`: `change` edits the stored user, `password` (if given) replaces the password.
     /// Sensitive changes (`SensitiveUserActions`) on an administrator need a caller whose role reaches every role the
-    /// user holds. Nothing is written unless everything is allowed and valid.
-    public func updateUser(id: String, by caller: Caller, password: String?, forceChange: Bool?, change: (inout User) throws -> Void) async throws {
-        guard var user = try await self.repositories.users.get(id: id) else { throw DirectoryError.notFound(id: id) }
-        let before = user
-        try change(&user)
-        let sensitive = before.accountEnabled != user.accountEnabled || before.userPrincipalName != user.userPrincipalName || password != nil
-        if sensitive {
-            try SensitiveUserActions.authorize(
-                caller, targetRoles: try await self.directoryRoles(of: id), resetsPassword: password != nil, action: "this change")
+    /// user holds. One transaction: nothing is written unless everything is allowed and valid, and a concurrent change
+    /// of the same user is not lost.
+    public func updateUser(
+        id: String, by caller: Caller, password: String?, forceChange: Bool?, change: @escaping @Sendable (inout User) throws -> Void
+    ) async throws {
+        let passwordHash = try await password.asyncMap { try await self.stretch($0) }
+        try await self.repositories.transaction { tx in
+            guard var user = try await tx.users.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            let before = user
+            try change(&user)
+            let sensitive = before.accountEnabled != user.accountEnabled || before.userPrincipalName != user.userPrincipalName || password != nil
+            if sensitive {
+                try SensitiveUserActions.authorize(
+                    caller, targetRoles: try await Self.directoryRoles(of: id, in: tx), resetsPassword: password != nil, action: "this change")
+            }
+            if user.userPrincipalName != before.userPrincipalName, try await tx.users.get(userPrincipalName: user.userPrincipalName) != nil {
+                throw DirectoryError.badRequest("Another object with the same value for property userPrincipalName already exists.")
+            }
+            if let passwordHash { user.passwordHash = passwordHash }
+            if let forceChange { user.forceChangePasswordNextSignIn = forceChange }
+            try await tx.users.update(user)
         }
-        if user.userPrincipalName != before.userPrincipalName, try await self.repositories.users.get(userPrincipalName: user.userPrincipalName) != nil {
-            throw DirectoryError.badRequest("Another object with the same value for property userPrincipalName already exists.")
-        }
-        if let password {
-            try Self.validatePassword(password)
-            user.passwordHash = self.passwordHasher.hash(password)
-        }
-        if let forceChange { user.forceChangePasswordNextSignIn = forceChange }
-        try await self.repositories.users.update(user)
     }
 
     /// Deletes a user on behalf of `caller` (a sensitive action on administrators).
     public func deleteUser(id: String, by caller: Caller) async throws {
-        guard try await self.repositories.users.get(id: id) != nil else { throw DirectoryError.notFound(id: id) }
-        try SensitiveUserActions.authorize(caller, targetRoles: try await self.directoryRoles(of: id), resetsPassword: false, action: "deleting")
-        _ = try await self.repositories.users.delete(id: id)
+        try await self.repositories.transaction { tx in
+            guard try await tx.users.get(id: id) != nil else { throw DirectoryError.notFound(id: id) }
+            try SensitiveUserActions.authorize(caller, targetRoles: try await Self.directoryRoles(of: id, in: tx), resetsPassword: false, action: "deleting")
+            _ = try await tx.users.delete(id: id)
+        }
     }
 
     /// The tenant-wide directory role template ids a principal holds.
     public func directoryRoles(of principalId: String) async throws -> Set<String> {
-        let assignments = try await self.repositories.roleAssignments.list(DirectoryQuery(clauses: [.equals(field: "principalId", value: principalId)]))
+        try await Self.directoryRoles(of: principalId, in: self.repositories)
+    }
+
+    static func directoryRoles(of principalId: String, in repositories: Repositories) async throws -> Set<String> {
+        let assignments = try await repositories.roleAssignments.list(DirectoryQuery(clauses: [.equals(field: "principalId", value: principalId)]))
         return Set(assignments.filter { $0.directoryScopeId == "/" }.map(\.roleDefinitionId))
     }
 
     /// Replaces a user's password.
     public func setPassword(userId: String, password: String) async throws {
+        let hash = try await self.stretch(password)
+        try await self.repositories.transaction { tx in
+            guard var user = try await tx.users.get(id: userId) else { throw DirectoryError.notFound(id: userId) }
+            user.passwordHash = hash
+            try await tx.users.update(user)
+        }
+    }
+
+    /// The stored form of a new password (checked against the policy), computed off the cooperative pool and outside
+    /// any transaction.
+    func stretch(_ password: String) async throws -> String {
         try Self.validatePassword(password)
-        guard var user = try await self.repositories.users.get(id: userId) else { throw DirectoryError.notFound(id: userId) }
-        user.passwordHash = self.passwordHasher.hash(password)
-        try await self.repositories.users.update(user)
+        let hasher = self.passwordHasher
+        return await CPUBoundWork.run { hasher.hash(password) }
     }
 
     /// Entra's default password policy: 8–256 characters, three of four character classes.

@@ -60,32 +60,52 @@ extension DirectoryService {
     }
 
     public func addPassword(toApplication id: String, _ password: NewPassword) async throws {
-        guard var application = try await self.repositories.applications.get(id: id) else { throw DirectoryError.notFound(id: id) }
-        application.passwordCredentials.append(password.credential)
-        try await self.repositories.applications.update(application)
+        try await self.changeApplication(id) { $0.passwordCredentials.append(password.credential) }
     }
 
     public func removePassword(fromApplication id: String, keyId: String) async throws {
-        guard var application = try await self.repositories.applications.get(id: id) else { throw DirectoryError.notFound(id: id) }
-        guard application.passwordCredentials.contains(where: { $0.keyId.lowercased() == keyId.lowercased() }) else {
-            throw DirectoryError.badRequest("No password credential found with keyId '\(keyId)'.")
-        }
-        application.passwordCredentials.removeAll { $0.keyId.lowercased() == keyId.lowercased() }
-        try await self.repositories.applications.update(application)
+        try await self.changeApplication(id) { try Self.removeCredential(keyId, from: &$0.passwordCredentials) }
     }
 
     public func addPassword(toServicePrincipal id: String, _ password: NewPassword) async throws {
-        guard var sp = try await self.repositories.servicePrincipals.get(id: id) else { throw DirectoryError.notFound(id: id) }
-        sp.passwordCredentials.append(password.credential)
-        try await self.repositories.servicePrincipals.update(sp)
+        try await self.changeServicePrincipal(id) { $0.passwordCredentials.append(password.credential) }
     }
 
     public func removePassword(fromServicePrincipal id: String, keyId: String) async throws {
-        guard var sp = try await self.repositories.servicePrincipals.get(id: id) else { throw DirectoryError.notFound(id: id) }
-        guard sp.passwordCredentials.contains(where: { $0.keyId.lowercased() == keyId.lowercased() }) else {
+        try await self.changeServicePrincipal(id) { try Self.removeCredential(keyId, from: &$0.passwordCredentials) }
+    }
+
+    /// Reads, changes and writes an application in one transaction, so concurrent changes are all kept.
+    public func changeApplication(_ id: String, _ change: @escaping @Sendable (inout Application) throws -> Void) async throws {
+        try await self.repositories.transaction { tx in
+            guard var application = try await tx.applications.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            try change(&application)
+            try await tx.applications.update(application)
+        }
+    }
+
+    /// Reads, changes and writes a service principal in one transaction, so concurrent changes are all kept.
+    public func changeServicePrincipal(_ id: String, _ change: @escaping @Sendable (inout ServicePrincipal) throws -> Void) async throws {
+        try await self.repositories.transaction { tx in
+            guard var sp = try await tx.servicePrincipals.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            try change(&sp)
+            try await tx.servicePrincipals.update(sp)
+        }
+    }
+
+    /// Reads, changes and writes a group in one transaction, so concurrent changes are all kept.
+    public func changeGroup(_ id: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws {
+        try await self.repositories.transaction { tx in
+            guard var group = try await tx.groups.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            try change(&group)
+            try await tx.groups.update(group)
+        }
+    }
+
+    private static func removeCredential(_ keyId: String, from credentials: inout [PasswordCredential]) throws {
+        guard credentials.contains(where: { $0.keyId.lowercased() == keyId.lowercased() }) else {
             throw DirectoryError.badRequest("No password credential found with keyId '\(keyId)'.")
         }
-        sp.passwordCredentials.removeAll { $0.keyId.lowercased() == keyId.lowercased() }
-        try await self.repositories.servicePrincipals.update(sp)
+        credentials.removeAll { $0.keyId.lowercased() == keyId.lowercased() }
     }
 }

@@ -127,6 +127,8 @@ public struct Repositories: Sendable {
     public var provisionedObjects: any ProvisionedObjectRepository
     public var provisioningLog: any ProvisioningLogRepository
     public var provisioningScope: any ProvisioningScopeRepository
+    /// Runs read-modify-writes as one transaction over these repositories.
+    public var unitOfWork: any UnitOfWork
 
     public init(
         tenants: any TenantRepository, applications: any ApplicationRepository, servicePrincipals: any ServicePrincipalRepository,
@@ -134,7 +136,7 @@ public struct Repositories: Sendable {
         permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
         synchronizationSecrets: any SynchronizationSecretRepository, jobs: any SynchronizationJobRepository,
         provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository,
-        provisioningScope: any ProvisioningScopeRepository
+        provisioningScope: any ProvisioningScopeRepository, unitOfWork: any UnitOfWork
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -150,5 +152,18 @@ public struct Repositories: Sendable {
         self.provisionedObjects = provisionedObjects
         self.provisioningLog = provisioningLog
         self.provisioningScope = provisioningScope
+        self.unitOfWork = unitOfWork
     }
+
+    /// Runs `body` as one transaction: every repository it is handed reads and writes inside it, so a read-modify-write
+    /// cannot lose a concurrent write. Committed when `body` returns, rolled back when it throws. Keep network calls
+    /// out of `body`: it holds the database's write lock.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (Repositories) async throws -> R) async throws -> R {
+        try await self.unitOfWork.run(body)
+    }
+}
+
+/// A transaction over all repositories (implemented by the storage layer).
+public protocol UnitOfWork: Sendable {
+    func run<R: Sendable>(_ body: @escaping @Sendable (Repositories) async throws -> R) async throws -> R
 }

@@ -143,3 +143,20 @@ public struct AttributeDefinition: Sendable, Codable, Equatable {
         self.flowNullValues = false
     }
 }
+
+extension SynchronizationSchema {
+    /// What is wrong with the schema's object mappings (a scoping filter, an attribute expression), or nil.
+    public var problem: String? {
+        for rule in self.synchronizationRules {
+            for mapping in rule.objectMappings {
+                if let problem = mapping.scope?.problem { return "The object mapping '\(mapping.name)': \(problem)" }
+                for attribute in mapping.attributeMappings {
+                    if let problem = AttributeMapper.problem(in: attribute.source) {
+                        return "The mapping to '\(attribute.targetAttributeName)': \(problem)"
+                    }
+                }
+            }
+        }
+        return nil
+    }
+}

@@ -3,21 +3,25 @@ import Logging
 
 /// Synchronization credentials: saving secrets and acquiring OAuth tokens for an application (`acquireAccessToken`).
 public struct SynchronizationService: Sendable {
-    public let secrets: any SynchronizationSecretRepository
+    public let repositories: Repositories
     public let tokenEndpoint: any TokenEndpointClient
     public let logger: Logger
 
-    public init(secrets: any SynchronizationSecretRepository, tokenEndpoint: any TokenEndpointClient, logger: Logger) {
-        self.secrets = secrets
+    public init(repositories: Repositories, tokenEndpoint: any TokenEndpointClient, logger: Logger) {
+        self.repositories = repositories
         self.tokenEndpoint = tokenEndpoint
         self.logger = logger
     }
 
+    var secrets: any SynchronizationSecretRepository { self.repositories.synchronizationSecrets }
+
     /// Applies `changes` to the saved secrets (an empty value removes its key), keeping saved secrets bound to their
     /// destinations (`SecretDestinations`).
     public func saveSecrets(_ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String) async throws {
-        let current = try await self.secrets.secrets(of: servicePrincipalId)
-        try await self.secrets.replace(try SecretDestinations.overlay(current, with: changes), of: servicePrincipalId)
+        try await self.repositories.transaction { tx in
+            let current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
+            try await tx.synchronizationSecrets.replace(try SecretDestinations.overlay(current, with: changes), of: servicePrincipalId)
+        }
     }
 
     /// Exchanges the credentials with the application's token endpoint and keeps the tokens.
@@ -34,12 +38,14 @@ public struct SynchronizationService: Sendable {
         let request = try Self.tokenRequest(from: inputs)
         let response = try await self.exchange(request, redacting: [inputs[.oauth2AuthorizationCode], inputs[.oauth2ClientSecret]])
 
-        inputs[.oauth2AuthorizationCode] = nil
-        inputs[.oauth2AccessToken] = response.accessToken
-        if let refreshToken = response.refreshToken { inputs[.oauth2RefreshToken] = refreshToken }
-        inputs[.oauth2AccessTokenCreationTime] = Self.timestamp(now)
-        inputs[.tokenExpiration] = response.expiresIn.map { Self.timestamp(now.addingTimeInterval(TimeInterval($0))) }
-        try await self.secrets.replace(inputs, of: servicePrincipalId)
+        // Stored over the secrets as they are now (the exchange took a while), in one transaction.
+        inputs = try await self.repositories.transaction { tx in
+            var stored = try SecretDestinations.overlay(try await tx.synchronizationSecrets.secrets(of: servicePrincipalId), with: credentials)
+            stored[.oauth2AuthorizationCode] = nil
+            Self.keep(response, in: &stored, now: now)
+            try await tx.synchronizationSecrets.replace(stored, of: servicePrincipalId)
+            return stored
+        }
         self.logger.info(
             "acquired access token", metadata: ["servicePrincipal": "\(servicePrincipalId)", "grant": "\(request.grant.name)",
                                                 "rotatedRefreshToken": "\(response.refreshToken != nil)"])
@@ -64,14 +70,25 @@ public struct SynchronizationService: Sendable {
         }
         let request = TokenEndpointRequest(tokenURL: tokenURL, grant: .refreshToken(refreshToken), clientId: clientId, clientSecret: secrets[.oauth2ClientSecret])
         let response = try await self.exchange(request, redacting: [refreshToken, secrets[.oauth2ClientSecret]])
-        var updated = secrets
-        updated[.oauth2AccessToken] = response.accessToken
-        if let rotated = response.refreshToken { updated[.oauth2RefreshToken] = rotated }
-        updated[.oauth2AccessTokenCreationTime] = Self.timestamp(now)
-        updated[.tokenExpiration] = response.expiresIn.map { Self.timestamp(now.addingTimeInterval(TimeInterval($0))) }
-        try await self.secrets.replace(updated, of: servicePrincipalId)
-        self.logger.info("refreshed access token", metadata: ["servicePrincipal": "\(servicePrincipalId)"])
+        // Only the token fields change, over the secrets as they are now; if the app's addresses were changed while the
+        // refresh ran, the new tokens belong to the old ones and are not kept.
+        let kept = try await self.repositories.transaction { tx in
+            var current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
+            guard current[.baseAddress] == secrets[.baseAddress], current[.oauth2TokenExchangeUri] == tokenURL else { return false }
+            Self.keep(response, in: &current, now: now)
+            try await tx.synchronizationSecrets.replace(current, of: servicePrincipalId)
+            return true
+        }
+        self.logger.info("refreshed access token", metadata: ["servicePrincipal": "\(servicePrincipalId)", "stored": "\(kept)"])
         return response.accessToken
+    }
+
+    /// Writes a token response into the secrets (a refresh token only when the app rotated it).
+    static func keep(_ response: TokenEndpointResponse, in secrets: inout SynchronizationSecrets, now: Date) {
+        secrets[.oauth2AccessToken] = response.accessToken
+        if let refreshToken = response.refreshToken { secrets[.oauth2RefreshToken] = refreshToken }
+        secrets[.oauth2AccessTokenCreationTime] = Self.timestamp(now)
+        secrets[.tokenExpiration] = response.expiresIn.map { Self.timestamp(now.addingTimeInterval(TimeInterval($0))) }
     }
 
     /// The token request these secrets call for, or which inputs are missing.

@@ -1,0 +1,86 @@
+import Foundation
+import GraphSyncCore
+import Testing
+
+/// Concurrent read-modify-writes of one object over HTTP: each runs in one transaction, so none is lost or undone.
+@Suite struct ConcurrentWriteTests {
+    func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> TestServer.Reply) async throws -> [TestServer.Reply] {
+        try await withThrowingTaskGroup(of: TestServer.Reply.self) { group in
+            for index in 0..<count { group.addTask { try await body(index) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test func parallelAddPasswordsAreAllKeptAndAllWork() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let created = try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": "busy"])
+            let (id, appId) = (try #require(created["id"] as? String), try #require(created["appId"] as? String))
+            #expect(try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": appId]).status == 201)
+            let replies = try await self.concurrently(10) { index in
+                try await server.send(.POST, "/v1.0/applications/\(id)/addPassword", token: admin, json: ["passwordCredential": ["displayName": "p\(index)"]])
+            }
+            #expect(replies.allSatisfy { $0.status == 200 })
+            let stored = try #require(try await server.runtime.repositories.applications.get(id: id))
+            #expect(stored.passwordCredentials.count == 10)
+            for reply in replies {
+                let secret = try #require(reply["secretText"] as? String)
+                _ = try await server.token(clientId: appId, secret: secret)  // every returned secret signs in
+            }
+        }
+    }
+
+    @Test func aRemovedPasswordStaysRemovedWhilePatchesRace() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let created = try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": "racy"])
+            let id = try #require(created["id"] as? String)
+            var keyIds: [String] = []
+            for index in 0..<5 {
+                let reply = try await server.send(.POST, "/v1.0/applications/\(id)/addPassword", token: admin, json: ["passwordCredential": ["displayName": "k\(index)"]])
+                keyIds.append(try #require(reply["keyId"] as? String))
+            }
+            let removals = keyIds
+            let replies = try await self.concurrently(15) { index in
+                if index < 5 {
+                    return try await server.send(.POST, "/v1.0/applications/\(id)/removePassword", token: admin, json: ["keyId": removals[index]])
+                }
+                return try await server.send(.PATCH, "/v1.0/applications/\(id)", token: admin, json: ["notes": "note \(index)"])
+            }
+            #expect(replies.allSatisfy { $0.status == 204 }, "\(replies.map(\.status))")
+            let stored = try #require(try await server.runtime.repositories.applications.get(id: id))
+            #expect(stored.passwordCredentials.isEmpty, "a PATCH brought back a removed secret")
+            #expect(stored.notes?.hasPrefix("note ") == true)
+        }
+    }
+
+    @Test func patchesOfDifferentPropertiesAreAllKept() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let user = try await server.runtime.createUser(userPrincipalName: "kim@graphsync.local", displayName: "Kim", password: "Kim-Pass-1234", roles: [])
+            let properties = ["jobTitle", "givenName", "surname", "mail"]
+            let replies = try await self.concurrently(properties.count) { index in
+                let value = properties[index] == "mail" ? "kim@example.test" : "value-\(index)"
+                return try await server.send(.PATCH, "/v1.0/users/\(user.id)", token: admin, json: [properties[index]: value])
+            }
+            #expect(replies.allSatisfy { $0.status == 204 })
+            let stored = try #require(try await server.runtime.repositories.users.get(id: user.id))
+            #expect(stored.jobTitle == "value-0" && stored.givenName == "value-1" && stored.surname == "value-2" && stored.mail == "kim@example.test")
+        }
+    }
+
+    @Test func parallelSecretWritesAreAllKept() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            let keys = ["SyncAll", "HardDeletesEnabled", "SkipOutOfScopeDeletions", "InstanceName", "CompanyId", "Domain"]
+            let replies = try await self.concurrently(keys.count) { index in
+                try await server.send(.PUT, "/v1.0/servicePrincipals/\(sp.id)/synchronization/secrets", token: admin,
+                                      json: ["value": [["key": keys[index], "value": "v\(index)"]]])
+            }
+            #expect(replies.allSatisfy { $0.status == 204 })
+            let stored = try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id)
+            #expect(stored.values.count == keys.count, "\(stored.values.keys)")
+        }
+    }
+}
