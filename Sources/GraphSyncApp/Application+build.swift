@@ -95,7 +95,9 @@ private enum TLSSettings {
 /// supply (token endpoints, SCIM apps). Both: no redirects, bounded connect time, system trust plus an optional CA bundle.
 enum OutboundHTTP {
     static func makeOutboundClient(_ configuration: AppConfiguration) throws -> OutboundClient {
-        OutboundClient(policy: OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo), tls: self.tls(configuration))
+        OutboundClient(
+            policy: OutboundDestinationPolicy(allowed: configuration.allowTokenURLsTo), tls: self.tls(configuration),
+            longestExchange: .milliseconds(Int64(max(configuration.scimTimeout, configuration.tokenExchangeTimeout) * 1000)))
     }
 
     static func tls(_ configuration: AppConfiguration) -> TLSConfiguration {

@@ -43,6 +43,9 @@ public final class OutboundClient: Sendable {
     private let direct: HTTPClient
     private let pins = Mutex<[String: Pin]>([:])
     private let retired = Mutex<[HTTPClient]>([])
+    private let isShutDown = Mutex(false)
+    /// How long a replaced client lives on for the requests still running on it.
+    private let retirement: Duration
 
     private struct Pin {
         var client: HTTPClient
@@ -50,7 +53,13 @@ public final class OutboundClient: Sendable {
         var expires: ContinuousClock.Instant
     }
 
-    public init(policy: OutboundDestinationPolicy, tls: TLSConfiguration, pinLifetime: TimeInterval = 30, maximumPins: Int = 256) {
+    /// - Parameter longestExchange: the longest timeout any caller passes to `send`; a replaced client is shut down only
+    ///   after that (plus a margin), so no request running on it is cut off.
+    public init(
+        policy: OutboundDestinationPolicy, tls: TLSConfiguration, pinLifetime: TimeInterval = 30, maximumPins: Int = 256,
+        longestExchange: Duration = .seconds(600)
+    ) {
+        self.retirement = longestExchange + .seconds(30)
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls, redirectConfiguration: .disallow)
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
@@ -89,6 +98,7 @@ public final class OutboundClient: Sendable {
 
     /// Shuts every client down (at service shutdown).
     public func shutdown() async {
+        self.isShutDown.withLock { $0 = true }
         let clients = self.pins.withLock { pins in
             defer { pins.removeAll() }
             return pins.values.map(\.client)
@@ -103,8 +113,13 @@ public final class OutboundClient: Sendable {
     /// The client pinned to a vetted address of `urlString`'s origin, vetting (and pinning) it first if needed.
     private func client(for urlString: String) async throws(OutboundError) -> (HTTPClient, OutboundDestinationPolicy.Destination) {
         let now = ContinuousClock.now
-        let key = Self.originKey(urlString)
-        if let key, let pin = self.pins.withLock({ $0[key] }), pin.expires > now {
+        guard let url = URL(string: urlString), url.user == nil, url.password == nil else {
+            // Not parsable, or with user information: the policy says which.
+            _ = try await self.policy.vet(urlString)
+            throw .refused("'\(urlString.prefix(200))' cannot be called.")
+        }
+        if self.isShutDown.withLock({ $0 }) { throw .network("GraphSync is shutting down") }
+        if let key = OutboundDestinationPolicy.origin(of: url), let pin = self.pins.withLock({ $0[key] }), pin.expires > now {
             // The path may differ from the pinned URL's; scheme, host and port do not.
             return (pin.client, pin.destination)
         }
@@ -138,7 +153,7 @@ public final class OutboundClient: Sendable {
         guard !clients.isEmpty else { return }
         self.retired.withLock { $0 += clients }
         Task {
-            try? await Task.sleep(for: .seconds(120))
+            try? await Task.sleep(for: self.retirement)
             let due = self.retired.withLock { retired in
                 let due = retired.filter { client in clients.contains { $0 === client } }
                 retired.removeAll { client in clients.contains { $0 === client } }
@@ -146,13 +161,6 @@ public final class OutboundClient: Sendable {
             }
             for client in due { try? await client.shutdown() }
         }
-    }
-
-    /// `scheme://host:port` of a URL string, lowercased, or nil when it does not parse (the policy then says why).
-    static func originKey(_ urlString: String) -> String? {
-        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(), var host = url.host?.lowercased() else { return nil }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return "\(scheme)://\(host):\(url.port ?? (scheme == "https" ? 443 : 80))"
     }
 
     /// A short, stable description of a connection failure, without NIO internals.

@@ -23,7 +23,8 @@ public struct OutboundDestinationPolicy: Sendable {
         public var addresses: [String]
         /// The host is an IP literal, so there was nothing to resolve.
         public var isLiteral: Bool
-        /// `scheme://host:port`, lowercased: connections are pooled and pinned per origin.
+        /// `scheme://host:port`, the host exactly as written: connections are pooled and pinned per origin, and the
+        /// HTTP client's DNS override matches the host as written.
         public var origin: String
     }
 
@@ -65,10 +66,16 @@ public struct OutboundDestinationPolicy: Sendable {
         if scheme == "http" && classes.contains(.publicAddress) {
             throw .refused("The URL must use https; plain http is only allowed to loopback or private addresses the operator allowed.")
         }
-        let port = url.port ?? (scheme == "https" ? 443 : 80)
         return Destination(
-            url: url, host: host, addresses: resolved.map(IPAddressText.format), isLiteral: literal != nil,
-            origin: "\(scheme)://\(host.lowercased()):\(port)")
+            url: url, host: host, addresses: resolved.map(IPAddressText.format), isLiteral: literal != nil, origin: Self.origin(of: url) ?? "")
+    }
+
+    /// `scheme://host:port` of a URL (scheme lowercased, host as written, default port filled in), or nil when it has
+    /// no scheme or host.
+    public static func origin(of url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), var host = url.host, !host.isEmpty else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return "\(scheme)://\(host):\(url.port ?? (scheme == "https" ? 443 : 80))"
     }
 
     /// Classifies a 4- or 16-byte address.

@@ -72,3 +72,33 @@ struct LoopbackEcho {
         }
     }
 }
+
+extension DNSRebindingTests {
+    @Test func anotherSpellingOfThePinnedNameIsVettedAgain() async throws {
+        let server = try await LoopbackEcho.start()
+        defer { Task { try? await server.close() } }
+        let lookups = Mutex<[String]>([])
+        let policy = OutboundDestinationPolicy(allowed: [.loopback]) { host in
+            let count = lookups.withLock { names in
+                names.append(host)
+                return names.count
+            }
+            return count == 1 ? [[127, 0, 0, 1]] : [[169, 254, 169, 254]]
+        }
+        let client = OutboundClient(policy: policy, tls: .makeClientConfiguration())
+        let first = try await client.send(
+            HTTPClientRequest(url: "http://Rebind.GraphSync.test:\(server.port)/"), timeout: .seconds(5), maximumBytes: 1 << 16)
+        #expect(first.status == 200)
+        // The same name in other letters is another key for the HTTP client's DNS override: it must be vetted (and here
+        // refused), never sent through a pin that does not apply to it.
+        await #expect(throws: OutboundError.self) {
+            _ = try await client.send(HTTPClientRequest(url: "http://rebind.graphsync.test:\(server.port)/"), timeout: .seconds(5), maximumBytes: 1024)
+        }
+        // User information is refused even when the origin is pinned.
+        await #expect(throws: OutboundError.self) {
+            _ = try await client.send(HTTPClientRequest(url: "http://u:p@Rebind.GraphSync.test:\(server.port)/"), timeout: .seconds(5), maximumBytes: 1024)
+        }
+        #expect(lookups.withLock { $0 } == ["Rebind.GraphSync.test", "rebind.graphsync.test"])
+        await client.shutdown()
+    }
+}

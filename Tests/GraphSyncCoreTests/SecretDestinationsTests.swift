@@ -24,10 +24,15 @@ import Testing
         #expect(self.refused([(.baseAddress, "https://evil.example/v2")]))
         #expect(self.refused([(.oauth2TokenExchangeUri, "https://evil.example/token"), (.oauth2AuthorizationCode, "x")]))
         // Supplying (or clearing) the secret for the new destination is fine; tokens of the old one are dropped.
-        let moved = try SecretDestinations.overlay(self.saved, with: [(.baseAddress, "https://new.example/v2"), (.secretToken, "bearer-2")])
-        #expect(moved[.secretToken] == "bearer-2" && moved[.oauth2AccessToken] == nil)
+        let moved = try SecretDestinations.overlay(
+            self.saved, with: [(.baseAddress, "https://new.example/v2"), (.secretToken, "bearer-2"), (.oauth2ClientSecret, "secret-2")])
+        #expect(moved[.secretToken] == "bearer-2" && moved[.oauth2AccessToken] == nil && moved[.oauth2RefreshToken] == nil)
         let cleared = try SecretDestinations.overlay(self.saved, with: [(.oauth2TokenExchangeUri, "https://new.example/token"), (.oauth2ClientSecret, "")])
         #expect(cleared[.oauth2ClientSecret] == nil && cleared[.oauth2RefreshToken] == nil && cleared[.oauth2ClientId] == "client")
+        // Tokens minted with the client secret or refresh token go to BaseAddress: moving it needs the client secret again.
+        #expect(self.refused([(.baseAddress, "https://evil.example/v2"), (.secretToken, "")]))
+        let all = try SecretDestinations.overlay(self.saved, with: [(.baseAddress, "https://new.example/v2"), (.secretToken, ""), (.oauth2ClientSecret, "")])
+        #expect(all[.oauth2RefreshToken] == nil && all[.oauth2AccessToken] == nil && all[.oauth2ClientSecret] == nil)
     }
 
     @Test func theSameDestinationWrittenDifferentlyIsNoMove() throws {
@@ -41,5 +46,9 @@ import Testing
         let authorizedFirst = SynchronizationSecrets([.oauth2AccessToken: "at-1", .secretToken: "bearer-1"])
         let bound = try SecretDestinations.overlay(authorizedFirst, with: [(.baseAddress, "https://scim.example/v2")])
         #expect(bound[.oauth2AccessToken] == "at-1" && bound[.secretToken] == "bearer-1")
+        // Only when it is saved: a connection test to an address nobody saved does not take the saved secrets along.
+        #expect(throws: SynchronizationError.self) {
+            try SecretDestinations.overlay(authorizedFirst, with: [(.baseAddress, "https://scim.example/v2")], persisting: false)
+        }
     }
 }

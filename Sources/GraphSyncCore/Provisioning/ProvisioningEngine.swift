@@ -111,7 +111,7 @@ public struct ProvisioningEngine: Sendable {
     /// app for a user that cannot exist and expect an empty answer. Throws `SCIMError` or `SynchronizationError`.
     public func validateCredentials(servicePrincipalId: String, credentials: [(SynchronizationSecretKey, String)], useSaved: Bool) async throws {
         let saved = try await self.repositories.synchronizationSecrets.secrets(of: servicePrincipalId)
-        let secrets = useSaved ? saved : try SecretDestinations.overlay(saved, with: credentials)
+        let secrets = useSaved ? saved : try SecretDestinations.overlay(saved, with: credentials, persisting: false)
         guard let base = secrets[.baseAddress] else {
             throw SynchronizationError.missingCredentials("BaseAddress (the app's SCIM endpoint) is required to test the connection.")
         }

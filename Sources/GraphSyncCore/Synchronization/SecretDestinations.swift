@@ -3,7 +3,8 @@ import Foundation
 /// Saved secrets are bound to the destination they were saved with: a secret goes only to the address it was saved
 /// for, so a caller who may write synchronization settings cannot point a saved secret at a server of its own.
 ///
-/// - `BaseAddress` (the SCIM app) receives `SecretToken` and `Oauth2AccessToken` as bearer tokens.
+/// - `BaseAddress` (the SCIM app) receives `SecretToken` and `Oauth2AccessToken` as bearer tokens, and tokens minted
+///   with `Oauth2ClientSecret` or `Oauth2RefreshToken` go there too, so all four are bound to it.
 /// - `Oauth2TokenExchangeUri` (the app's token endpoint) receives `Oauth2ClientSecret` and `Oauth2RefreshToken`.
 ///
 /// When a request changes a saved destination, the secrets configured for the old one (`SecretToken`,
@@ -21,27 +22,32 @@ public enum SecretDestinations {
     }
 
     static let bindings = [
-        Binding(destination: .baseAddress, configured: [.secretToken], issued: [.oauth2AccessToken, .tokenExpiration, .oauth2AccessTokenCreationTime]),
+        Binding(
+            destination: .baseAddress, configured: [.secretToken, .oauth2ClientSecret],
+            issued: [.oauth2AccessToken, .oauth2RefreshToken, .tokenExpiration, .oauth2AccessTokenCreationTime]),
         Binding(destination: .oauth2TokenExchangeUri, configured: [.oauth2ClientSecret], issued: [.oauth2RefreshToken]),
     ]
 
     /// The saved secrets overlaid with `changes`, with the binding rules applied.
     ///
     /// Throws `SynchronizationError.secretsBoundToDestination` when `changes` move a destination but leave a configured
-    /// secret of the old one in place.
-    public static func overlay(_ saved: SynchronizationSecrets, with changes: [(SynchronizationSecretKey, String)]) throws -> SynchronizationSecrets {
+    /// secret of the old one in place. With `persisting` false (a connection test that saves nothing), a destination
+    /// given where none is saved also counts as a move: the first binding only happens when it is saved.
+    public static func overlay(
+        _ saved: SynchronizationSecrets, with changes: [(SynchronizationSecretKey, String)], persisting: Bool = true
+    ) throws -> SynchronizationSecrets {
         var result = saved.overlaid(with: changes)
         let supplied = Set(changes.map(\.0))
         for binding in self.bindings {
             // Secrets saved before any destination (authorize first, enter the Tenant URL after) bind to the first one.
-            guard supplied.contains(binding.destination), let old = saved[binding.destination],
-                !self.sameDestination(old, result[binding.destination])
+            guard supplied.contains(binding.destination), saved[binding.destination] != nil || !persisting,
+                !self.sameDestination(saved[binding.destination], result[binding.destination])
             else { continue }
             let stranded = binding.configured.filter { saved[$0] != nil && !supplied.contains($0) }
             if !stranded.isEmpty {
                 let names = stranded.map(\.rawValue).joined(separator: ", ")
                 throw SynchronizationError.secretsBoundToDestination(
-                    "\(binding.destination.rawValue) differs from the saved one, and the saved \(names) belongs to the old address: supply \(names) for the new address in the same request (an empty value removes it). GraphSync never sends a saved secret to a destination it was not saved for.")
+                    "\(binding.destination.rawValue) differs from the saved one, and the saved \(names) belongs to the saved address: supply \(names) for the new address in the same request (an empty value removes it). GraphSync never sends a saved secret to a destination it was not saved for.")
             }
             for key in binding.issued where !supplied.contains(key) { result[key] = nil }
         }
