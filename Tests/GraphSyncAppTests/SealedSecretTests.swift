@@ -47,18 +47,32 @@ import Testing
             let keyText = try String(contentsOfFile: (directory as NSString).appendingPathComponent("secret.key"), encoding: .utf8)
             let key = SymmetricKey(data: try #require(Data(base64Encoded: keyText.trimmingCharacters(in: .whitespacesAndNewlines))))
             let legacy = "v1:" + (try AES.GCM.seal(Data("legacy-token".utf8), using: key).combined!).base64EncodedString()
+            // ... in a database that an earlier version last opened (no record of the one-time reseal).
             try await runtime.database.write { db in
                 try await db.insert(into: "synchronization_secrets").columns("service_principal_id", "key", "sealed_value")
                     .values(SQLBind(sp.id), SQLBind("SecretToken"), SQLBind(legacy)).run()
+                try await db.delete(from: "schema_migrations").where("version", .equal, SQLBind(10_001)).run()
             }
             try await runtime.close()
         }
         let reopened = try await GraphSyncRuntime.open(configuration, logger: logger)
-        #expect(try await reopened.repositories.synchronizationSecrets.secrets(of: spId)[.secretToken] == "legacy-token")
+        let opened = try? await reopened.repositories.synchronizationSecrets.secrets(of: spId)
+        #expect(opened?[.secretToken] == "legacy-token")
         let stored = try await reopened.database.read { db in
             try await db.select().column("sealed_value").from("synchronization_secrets").all().map { try $0.decode(column: "sealed_value", as: String.self) }
         }
         #expect(!stored.isEmpty && stored.allSatisfy { $0.hasPrefix("v2:") })
+
+        // The upgrade runs once: a v1 value put into a row later (an old backup's, copied over) never opens.
+        let keyText = try String(contentsOfFile: (directory as NSString).appendingPathComponent("secret.key"), encoding: .utf8)
+        let key = SymmetricKey(data: try #require(Data(base64Encoded: keyText.trimmingCharacters(in: .whitespacesAndNewlines))))
+        let copied = "v1:" + (try AES.GCM.seal(Data("copied-token".utf8), using: key).combined!).base64EncodedString()
+        try await reopened.database.write { db in
+            try await db.update("synchronization_secrets").set("sealed_value", to: SQLBind(copied)).where("service_principal_id", .equal, SQLBind(spId)).run()
+        }
         try await reopened.close()
+        let again = try await GraphSyncRuntime.open(configuration, logger: logger)
+        await #expect(throws: (any Error).self) { try await again.repositories.synchronizationSecrets.secrets(of: spId) }
+        try await again.close()
     }
 }

@@ -46,4 +46,18 @@ import Testing
             _ = try await server.adminToken()
         }
     }
+
+    @Test func concurrentGuessesCannotOverrunTheThreshold() async throws {
+        try await TestServer.run(configure: { $0.signIn.threshold = 5 }) { server in
+            _ = try await server.runtime.createUser(userPrincipalName: "eve@graphsync.local", displayName: "Eve", password: "Right-Pass-123", roles: [])
+            let replies = try await withThrowingTaskGroup(of: TestServer.Reply.self) { group in
+                for attempt in 0..<30 { group.addTask { try await self.signIn(server, "eve@graphsync.local", "Guess-\(attempt)") } }
+                return try await group.reduce(into: [TestServer.Reply]()) { $0.append($1) }
+            }
+            // At most `threshold` passwords were actually checked; the rest were refused as locked or throttled.
+            let checked = replies.filter { self.codes($0) == [50_126] }.count
+            #expect(checked <= 5, "\(checked) guesses were checked")
+            #expect(replies.allSatisfy { [[50_126], [50_053], [50_196]].contains(self.codes($0)) })
+        }
+    }
 }

@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func catastrophicPatternsAreRefusedAndBudgeted() {
-        for hazard in ["^((.+)+)+!$", "(a+)+$", "(a*)*b", "(x+x+)+y", "(a|aa)+$", "(.*a){2,}", "(\\w+\\s?)*$", "(a)\\1"] {
+        for hazard in ["^((.+)+)+!$", "(a+)+$", "(a*)*b", "(x+x+)+y", "(a|aa)+$", "(.*a){2,}", "(\\w+\\s?)*$", "(a)\\1",
+                       "\\Q[\\E(a+)+]", "(?#[)(a+)+]", "(?x)#[\n(a+)+", "(?ix:#[\n(a+)+)"] {
             #expect(BoundedRegex.problem(in: hazard) != nil, "\(hazard)")
         }
         for fine in ["^ada@", "@contoso\\.com$", "^[a-z]+\\.[a-z]+@(contoso|fabrikam)\\.com$", "(?:ab)c+", "^\\d{3}-\\d{4}$", "[(+*)]+", "(?i)^ADA",

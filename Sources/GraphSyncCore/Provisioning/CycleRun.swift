@@ -181,7 +181,9 @@ extension CycleRun {
         leave: (ProvisionedObject) async -> Result
     ) async -> Result? {
         guard let filter = mapping.scope else { return nil }
-        switch filter.admits(source) {
+        // Regular expressions run on the CPU-bound threads, so a slow pattern never holds a cooperative thread.
+        let admitted = filter.usesRegularExpressions ? await CPUBoundWork.run { filter.admits(source) } : filter.admits(source)
+        switch admitted {
         case true: return nil
         case false:
             var result = state.isInApp ? await leave(state) : Result(state: state)

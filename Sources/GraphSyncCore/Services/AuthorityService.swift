@@ -48,16 +48,22 @@ public struct AuthorityService: Sendable {
         -> AccessTokenGrant
     {
         let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
-        try self.throttle.check(clientId: clientId, username: username)
+        let attempt = try self.throttle.begin(clientId: clientId, username: username)
+        let user: User?
+        do {
+            user = try await self.repositories.users.get(userPrincipalName: username)
+        } catch {
+            self.throttle.end(attempt, succeeded: false, password: password)
+            throw error
+        }
         // The same stretched-hash work whether or not the user exists, so timing does not tell.
-        let user = try await self.repositories.users.get(userPrincipalName: username)
-        let hash = user?.passwordHash ?? self.directory.passwordHasher.decoyHash
-        let matches = await CPUBoundWork.run { [hasher = self.directory.passwordHasher] in hasher.verify(password, against: hash) }
-        guard let user, user.accountEnabled, user.passwordHash != nil, matches else {
-            self.throttle.recordFailure(clientId: clientId, username: username, password: password)
+        let stored = user?.passwordHash
+        let matches = await CPUBoundWork.run { [hasher = self.directory.passwordHasher] in hasher.verify(password, against: stored ?? hasher.decoyHash) }
+        guard let user, user.accountEnabled, stored != nil, matches else {
+            self.throttle.end(attempt, succeeded: false, password: password)
             throw TokenRequestError(.invalidGrant, aadsts: 50_126, "AADSTS50126: Error validating credentials due to invalid username or password.")
         }
-        self.throttle.recordSuccess(username: username)
+        self.throttle.end(attempt, succeeded: true, password: password)
         let consented = try await self.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
         let requested = try self.requestedGraphScopes(scope)
         let granted: [String]

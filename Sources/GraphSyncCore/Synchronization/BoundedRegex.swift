@@ -9,16 +9,20 @@ public enum BoundedRegex {
     public static let maximumInputLength = 4096
 
     /// Why a pattern is refused, or nil: it must compile, be short, and have no quantified group that itself contains
-    /// a quantifier or an alternation (`(a+)+`, `(a|a)*`), and no backreference.
+    /// a quantifier or an alternation (`(a+)+`, `(a|a)*`), no backreference, and none of the constructs that would hide
+    /// its structure from that check (`\Q…\E` quoting, `(?#…)` comments, the `x` free-spacing flag).
     public static func problem(in pattern: String) -> String? {
         guard pattern.count <= self.maximumPatternLength else { return "is longer than \(self.maximumPatternLength) characters" }
         guard (try? NSRegularExpression(pattern: pattern)) != nil else { return "is not a valid regular expression" }
+        if pattern.contains("\\Q") || pattern.contains("(?#") || Self.setsFreeSpacing(pattern) {
+            return "uses \\Q…\\E quoting, a (?#…) comment or the x flag, which GraphSync does not accept in scoping filters"
+        }
         return self.backtrackingHazard(pattern)
     }
 
-    /// Whether `value` matches, or nil when the budget ran out first.
-    public static func matches(_ pattern: String, _ value: String, budget: TimeInterval = 0.05) -> Bool? {
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+    /// Whether `value` matches, or nil when the budget ran out first. Patterns are compiled once and kept.
+    public static func matches(_ pattern: String, _ value: String, budget: TimeInterval = 0.02) -> Bool? {
+        guard let regex = self.compiled(pattern) else { return false }
         let text = String(value.prefix(self.maximumInputLength))
         let started = Date()
         var found = false
@@ -33,6 +37,31 @@ public enum BoundedRegex {
             }
         }
         return exhausted && !found ? nil : found
+    }
+
+    private static let cache = ExpiringCache<String, CompiledPattern>(capacity: 256)
+
+    /// An ICU pattern, immutable once compiled, so safe to share between threads.
+    private struct CompiledPattern: @unchecked Sendable {
+        let regex: NSRegularExpression
+    }
+
+    private static func compiled(_ pattern: String) -> NSRegularExpression? {
+        if let cached = self.cache.value(for: pattern) { return cached.regex }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        self.cache.store(CompiledPattern(regex: regex), for: pattern, expires: Date().addingTimeInterval(3600))
+        return regex
+    }
+
+    /// Whether an inline flag group turns on free-spacing mode (`(?x)`, `(?ix:…)`), where `#` starts a comment.
+    static func setsFreeSpacing(_ pattern: String) -> Bool {
+        var rest = pattern[...]
+        while let start = rest.range(of: "(?") {
+            let flags = rest[start.upperBound...].prefix { $0.isLetter || $0 == "-" }
+            if flags.prefix { $0 != "-" }.contains("x") { return true }
+            rest = rest[start.upperBound...]
+        }
+        return false
     }
 
     /// Finds nested quantifiers, quantified alternations and backreferences by scanning the pattern's structure.

@@ -82,6 +82,13 @@ extension ScopingFilter {
         return undecided ? nil : false
     }
 
+    /// Whether any clause matches a regular expression (evaluated off the cooperative thread pool).
+    public var usesRegularExpressions: Bool {
+        (self.groups ?? []).flatMap(\.clauses).contains { clause in
+            ScopingFilter.Operator(name: clause.operatorName).map { $0 == .regexMatch || $0 == .notRegexMatch } ?? false
+        }
+    }
+
     /// What is wrong with the filter (an unknown operator, a bad pattern or number), or nil.
     public var problem: String? {
         for clause in (self.groups ?? []).flatMap(\.clauses) {
@@ -126,8 +133,7 @@ extension ScopingFilter.Clause {
         case .endsWith: return value.hasSuffix(first)
         case .includes: return targets.contains { value.contains($0) }
         case .regexMatch, .notRegexMatch:
-            // A pattern saved before patterns were checked is refused here too, never run.
-            guard BoundedRegex.problem(in: first) == nil, let matched = BoundedRegex.matches(first, value) else { return nil }
+            guard let matched = BoundedRegex.matches(first, value) else { return nil }
             return matched == (op == .regexMatch)
         case .greaterThan, .greaterThanOrEquals, .bitAnd, .notBitAnd:
             guard let number = Int64(value), let target = Int64(first) else { return false }

@@ -1,3 +1,4 @@
+import Foundation
 import GraphSyncCore
 import SQLKit
 
@@ -39,9 +40,17 @@ public struct SQLSynchronizationSecretRepository: SynchronizationSecretRepositor
         }
     }
 
-    /// Reseals values written before they were bound to their row (a one-time upgrade at start-up); returns how many.
+    /// The `schema_migrations` row that records the one-time reseal (outside the numbered migrations, which cannot
+    /// use the operator key).
+    static let resealMarker = 10_001
+
+    /// Reseals values written before they were bound to their row, once per database (recorded in
+    /// `schema_migrations`); returns how many. After that, a `v1` value never opens again: one copied in from an old
+    /// backup cannot be laundered into another row by a restart.
     public static func resealLegacyValues(database: any SQLDatabaseProvider, sealer: any SecretSealer) async throws -> Int {
         try await database.write { db in
+            let done = try await db.select().column("version").from("schema_migrations").where("version", .equal, SQLBind(Self.resealMarker)).first()
+            guard done == nil else { return 0 }
             var count = 0
             for row in try await db.select().columns("service_principal_id", "key", "sealed_value").from("synchronization_secrets").all() {
                 let (id, key, sealed) = (
@@ -61,6 +70,9 @@ public struct SQLSynchronizationSecretRepository: SynchronizationSecretRepositor
                 try await db.update("signing_keys").set("sealed_key", to: SQLBind(resealed)).where("kid", .equal, SQLBind(kid)).run()
                 count += 1
             }
+            try await db.insert(into: "schema_migrations").columns("version", "name", "applied_at")
+                .values(SQLBind(Self.resealMarker), SQLBind("sealed values bound to their rows"), SQLBind(ISO8601DateFormatter().string(from: Date())))
+                .run()
             return count
         }
     }
