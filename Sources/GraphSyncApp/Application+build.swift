@@ -25,8 +25,7 @@ public func buildApplication(
     let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleConnectionTimeout * 1000))
     let http1 = HTTPServerBuilder.http1(
         configuration: .init(
-            additionalChannelHandlers: [ConnectionDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)],
-            idleTimeout: idleTimeout))
+            additionalChannelHandlers: [ConnectionDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)]))
     let server: HTTPServerBuilder
     switch configuration.tls {
     case .none:

@@ -66,6 +66,13 @@ public actor TrustedIssuer {
 
     private func fetchKeys() async throws {
         let discovery = try await self.fetch(Discovery.self, from: self.authority + "/.well-known/openid-configuration")
+        // The keys must come from the authority's own host: a discovery document cannot send GraphSync elsewhere.
+        guard let keysURL = URL(string: discovery.jwks_uri), let authorityURL = URL(string: self.authority),
+            keysURL.scheme?.lowercased() == authorityURL.scheme?.lowercased(), keysURL.host?.lowercased() == authorityURL.host?.lowercased(),
+            keysURL.port == authorityURL.port
+        else {
+            throw TokenValidationFailure.unknownIssuer("\(self.authority) names its keys at another host (\(discovery.jwks_uri.prefix(200)))")
+        }
         let jwks = try await self.fetch(JWKS.self, from: discovery.jwks_uri)
         let collection = JWTKeyCollection()
         try await collection.add(jwks: jwks)

@@ -71,6 +71,16 @@ struct ServeCommand: AsyncParsableCommand {
     var maxCycleDuration: Double = 3600
 
     mutating func validate() throws {
+        // Every duration becomes a timer; a non-finite or absurd value would trap when converted.
+        let durations: [(String, Double)] = [
+            ("--job-interval", self.jobInterval), ("--scheduler-tick", self.schedulerTick), ("--failure-backoff", self.failureBackoff),
+            ("--job-lease", self.jobLease), ("--token-exchange-timeout", self.tokenExchangeTimeout), ("--scim-timeout", self.scimTimeout),
+            ("--request-read-timeout", self.requestReadTimeout), ("--idle-timeout", self.idleTimeout),
+            ("--max-cycle-duration", self.maxCycleDuration),
+        ]
+        for (flag, value) in durations where !value.isFinite || value > 7 * 86_400 {
+            throw ValidationError("\(flag) must be a number of seconds up to a week, not \(value).")
+        }
         guard self.jobInterval >= 1, self.schedulerTick >= 0.05, self.failureBackoff >= 0.1 else {
             throw ValidationError("--job-interval must be ≥ 1 s, --scheduler-tick ≥ 0.05 s, --failure-backoff ≥ 0.1 s.")
         }

@@ -1,12 +1,14 @@
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes connections that hold the server without asking anything of it: a client must finish sending each request
-/// (head and body) within `requestTimeout` of starting the connection or of the previous response, and an idle
-/// keep-alive connection waits at most `idleTimeout` for its next request.
+/// Closes connections that hold the server without asking anything of it:
+/// - a new connection must deliver its first complete request (TLS handshake, head and body) within `requestTimeout`;
+/// - once a request's head has arrived, its body must be complete within `requestTimeout`;
+/// - a connection with nothing in progress waits at most `idleTimeout` for the next request's head.
 ///
 /// It sits behind TLS and the HTTP codec, so a client that never completes the TLS handshake, sends half a header
-/// (slowloris) or drips a body is cut off by the same timer. While the server works on a request nothing is timed.
+/// (slowloris) or drips a body is cut off. While the server works on requests (pipelined ones included) nothing is
+/// timed.
 final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -17,6 +19,8 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     private let idleTimeout: TimeAmount
     private var deadline: Scheduled<Void>?
     private var receiving = false
+    /// Requests fully received whose responses are not yet fully written.
+    private var outstanding = 0
 
     init(requestTimeout: TimeAmount, idleTimeout: TimeAmount) {
         self.requestTimeout = requestTimeout
@@ -35,13 +39,14 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head:
-            // A new request: its head and body must arrive within the request timeout.
-            if !self.receiving { self.arm(context, self.requestTimeout) }
+            // A new request: its body must arrive within the request timeout (the server is not timed meanwhile).
             self.receiving = true
+            if self.outstanding == 0 { self.arm(context, self.requestTimeout) }
         case .body:
             break
         case .end:
             self.receiving = false
+            self.outstanding += 1
             self.deadline?.cancel()
             self.deadline = nil
         }
@@ -49,8 +54,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = self.unwrapOutboundIn(data), !self.receiving {
-            self.arm(context, self.idleTimeout)
+        if case .end = self.unwrapOutboundIn(data) {
+            self.outstanding = max(0, self.outstanding - 1)
+            if self.outstanding == 0 && !self.receiving { self.arm(context, self.idleTimeout) }
         }
         context.write(data, promise: promise)
     }

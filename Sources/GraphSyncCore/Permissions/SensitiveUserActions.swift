@@ -1,17 +1,14 @@
 import Foundation
 
 /// Entra's rules for sensitive actions on users ("Who can perform sensitive actions" and "Who can reset passwords"):
-/// changing `accountEnabled`, `passwordProfile`, `userPrincipalName`, `mobilePhone`, `businessPhones` or `otherMails`,
-/// or deleting the user. On a user with no directory role, a caller allowed to write users may do them; on an
+/// changing `accountEnabled`, `passwordProfile` or `userPrincipalName`, or deleting the user. On a user with no directory role, a caller allowed to write users may do them; on an
 /// administrator, only a caller holding a role high enough for every role the target holds may.
 ///
 /// App-only callers are judged by the directory roles of their service principal (`wids` in their token), as Graph
-/// requires ("the app must be assigned a higher privileged administrator role"); resetting a password app-only needs
-/// at least User Administrator whoever the target is.
+/// requires ("the app must be assigned a higher privileged administrator role"); resetting a password app-only needs a
+/// role that can reset passwords (User Administrator or Authentication Administrator, or higher) whoever the target is.
+/// GraphSync's users have no phone or `otherMails` properties, so those sensitive properties do not arise.
 public enum SensitiveUserActions {
-    /// User properties whose change is a sensitive action.
-    public static let properties: Set<String> = ["accountEnabled", "passwordProfile", "userPrincipalName", "mobilePhone", "businessPhones", "otherMails"]
-
     /// Target roles each acting role may act on (tenant-wide roles), from the "Who can perform sensitive actions" table.
     /// Privileged Authentication Administrator and Global Administrator may act on everyone.
     static let reach: [DirectoryRoleTemplate: Set<DirectoryRoleTemplate>] = [
