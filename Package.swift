@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -65,6 +67,9 @@ let package = Package(
                 "GraphSyncCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -138,6 +143,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Test-only helpers shared by the test targets (a throwaway PostgreSQL database per test).
+        .target(
+            name: "GraphSyncTestSupport",
+            dependencies: ["GraphSyncStorage", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/GraphSyncTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GraphSyncCoreTests",
             dependencies: [
@@ -157,13 +169,13 @@ let package = Package(
         ),
         .testTarget(
             name: "GraphSyncStorageTests",
-            dependencies: ["GraphSyncStorage"],
+            dependencies: ["GraphSyncStorage", "GraphSyncTestSupport"],
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "GraphSyncAppTests",
             dependencies: [
-                "GraphSyncApp",
+                "GraphSyncApp", "GraphSyncTestSupport",
                 "GraphSyncCore",
                 "GraphSyncAuthority",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -8,7 +8,8 @@ import Logging
 /// Keys (command-line flag / environment):
 /// - `host` (`--host`, default `127.0.0.1`), `port` (`--port`, default `8443`)
 /// - `dataDirectory` (`--data-dir`, default `./graphsync-data`): database, CA, keys
-/// - `databaseURL` (`--database`): `sqlite:///path/file.sqlite`; default `<data-dir>/graphsync.sqlite`
+/// - `databaseURL` (`--database`, `GRAPHSYNC_DATABASE_URL`): `sqlite:///path/file.sqlite` (default `<data-dir>/graphsync.sqlite`) or
+///   `postgres://user:password@host:port/database?sslmode=…`; `databasePoolSize` (`--database-pool-size`, default 10)
 /// - `tls` (`--tls-cert F --tls-key F`, or `--http` for plain http; default: certificate from the local CA)
 /// - `cloud` (`--cloud global|usgov-l4|usgov-l5|china`): which Graph audience tokens are for
 /// - `trustedIssuers` (`--trust-issuer URL`, repeatable): external authorities whose tokens are accepted
@@ -31,6 +32,8 @@ public struct AppConfiguration: Sendable {
     public var port = 8443
     public var dataDirectory = "./graphsync-data"
     public var databaseURL: String?
+    /// Connections to PostgreSQL per node (`--database-pool-size`, default 10).
+    public var databasePoolSize = 10
     public var tls: TLS = .localCertificateAuthority
     public var cloud: GraphCloud = .global
     public var trustedIssuers: [String] = []
@@ -71,14 +74,18 @@ public struct AppConfiguration: Sendable {
 
     public var scheme: String { self.tls == .none ? "http" : "https" }
 
-    /// The SQLite file to use, from `databaseURL` or the data directory.
-    public func sqlitePath() throws -> String {
-        guard let url = self.databaseURL else { return (self.dataDirectory as NSString).appendingPathComponent("graphsync.sqlite") }
-        if url.hasPrefix("sqlite://") { return String(url.dropFirst("sqlite://".count)) }
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw ConfigurationError("PostgreSQL is not supported yet; use a sqlite:///path URL or leave --database unset.")
-        }
-        throw ConfigurationError("Unsupported --database URL '\(url)'; expected sqlite:///path/to/file.sqlite.")
+    /// Where the database is.
+    public enum DatabaseLocation: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    /// The database to use, from `databaseURL` (`--database`, or `GRAPHSYNC_DATABASE_URL`) or the data directory.
+    public func databaseLocation() throws -> DatabaseLocation {
+        guard let url = self.databaseURL else { return .sqlite(path: (self.dataDirectory as NSString).appendingPathComponent("graphsync.sqlite")) }
+        if url.hasPrefix("sqlite://") { return .sqlite(path: String(url.dropFirst("sqlite://".count))) }
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") { return .postgres(url: url) }
+        throw ConfigurationError("Unsupported --database URL; expected sqlite:///path/to/file.sqlite or postgres://user:password@host:port/database.")
     }
 }
 

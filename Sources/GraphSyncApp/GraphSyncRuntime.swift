@@ -37,18 +37,7 @@ public struct GraphSyncRuntime: Sendable {
         let cipher = try SecretCipher.loadOrCreate(
             path: (configuration.dataDirectory as NSString).appendingPathComponent("secret.key"),
             environmentValue: configuration.secretKey ?? ProcessInfo.processInfo.environment["GRAPHSYNC_SECRET_KEY"])
-        let databasePath = try configuration.sqlitePath()
-        let database: SQLiteDatabaseProvider
-        do {
-            try Self.createPrivately(databasePath)
-            database = try await SQLiteDatabaseProvider.open(path: databasePath, logger: logger)
-        } catch {
-            throw ConfigurationError(
-                "The database \(databasePath) cannot be opened (\(Self.reason(error, path: databasePath))). Check --database or --data-dir.")
-        }
-        for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] where FileManager.default.fileExists(atPath: path) {
-            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        }
+        let database = try await Self.openDatabase(configuration, logger: logger)
         do {
             try await Migrator(database: database, logger: logger).migrate()
             let resealed = try await SQLSynchronizationSecretRepository.resealLegacyValues(database: database, sealer: cipher)
@@ -63,6 +52,33 @@ public struct GraphSyncRuntime: Sendable {
         } catch {
             try? await database.close()
             throw error
+        }
+    }
+
+    /// Opens the SQLite file (private to its owner) or connects to PostgreSQL, as the configuration says.
+    static func openDatabase(_ configuration: AppConfiguration, logger: Logger) async throws -> any SQLDatabaseProvider {
+        switch try configuration.databaseLocation() {
+        case .postgres(let url):
+            do {
+                return try await PostgresDatabaseProvider.open(url: url, maximumConnections: configuration.databasePoolSize, logger: logger)
+            } catch let error as DatabaseURLError {
+                throw ConfigurationError(error.description)
+            } catch {
+                throw ConfigurationError(
+                    "The PostgreSQL database at \(PostgresURL.redacted(url)) cannot be reached (\(error)). Check --database, the server and its credentials.")
+            }
+        case .sqlite(let path):
+            let database: SQLiteDatabaseProvider
+            do {
+                try Self.createPrivately(path)
+                database = try await SQLiteDatabaseProvider.open(path: path, logger: logger)
+            } catch {
+                throw ConfigurationError("The database \(path) cannot be opened (\(Self.reason(error, path: path))). Check --database or --data-dir.")
+            }
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
+            return database
         }
     }
 

@@ -19,7 +19,7 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Plain http instead of https.")
     var http = false
 
-    @Option(help: "Database URL: sqlite:///path/file.sqlite (default: <data-dir>/graphsync.sqlite).")
+    @Option(help: "Database URL: sqlite:///path/file.sqlite (default: <data-dir>/graphsync.sqlite) or postgres://user:password@host:port/database?sslmode=disable|prefer|require (also GRAPHSYNC_DATABASE_URL).")
     var database: String?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default: info for serve, warning otherwise).")
@@ -32,7 +32,7 @@ struct DataOptions: ParsableArguments {
     /// saying on standard error which one is used: a command run from the wrong folder must not make a new tenant.
     func existingConfiguration() throws -> AppConfiguration {
         let configuration = self.configuration()
-        if self.database == nil {
+        if configuration.databaseURL == nil {
             let database = (configuration.dataDirectory as NSString).appendingPathComponent("graphsync.sqlite")
             guard FileManager.default.fileExists(atPath: database) else {
                 throw CommandFailure(
@@ -57,7 +57,7 @@ struct DataOptions: ParsableArguments {
         configuration.dataDirectory = self.dataDirectory
         configuration.host = self.host
         configuration.port = self.port
-        configuration.databaseURL = self.database
+        configuration.databaseURL = self.database ?? ProcessInfo.processInfo.environment["GRAPHSYNC_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.tls = self.http ? .none : .localCertificateAuthority
         configuration.logLevel = self.logLevel ?? .info
         return configuration

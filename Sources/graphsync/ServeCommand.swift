@@ -64,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("match-batch-size"), help: "New users looked up per SCIM query (userName eq \"a\" or userName eq \"b\" …). 1 (the default) sends one query per user, as Entra does; 50 is much faster on a large first cycle.")
     var matchBatchSize: Int = 1
 
+    @Option(name: .customLong("database-pool-size"), help: "Connections to PostgreSQL this node keeps (with --database postgres://…).")
+    var databasePoolSize: Int = 10
+
     @Option(name: .customLong("max-concurrent-jobs"), help: "Provisioning jobs running at once on this node, each under its own lease.")
     var maxConcurrentJobs: Int = 4
 
@@ -90,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard self.requestReadTimeout >= 1, self.idleTimeout >= 1 else {
             throw ValidationError("--request-read-timeout and --idle-timeout must be at least 1 second.")
         }
+        guard (2...500).contains(self.databasePoolSize) else { throw ValidationError("--database-pool-size must be between 2 and 500.") }
         guard (1...256).contains(self.maxConcurrentJobs), self.maxCycleDuration >= 1 else {
             throw ValidationError("--max-concurrent-jobs must be between 1 and 256, --max-cycle-duration ≥ 1 s.")
         }
@@ -124,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.jobConcurrency = self.jobConcurrency
         configuration.matchBatchSize = self.matchBatchSize
         configuration.maxConcurrentJobs = self.maxConcurrentJobs
+        configuration.databasePoolSize = self.databasePoolSize
         configuration.maxCycleDuration = self.maxCycleDuration
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)

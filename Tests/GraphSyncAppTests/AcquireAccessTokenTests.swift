@@ -83,7 +83,7 @@ import Testing
             #expect(!listed.text.contains("at-1") && !listed.text.contains(TestTokenEndpoint.clientSecret))
             let synchronization = try await server.send(.GET, "/v1.0/servicePrincipals/\(sp.id)/synchronization", token: admin)
             #expect((synchronization["secrets"] as? [[String: String]])?.allSatisfy { $0["value"] == "*" } == true)
-            let file = try Data(contentsOf: URL(fileURLWithPath: server.dataDirectory + "/graphsync.sqlite"))
+            let file = try await server.storedBytes()
             #expect(file.range(of: Data(TestTokenEndpoint.clientSecret.utf8)) == nil)
         }
     }

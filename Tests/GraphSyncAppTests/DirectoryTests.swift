@@ -25,7 +25,7 @@ import Testing
             #expect(credentials.count == 1)
             #expect(credentials[0]["secretText"] is NSNull)
             #expect(!read.text.contains(secret))
-            let database = try Data(contentsOf: URL(fileURLWithPath: server.dataDirectory + "/graphsync.sqlite"))
+            let database = try await server.storedBytes()
             #expect(database.range(of: Data(secret.utf8)) == nil)
 
             #expect(try await server.send(.POST, "/v1.0/applications/\(id)/removePassword", token: admin, json: ["keyId": keyId]).status == 204)

@@ -3,11 +3,13 @@ import Foundation
 import GraphSyncApp
 import GraphSyncAuthority
 import GraphSyncCore
+import GraphSyncTestSupport
 import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import SQLKit
 import ServiceLifecycle
 import Testing
 
@@ -45,6 +47,15 @@ struct TestServer {
         configuration.dataDirectory = dataDirectory
         configuration.port = try freePort()
         configuration.tls = tls ? .localCertificateAuthority : .none
+        // On PostgreSQL when the suite runs with GRAPHSYNC_TEST_POSTGRES_URL: a database of its own per data directory,
+        // kept for a restart on the same directory.
+        let remembered = (dataDirectory as NSString).appendingPathComponent("test-database-url")
+        if let url = try? String(contentsOfFile: remembered, encoding: .utf8) {
+            configuration.databaseURL = url
+        } else if let url = try await TestPostgres.freshDatabaseURL() {
+            configuration.databaseURL = url
+            try url.write(toFile: remembered, atomically: true, encoding: .utf8)
+        }
         configure(&configuration)
         var logger = Logger(label: "graphsync-test")
         logger.logLevel = .warning
@@ -86,6 +97,25 @@ struct TestServer {
                 try? await tasks.waitForAll()
                 throw error
             }
+        }
+    }
+
+    /// Everything the database holds, as bytes (the SQLite file, or every PostgreSQL row as text): what a thief of the
+    /// database would see, to check that secrets are not in it in clear.
+    func storedBytes() async throws -> Data {
+        guard self.runtime.configuration.databaseURL != nil else {
+            return try Data(contentsOf: URL(fileURLWithPath: self.dataDirectory + "/graphsync.sqlite"))
+        }
+        return try await self.runtime.database.read { db in
+            var bytes = Data()
+            let tables = try await db.raw("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'").all()
+                .map { try $0.decode(column: "table_name", as: String.self) }
+            for table in tables {
+                for row in try await db.raw("SELECT CAST(t AS TEXT) AS content FROM \(ident: table) t").all() {
+                    bytes += Data(try row.decode(column: "content", as: String.self).utf8)
+                }
+            }
+            return bytes
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSyncCore
 import GraphSyncStorage
+import GraphSyncTestSupport
 import Logging
 import SQLKit
 
@@ -8,7 +9,7 @@ import SQLKit
 struct StorageFixture {
     let directory: URL
     let path: String
-    let provider: SQLiteDatabaseProvider
+    let provider: any SQLDatabaseProvider
     let repositories: Repositories
 
     static let logger = Logger(label: "graphsync.tests.storage") { _ in SwiftLogNoOpLogHandler() }
@@ -39,12 +40,19 @@ struct StorageFixture {
         }
     }
 
-    /// Runs `body` against a freshly migrated database in its own directory; closes the provider and removes the
-    /// directory afterwards, also when `body` throws.
+    /// Runs `body` against a freshly migrated database in its own directory (SQLite, or a new PostgreSQL database when
+    /// `GRAPHSYNC_TEST_POSTGRES_URL` is set); closes the provider and removes the directory afterwards, also when `body`
+    /// throws.
     static func withDatabase<R>(_ body: (StorageFixture) async throws -> R) async throws -> R {
         try await Self.withTemporaryDirectory { directory in
             let path = directory.appendingPathComponent("graphsync.sqlite").path
-            let (provider, _) = try await Self.openMigrated(path: path)
+            let provider: any SQLDatabaseProvider
+            if let url = try await TestPostgres.freshDatabaseURL() {
+                provider = try await PostgresDatabaseProvider.open(url: url, logger: Self.logger)
+                try await Migrator(database: provider, logger: Self.logger).migrate()
+            } else {
+                provider = try await Self.openMigrated(path: path).0
+            }
             let fixture = StorageFixture(directory: directory, path: path, provider: provider, repositories: .sql(provider, sealer: TestSealer()))
             let result: R
             do {

@@ -55,45 +55,17 @@ public final class SQLiteDatabaseProvider: SQLDatabaseProvider {
         return try await body(self.readers[index].sql(queryLogLevel: nil))
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction. The transaction's own statements run shielded from task
-    /// cancellation: a cancelled caller (a cycle stopped at its time limit, a lost lease, shutdown) still has its
-    /// transaction committed or rolled back, so the writer connection is never left inside an open transaction.
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection (see `Transaction`).
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await self.writeLock.withLock {
-            let db = self.writer.sql(queryLogLevel: nil)
-            try await Self.uncancellable { try await db.raw("BEGIN IMMEDIATE").run() }
-            let result: R
-            do {
-                result = try await body(db)
-            } catch {
-                await self.rollback(db)
-                throw error
-            }
-            do {
-                try await Self.uncancellable { try await db.raw("COMMIT").run() }
-            } catch {
-                await self.rollback(db)
-                throw error
-            }
-            return result
+            try await Transaction.run(on: self.writer.sql(queryLogLevel: nil), begin: ["BEGIN IMMEDIATE"], logger: self.logger, body)
         }
-    }
-
-    private func rollback(_ db: any SQLDatabase) async {
-        do { try await Self.uncancellable { try await db.raw("ROLLBACK").run() } } catch {
-            self.logger.error("rollback failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Runs `work` in a task of its own, which the caller's cancellation does not reach.
-    private static func uncancellable(_ work: @escaping @Sendable () async throws -> Void) async throws {
-        try await Task { try await work() }.value
     }
 
     /// Closes every connection, even when the calling task is being cancelled (a failed start, shutdown).
     public func close() async throws {
         let readers = self.readers, writer = self.writer
-        try await Self.uncancellable {
+        try await Transaction.uncancellable {
             for reader in readers { try await reader.close() }
             try await writer.close()
         }

@@ -13,6 +13,12 @@ public struct Migration: Sendable {
         self.apply = apply
     }
 
-    /// Every migration, in order.
+    /// Every migration, in order. Their column types are portable: timestamps are `DOUBLE PRECISION` (`.exactSeconds`),
+    /// 8 bytes on both databases (PostgreSQL's `REAL` is 4 bytes, which rounds epoch seconds to minutes).
     public static let all: [Migration] = [.m0001Directory, .m0002SynchronizationSecrets, .m0003Groups, .m0004Provisioning, .m0005ProvisionedObjectColumns]
+}
+
+extension SQLDataType {
+    /// Epoch seconds with millisecond precision: `DOUBLE PRECISION` on PostgreSQL and SQLite alike.
+    static let exactSeconds = SQLDataType.custom(SQLRaw("DOUBLE PRECISION"))
 }

@@ -29,12 +29,17 @@ public struct Migrator: Sendable {
         }
         var done: [Int] = []
         for migration in self.migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {
-            try await self.database.write { db in
+            // Nodes starting together race to migrate; the write lock serializes them, and each re-checks inside it.
+            let appliedNow = try await self.database.write { db -> Bool in
+                let done = try await db.select().column("version").from("schema_migrations").where("version", .equal, SQLBind(migration.version)).first()
+                guard done == nil else { return false }
                 try await migration.apply(db)
                 try await db.insert(into: "schema_migrations").columns("version", "name", "applied_at")
                     .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(ISO8601DateFormatter().string(from: Date())))
                     .run()
+                return true
             }
+            guard appliedNow else { continue }
             self.logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             done.append(migration.version)
         }

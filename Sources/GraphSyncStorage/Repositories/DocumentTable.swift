@@ -104,7 +104,8 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
                 let (column, value) = try self.resolve(field, value)
                 let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_")
-                select.where(SQLQueryString("\(ident: column) LIKE \(bind: escaped + "%") ESCAPE '\\'"))
+                // Graph's startswith ignores case; LIKE does on SQLite but not on PostgreSQL, so both compare lowercased.
+                select.where(SQLQueryString("LOWER(\(ident: column)) LIKE \(bind: escaped.lowercased() + "%") ESCAPE '\\'"))
             case .anyIn(let field, let values):
                 let resolved = try values.map { try self.resolve(field, $0) }
                 guard let column = resolved.first?.0 else {

@@ -1,0 +1,100 @@
+import Foundation
+import GraphSyncCore
+import Logging
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+public import SQLKit
+
+/// PostgreSQL through postgres-nio's `PostgresClient` (its connection pool) and sql-kit: the same repositories and SQL
+/// as SQLite. Reads run concurrently on pooled connections; each write is one transaction that first takes a
+/// transaction-scoped advisory lock, so writes are serialized across every node sharing the database, exactly as
+/// SQLite's single writer serializes them on one machine: a read-modify-write in a transaction never loses a
+/// concurrent one.
+public final class PostgresDatabaseProvider: SQLDatabaseProvider {
+    /// The advisory lock key every write transaction takes ("graphsyn" in ASCII).
+    static let writeLock: Int64 = 0x6772_6170_6873_796E
+
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
+        self.client = client
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Connects to `url` (`postgres://user:password@host:port/database?sslmode=disable|prefer|require`), checking
+    /// that the server answers.
+    public static func open(url: String, maximumConnections: Int = 10, logger: Logger) async throws -> PostgresDatabaseProvider {
+        var configuration = try PostgresURL.configuration(url)
+        configuration.options.maximumConnections = max(2, maximumConnections)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let runner = Task { await client.run() }
+        let provider = PostgresDatabaseProvider(client: client, runner: runner, logger: logger)
+        do {
+            try await TimeLimit.run(within: .seconds(15)) {
+                try await provider.read { db in try await db.raw("SELECT 1").run() }
+            }
+        } catch {
+            try? await provider.close()
+            throw error
+        }
+        return provider
+    }
+
+    public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await self.client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let logger = self.logger
+        return try await self.client.withConnection { connection in
+            try await Transaction.run(
+                on: connection.sql(queryLogLevel: nil), begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.writeLock))"], logger: logger, body)
+        }
+    }
+
+    public func close() async throws {
+        self.runner.cancel()
+        await self.runner.value
+    }
+}
+
+/// `postgres://` URLs as PostgresClient configurations.
+public enum PostgresURL {
+    static func configuration(_ text: String) throws -> PostgresClient.Configuration {
+        guard let url = URLComponents(string: text), let scheme = url.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()),
+            let host = url.host, !host.isEmpty
+        else {
+            throw DatabaseURLError("'\(Self.redacted(text))' is not a postgres://user:password@host:port/database URL.")
+        }
+        let database = url.path.split(separator: "/").first.map(String.init)
+        let mode = url.queryItems?.first { $0.name == "sslmode" }?.value?.lowercased() ?? "prefer"
+        let tls: PostgresClient.Configuration.TLS
+        switch mode {
+        case "disable": tls = .disable
+        case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: throw DatabaseURLError("sslmode '\(mode)' is not one of disable, prefer, require.")
+        }
+        return PostgresClient.Configuration(
+            host: host, port: url.port ?? 5432, username: url.user ?? "postgres", password: url.password, database: database, tls: tls)
+    }
+
+    /// The URL without its password, for messages.
+    public static func redacted(_ text: String) -> String {
+        guard var url = URLComponents(string: text), url.password != nil else { return text }
+        url.password = "***"
+        return url.string ?? text
+    }
+}
+
+/// A `--database` URL that cannot be used, and why.
+public struct DatabaseURLError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
