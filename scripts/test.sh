@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: Swift tests (real HTTP on loopback, real SQLite) then the Python interop tests
+# The whole test suite: Swift tests (real HTTP on loopback, real SQLite, then the storage and HTTP suites again on a
+# real PostgreSQL) then the Python interop tests
 # (Microsoft's msal, azure-identity and msgraph-sdk against a running graphsync, and provisioning into a real
 # scim2-server). Installs what it needs.
 set -euo pipefail
@@ -28,23 +29,37 @@ echo "   built in $((SECONDS - start)) s"
 unfinished() {
     grep -oE "Test [A-Za-z0-9_]+\(" "$log" | sort | uniq -c | awk '$1 % 2 == 1 {print $3}' | tr -d '(' | tr '\n' ' '
 }
-echo "== swift test"
-for attempt in 1 2; do
-    status=0
-    timeout 600 swift test --skip-build >"$log" 2>&1 || status=$?
-    if [ "$status" -eq 124 ] && [ "$attempt" -eq 1 ]; then
-        echo "   swift test did not finish in 10 minutes; still running: $(unfinished). Running it once more."
-        continue
+swift_tests() {  # swift_tests ARGS... : runs `swift test --skip-build ARGS`, reports, exits on failure
+    local status
+    for attempt in 1 2; do
+        status=0
+        timeout 600 swift test --skip-build "$@" >"$log" 2>&1 || status=$?
+        if [ "$status" -eq 124 ] && [ "$attempt" -eq 1 ]; then
+            echo "   swift test did not finish in 10 minutes; still running: $(unfinished). Running it once more."
+            continue
+        fi
+        break
+    done
+    if [ "$status" -ne 0 ]; then
+        [ "$status" -eq 124 ] && echo "   swift test did not finish in 10 minutes; still running: $(unfinished)"
+        grep -E "✘|error:" "$log" | head -80
+        tail -5 "$log"
+        exit 1
     fi
-    break
-done
-if [ "$status" -ne 0 ]; then
-    [ "$status" -eq 124 ] && echo "   swift test did not finish in 10 minutes; still running: $(unfinished)"
-    grep -E "✘|error:" "$log" | head -80
-    tail -5 "$log"
-    exit 1
-fi
-grep -E "^✔ Suite|Test run with" "$log"
+    grep -E "^✔ Suite|Test run with" "$log"
+}
+echo "== swift test (SQLite)"
+swift_tests
+
+# The storage contract and HTTP suites again, on a throwaway PostgreSQL cluster (Debian's postgresql, started as the
+# unprivileged postgres user on loopback, removed afterwards).
+echo "== swift test (PostgreSQL)"
+PG_DIR="$(mktemp -d /tmp/graphsync-pg.XXXXXX)"
+trap 'scripts/postgres.sh stop "$PG_DIR"' EXIT
+GRAPHSYNC_TEST_POSTGRES_URL="$(scripts/postgres.sh start "$PG_DIR")"
+export GRAPHSYNC_TEST_POSTGRES_URL
+swift_tests --filter "GraphSyncStorageTests|GraphSyncAppTests"
+# (the interop suite's multi-node test runs on this server too)
 
 echo "== SCIM test server (scim2-server from PyPI)"
 SCIM_PYTHON="$(Tests/scim/setup.sh)"

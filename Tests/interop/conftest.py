@@ -20,6 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,18 @@ def init_tenant(data_dir: Path, port: int) -> dict:
         pytest.fail(f"graphsync init --json lacks {missing}: {facts}", pytrace=False)
     facts.update(port=port, dataDir=str(data_dir))
     return facts
+
+
+def fresh_postgres_database() -> str:
+    """A new database on the test PostgreSQL server (GRAPHSYNC_TEST_POSTGRES_URL, which scripts/test.sh starts), as a
+    URL; skips the test when there is no server."""
+    server = os.environ.get("GRAPHSYNC_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("no PostgreSQL test server (GRAPHSYNC_TEST_POSTGRES_URL); scripts/test.sh starts one")
+    name = "graphsync_interop_" + uuid.uuid4().hex
+    subprocess.run(["psql", server, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
+    base, _, query = server.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
 
 
 def _address_flags(data_dir: Path, port: int) -> list[str]:
@@ -196,6 +209,9 @@ def private_graphsync(request, tmp_path, monkeypatch):
     the session server's CA, so do not talk to `graphsync` in the same test). Stopped at the end."""
     data_dir = tmp_path / "graphsync-data"
     log_path = tmp_path / "graphsync-serve.log"
+    if getattr(request, "param", "sqlite") == "postgres":
+        # Parametrized with indirect=True: the nodes share a fresh PostgreSQL database instead of the data dir's SQLite.
+        monkeypatch.setenv("GRAPHSYNC_DATABASE_URL", fresh_postgres_database())
     facts = init_tenant(data_dir, _free_port())
     facts.update(logPath=str(log_path))
     _trust(monkeypatch, facts["caCertPath"])

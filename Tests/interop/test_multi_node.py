@@ -1,11 +1,13 @@
-"""Several nodes, one database: two `graphsync serve` processes share one data dir (SQLite in WAL mode, as several
-nodes would share PostgreSQL) and both run the provisioning scheduler. Each job runs on exactly one node at a time:
+"""Several nodes, one database: two `graphsync serve` processes share one data dir and one database (SQLite in WAL
+mode, and a PostgreSQL database when scripts/test.sh provides a server) and both run the provisioning scheduler. Each job runs on exactly one node at a time:
 cycles never overlap, whichever node runs them, and the app sees every user created exactly once. When the node
 running the job dies, the other one takes the job over once the lease has expired.
 """
 
 import json
 import re
+
+import pytest
 import sys
 import time
 import uuid
@@ -32,6 +34,7 @@ def cycles(log_path: Path, job_id: str) -> list[tuple[float, float, str]]:
     return found
 
 
+@pytest.mark.parametrize("private_graphsync", ["sqlite", "postgres"], indirect=True)
 def test_two_nodes_share_jobs_and_never_run_one_twice(private_graphsync, tmp_path):
     first = private_graphsync
     facts = first.facts
