@@ -126,10 +126,10 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
     public func sourceIdsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String] {
         let prefix = "\(jobId)|"
         return try await self.database.read { db in
-            // Ids are `jobId|sourceId`, so the job's objects are one range of the primary key, in source-id order.
+            // Ids are `jobId|sourceId`: within the job, id order is source-id order under any collation.
             try await db.select().column("id").from("provisioned_objects")
+                .where("job_id", .equal, SQLBind(jobId))
                 .where("id", .greaterThan, SQLBind(prefix + (after ?? "")))
-                .where("id", .lessThan, SQLBind("\(jobId)}"))
                 .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(1))
                 .orderBy("id").limit(limit).all().map { String(try $0.decode(column: "id", as: String.self).dropFirst(prefix.count)) }
         }
@@ -164,7 +164,7 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
             var after = "\(jobId)|"
             while true {
                 let rows = try await db.select().column("document").from("provisioned_objects")
-                    .where("id", .greaterThan, SQLBind(after)).where("id", .lessThan, SQLBind("\(jobId)}"))
+                    .where("job_id", .equal, SQLBind(jobId)).where("id", .greaterThan, SQLBind(after))
                     .orderBy("id").limit(Self.lookupChunk).all()
                 var objects = try rows.map { try DocumentTable<ProvisionedObject>.decode($0) }
                 guard let last = objects.last else { break }
