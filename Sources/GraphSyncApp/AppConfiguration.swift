@@ -29,6 +29,9 @@ public struct AppConfiguration: Sendable {
     }
 
     public var host = "127.0.0.1"
+    /// The base URL clients use (`--public-url`, e.g. a load balancer's `https://graphsync.example.com`): the issuer of
+    /// tokens and the base of discovery URLs and `@odata.nextLink`s, the same on every node.
+    public var publicURL: String?
     public var port = 8443
     public var dataDirectory = "./graphsync-data"
     public var databaseURL: String?

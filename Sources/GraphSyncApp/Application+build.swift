@@ -39,7 +39,8 @@ public func buildApplication(
     let keyRing = try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher)
     // HTTP clients last: nothing below throws, so they are always handed to the service that shuts them down.
     let httpClient = try OutboundHTTP.makeClient(configuration)
-    let endpoints = AuthorityEndpoints(scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id)
+    let endpoints = AuthorityEndpoints(
+        scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id, publicURL: configuration.publicURL)
     let verifier = TokenVerifier(
         keyRing: keyRing, localIssuers: { endpoints.isLocalIssuer($0) },
         trustedIssuers: configuration.trustedIssuers.map { TrustedIssuer(authority: $0, httpClient: httpClient, logger: logger) },

@@ -15,8 +15,10 @@ extension GraphSyncRuntime {
             grant = try await authority.clientCredentials(clientId: clientId, clientSecret: clientSecret, scope: scope ?? "\(audience)/.default")
         }
         let keyRing = try await SigningKeyRing.load(from: self.repositories.tenants, cipher: self.cipher)
-        let endpoints = AuthorityEndpoints(scheme: self.configuration.scheme, host: self.configuration.host, port: self.configuration.port, tenantId: self.tenant.id)
-        let issuer = "\(endpoints.scheme)://\(endpoints.authorities[0])/\(self.tenant.id)/v2.0"
+        let endpoints = AuthorityEndpoints(
+            scheme: self.configuration.scheme, host: self.configuration.host, port: self.configuration.port, tenantId: self.tenant.id,
+            publicURL: self.configuration.publicURL)
+        let issuer = endpoints.canonicalIssuer
         return try await TokenMinter(keyRing: keyRing).mint(grant, issuer: issuer).accessToken
     }
 

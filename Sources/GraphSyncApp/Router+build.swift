@@ -19,7 +19,7 @@ func buildRouter(
     let groups = ["v1.0", "beta"].map { version in
         router.group(RouterPath(version))
             .add(middleware: BearerAuthenticationMiddleware(
-                verifier: verifier, localIssuer: "\(endpoints.scheme)://\(endpoints.authorities[0])/\(endpoints.tenantId)/v2.0"))
+                verifier: verifier, localIssuer: endpoints.canonicalIssuer))
             .group(context: AuthenticatedContext.self)
             .add(middleware: GraphErrorMiddleware<AuthenticatedContext>())
             .add(middleware: QueryOptionsMiddleware<AuthenticatedContext>())

@@ -11,6 +11,7 @@ struct BootstrapReport {
     var issuerFlags = ""
 
     var baseURL: String {
+        if let publicURL = self.configuration.publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
         let host = self.configuration.host.contains(":") ? "[\(self.configuration.host)]" : self.configuration.host
         let shown = ["0.0.0.0", "[::]"].contains(host) ? "127.0.0.1" : host
         return "\(self.configuration.scheme)://\(shown):\(self.configuration.port)"

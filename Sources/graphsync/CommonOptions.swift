@@ -19,6 +19,9 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Plain http instead of https.")
     var http = false
 
+    @Option(name: .customLong("public-url"), help: "The base URL clients use (a load balancer's, e.g. https://graphsync.example.com): names the issuer and every link, the same on all nodes.")
+    var publicURL: String?
+
     @Option(help: "Database URL: sqlite:///path/file.sqlite (default: <data-dir>/graphsync.sqlite) or postgres://user:password@host:port/database?sslmode=disable|prefer|require (also GRAPHSYNC_DATABASE_URL).")
     var database: String?
 
@@ -49,6 +52,8 @@ struct DataOptions: ParsableArguments {
         if self.host != "127.0.0.1" { flags += " --host \(self.host)" }
         if self.port != 8443 { flags += " --port \(self.port)" }
         if self.http { flags += " --http" }
+        if let publicURL = self.publicURL { flags += " --public-url \(publicURL)" }
+        if let database = self.database { flags += " --database '\(database)'" }
         return flags
     }
 
@@ -59,6 +64,7 @@ struct DataOptions: ParsableArguments {
         configuration.port = self.port
         configuration.databaseURL = self.database ?? ProcessInfo.processInfo.environment["GRAPHSYNC_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.tls = self.http ? .none : .localCertificateAuthority
+        configuration.publicURL = self.publicURL
         configuration.logLevel = self.logLevel ?? .info
         return configuration
     }

@@ -106,6 +106,11 @@ struct ServeCommand: AsyncParsableCommand {
         if self.options.http && !loopback && !self.insecure {
             throw ValidationError("Refusing plain http on non-loopback host \(self.options.host): tokens and secrets would cross the network in clear text. Add --insecure to do it anyway.")
         }
+        if let publicURL = self.options.publicURL {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+                url.path.isEmpty || url.path == "/", url.query == nil
+            else { throw ValidationError("--public-url must be a base URL such as https://graphsync.example.com (no path or query).") }
+        }
         for issuer in self.trustIssuers where !issuer.hasPrefix("https://") {
             throw ValidationError("--trust-issuer must be an https URL: \(issuer)")
         }
