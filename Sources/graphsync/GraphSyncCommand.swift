@@ -6,6 +6,7 @@ struct GraphSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graphsync",
         abstract: "A self-hosted, Microsoft Graph-compatible provisioning synchronization service.",
-        subcommands: [ServeCommand.self, InitCommand.self, TokenCommand.self, AppCommand.self, UserCommand.self, JobsCommand.self],
+        subcommands: [ServeCommand.self, InitCommand.self, TokenCommand.self, AppCommand.self, UserCommand.self, JobsCommand.self, BackupCommand.self,
+                      MigrateDataCommand.self],
         defaultSubcommand: ServeCommand.self)
 }
