@@ -36,13 +36,15 @@ public func buildApplication(
     case .files(let certificate, let key):
         server = try .tls(http1, tlsConfiguration: try TLSSettings.tlsConfiguration(certificate: certificate, key: key))
     }
-    let keyRing = try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher)
+    let keys = SigningKeys(
+        try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher), tenants: runtime.repositories.tenants,
+        cipher: runtime.cipher)
     // HTTP clients last: nothing below throws, so they are always handed to the service that shuts them down.
     let httpClient = try OutboundHTTP.makeClient(configuration)
     let endpoints = AuthorityEndpoints(
         scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id, publicURL: configuration.publicURL)
     let verifier = TokenVerifier(
-        keyRing: keyRing, localIssuers: { endpoints.isLocalIssuer($0) },
+        keys: keys, localIssuers: { endpoints.isLocalIssuer($0) },
         trustedIssuers: configuration.trustedIssuers.map { TrustedIssuer(authority: $0, httpClient: httpClient, logger: logger) },
         audiences: [configuration.cloud.graphResource, configuration.cloud.graphResource + "/", WellKnown.graphAppId])
     let directory = runtime.directory
@@ -66,16 +68,16 @@ public func buildApplication(
         directory: directory, synchronization: synchronization,
         jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,
         wakeScheduler: { scheduler.wake() },
-        endpoints: endpoints, keyRing: keyRing, verifier: verifier,
+        endpoints: endpoints, keys: keys, verifier: verifier,
         authority: AuthorityService(
             directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
-        minter: TokenMinter(keyRing: keyRing), graphHost: configuration.cloud.graphHost)
+        minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost)
 
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
-        services: [HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime), scheduler],
+        services: [HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime), scheduler, KeyRefreshService(keys: keys)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -126,6 +128,19 @@ struct HTTPClientService: Service {
         try? await gracefulShutdown()
         await self.outbound.shutdown()
         try await self.client.shutdown()
+    }
+}
+
+/// Reloads the signing keys every minute, so a key rotated on any node is published and then used here too.
+struct KeyRefreshService: Service {
+    let keys: SigningKeys
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                try? await self.keys.reload()
+            }
+        }
     }
 }
 

@@ -6,13 +6,13 @@ import Hummingbird
 func buildRouter(
     directory: DirectoryService, synchronization: SynchronizationService, jobs: JobService, engine: ProvisioningEngine,
     wakeScheduler: @escaping @Sendable () -> Void,
-    endpoints: AuthorityEndpoints, keyRing: SigningKeyRing, verifier: TokenVerifier,
+    endpoints: AuthorityEndpoints, keys: SigningKeys, verifier: TokenVerifier,
     authority: AuthorityService, minter: TokenMinter, graphHost: String
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
 
-    DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keyRing: keyRing, graphHost: graphHost).addRoutes(to: router)
+    DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: keys, graphHost: graphHost).addRoutes(to: router)
     TokenController(endpoints: endpoints, tenant: directory.tenant, authority: authority, minter: minter).addRoutes(to: router)
     router.get("health") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
 

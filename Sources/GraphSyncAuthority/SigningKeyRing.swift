@@ -11,15 +11,16 @@ public struct SigningKeyRing: Sendable {
     /// The public keys in JWKS form (`/discovery/v2.0/keys`).
     public let jwks: JSONWebKeySet
 
-    /// Loads the stored keys, creating the first one (RSA 2048) if there is none.
-    public static func load(from tenants: any TenantRepository, cipher: SecretCipher) async throws -> SigningKeyRing {
+    /// Loads the stored keys, creating the first one (RSA 2048) if there is none. Every stored key is published and
+    /// verifies; the newest one already active at `now` signs.
+    public static func load(from tenants: any TenantRepository, cipher: SecretCipher, now: Date = Date()) async throws -> SigningKeyRing {
         var stored = try await tenants.signingKeys()
         if stored.isEmpty {
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
             let kid = Self.keyId(for: key.publicKey)
             try await tenants.addSigningKey(
                 StoredSigningKey(
-                    kid: kid, sealedPrivateKey: try cipher.seal(key.pemRepresentation, context: SealContext.signingKey(kid: kid)), createdDateTime: Date()))
+                    kid: kid, sealedPrivateKey: try cipher.seal(key.pemRepresentation, context: SealContext.signingKey(kid: kid)), createdDateTime: now))
             stored = try await tenants.signingKeys()
         }
         let collection = JWTKeyCollection()
@@ -30,7 +31,32 @@ public struct SigningKeyRing: Sendable {
             let (modulus, exponent) = try privateKey.publicKey.getKeyPrimitives()
             published.append(.init(kid: entry.kid, n: modulus.base64URLEncoded, e: exponent.base64URLEncoded))
         }
-        return SigningKeyRing(keys: collection, currentKid: stored[0].kid, jwks: JSONWebKeySet(keys: published))
+        let signing = stored.first { $0.createdDateTime <= now } ?? stored[stored.count - 1]
+        return SigningKeyRing(keys: collection, currentKid: signing.kid, jwks: JSONWebKeySet(keys: published))
+    }
+
+    /// Publishes a new key that starts signing after `lead` (so every node and client has fetched it by then), and
+    /// drops keys that stopped signing more than `retention` ago (no token they signed is still valid).
+    /// - Returns: the new key's id and when it starts signing.
+    public static func rotate(
+        in tenants: any TenantRepository, cipher: SecretCipher, lead: TimeInterval, retention: TimeInterval, now: Date = Date()
+    ) async throws -> (kid: String, activates: Date, removed: [String]) {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let kid = Self.keyId(for: key.publicKey)
+        let activates = now.addingTimeInterval(max(0, lead))
+        // Keys newest first: each stopped signing when the next newer one (already active) started.
+        let stored = try await tenants.signingKeys()
+        var removed: [String] = []
+        for (index, entry) in stored.enumerated() where index > 0 {
+            let successor = stored[index - 1]
+            if successor.createdDateTime <= now, now.timeIntervalSince(successor.createdDateTime) > retention {
+                try await tenants.deleteSigningKey(kid: entry.kid)
+                removed.append(entry.kid)
+            }
+        }
+        try await tenants.addSigningKey(
+            StoredSigningKey(kid: kid, sealedPrivateKey: try cipher.seal(key.pemRepresentation, context: SealContext.signingKey(kid: kid)), createdDateTime: activates))
+        return (kid, activates, removed)
     }
 
     /// Signs claims with the current key (`kid` in the header, `typ: JWT`, `alg: RS256`).

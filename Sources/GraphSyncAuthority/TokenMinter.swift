@@ -5,15 +5,20 @@ import GraphSyncCore
 
 /// Turns an `AccessTokenGrant` into a signed v2 access token.
 public struct TokenMinter: Sendable {
-    public let keyRing: SigningKeyRing
+    public let keys: SigningKeys
     /// Token lifetime; Entra's default for Graph is about an hour.
     public let lifetime: TimeInterval
     private let recent: RecentTokens
 
-    public init(keyRing: SigningKeyRing, lifetime: TimeInterval = 3599, reuseWindow: TimeInterval = 300) {
-        self.keyRing = keyRing
+    public init(keys: SigningKeys, lifetime: TimeInterval = 3599, reuseWindow: TimeInterval = 300) {
+        self.keys = keys
         self.lifetime = lifetime
         self.recent = RecentTokens(window: reuseWindow)
+    }
+
+    /// A minter over a fixed key ring.
+    public init(keyRing: SigningKeyRing, lifetime: TimeInterval = 3599, reuseWindow: TimeInterval = 300) {
+        self.init(keys: SigningKeys(keyRing), lifetime: lifetime, reuseWindow: reuseWindow)
     }
 
     public struct MintedToken: Sendable {
@@ -44,7 +49,7 @@ public struct TokenMinter: Sendable {
             scp: isApp || grant.scopes.isEmpty ? nil : grant.scopes.joined(separator: " "),
             wids: grant.roleTemplateIds.isEmpty ? nil : grant.roleTemplateIds, name: grant.userName,
             preferredUsername: grant.userPrincipalName, uti: Identifiers.permissionGrantId().prefix(22).description)
-        return MintedToken(accessToken: try await self.keyRing.sign(claims), expiresIn: expiresIn)
+        return MintedToken(accessToken: try await self.keys.current.sign(claims), expiresIn: expiresIn)
     }
 
     /// `sub` for user tokens is pairwise: stable per user and client app, different across apps.

@@ -5,7 +5,7 @@ import JWTKit
 /// Validates bearer tokens on every Graph request: signature (built-in keys or a trusted issuer's JWKS),
 /// algorithm, issuer, audience and lifetime (5 minutes of clock skew), and turns them into a `Caller`.
 public struct TokenVerifier: Sendable {
-    public let keyRing: SigningKeyRing
+    public let keys: SigningKeys
     /// Issuers of the built-in authority (one per address it is reachable at).
     public let localIssuers: @Sendable (String) -> Bool
     public let trustedIssuers: [TrustedIssuer]
@@ -14,14 +14,22 @@ public struct TokenVerifier: Sendable {
     public let clockSkew: TimeInterval = 300
 
     public init(
-        keyRing: SigningKeyRing, localIssuers: @escaping @Sendable (String) -> Bool, trustedIssuers: [TrustedIssuer],
+        keys: SigningKeys, localIssuers: @escaping @Sendable (String) -> Bool, trustedIssuers: [TrustedIssuer],
         audiences: Set<String>, cache: VerifiedTokenCache = VerifiedTokenCache()
     ) {
-        self.keyRing = keyRing
+        self.keys = keys
         self.localIssuers = localIssuers
         self.trustedIssuers = trustedIssuers
         self.audiences = Set(audiences.map { $0.lowercased() })
         self.cache = cache
+    }
+
+    /// A verifier over a fixed key ring.
+    public init(
+        keyRing: SigningKeyRing, localIssuers: @escaping @Sendable (String) -> Bool, trustedIssuers: [TrustedIssuer],
+        audiences: Set<String>, cache: VerifiedTokenCache = VerifiedTokenCache()
+    ) {
+        self.init(keys: SigningKeys(keyRing), localIssuers: localIssuers, trustedIssuers: trustedIssuers, audiences: audiences, cache: cache)
     }
 
     private struct Header: Decodable {
@@ -38,11 +46,13 @@ public struct TokenVerifier: Sendable {
             let header = try? JSONDecoder().decode(Header.self, from: headerData)
         else { throw .malformed }
         guard header.alg == "RS256" else { throw .unsupportedAlgorithm(header.alg ?? "none") }
-        guard let unverified = try? await self.keyRing.keys.unverified(token, as: AccessTokenClaims.self) else { throw .malformed }
+        guard let unverified = try? await self.keys.current.keys.unverified(token, as: AccessTokenClaims.self) else { throw .malformed }
 
         let keys: JWTKeyCollection
         if self.localIssuers(unverified.iss) {
-            keys = self.keyRing.keys
+            // A key rotated on another node: this node loads it (at most every 30 s) before refusing the token.
+            _ = await self.keys.knows(kid: header.kid)
+            keys = self.keys.current.keys
         } else if let issuer = await self.trustedIssuer(for: unverified.iss) {
             do { keys = try await issuer.keys(for: header.kid) } catch { throw .invalidSignature }
         } else {

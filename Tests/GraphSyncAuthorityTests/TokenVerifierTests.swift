@@ -17,6 +17,7 @@ actor InMemoryTenantRepository: TenantRepository {
     func save(_ tenant: Tenant) { self.storedTenant = tenant }
     func signingKeys() -> [StoredSigningKey] { self.keys.sorted { $0.createdDateTime > $1.createdDateTime } }
     func addSigningKey(_ key: StoredSigningKey) { self.keys.append(key) }
+    func deleteSigningKey(kid: String) { self.keys.removeAll { $0.kid == kid } }
 }
 
 /// Keys, issuer and helpers shared by the token tests. RSA keys are generated once per test process.
@@ -434,3 +435,37 @@ struct TokenVerifierTests {
         #expect(live.contains(49))
     }
 }
+
+/// Key rotation: a new key is published before it signs, the old one keeps verifying until its tokens have expired.
+@Suite struct KeyRotationTests {
+    @Test func aRotatedKeyIsPublishedFirstThenSignsAndOldTokensStillVerify() async throws {
+        let tenants = InMemoryTenantRepository()
+        let t0 = TokenFixture.t0
+        let keys = SigningKeys(try await SigningKeyRing.load(from: tenants, cipher: TokenFixture.cipher, now: t0), tenants: tenants, cipher: TokenFixture.cipher)
+        let minter = TokenMinter(keys: keys)
+        let grant = AccessTokenGrant(
+            kind: .application, tenantId: TokenFixture.tenantId, objectId: TokenFixture.objectId, clientAppId: TokenFixture.clientAppId,
+            audience: TokenFixture.audience, roles: ["Application.Read.All"])
+        let oldKid = keys.current.currentKid
+        let before = try await minter.mint(grant, issuer: TokenFixture.issuer, now: t0).accessToken
+
+        // Rotate with ten minutes' lead: published at once, not yet signing.
+        let rotated = try await SigningKeyRing.rotate(in: tenants, cipher: TokenFixture.cipher, lead: 600, retention: 3900, now: t0)
+        try await keys.reload(now: t0.addingTimeInterval(1))
+        #expect(keys.current.jwks.keys.map(\.kid).contains(rotated.kid))
+        #expect(keys.current.currentKid == oldKid)
+
+        // Once active, it signs; tokens of the old key still verify.
+        try await keys.reload(now: t0.addingTimeInterval(601))
+        #expect(keys.current.currentKid == rotated.kid)
+        let verifier = TokenVerifier(keys: keys, localIssuers: { $0 == TokenFixture.issuer }, trustedIssuers: [], audiences: [TokenFixture.audience])
+        _ = try await verifier.verify(before, now: t0.addingTimeInterval(700))
+        let after = try await minter.mint(grant, issuer: TokenFixture.issuer, now: t0.addingTimeInterval(700)).accessToken
+        _ = try await verifier.verify(after, now: t0.addingTimeInterval(700))
+
+        // A later rotation, once the old key's tokens have all expired, removes it.
+        let again = try await SigningKeyRing.rotate(in: tenants, cipher: TokenFixture.cipher, lead: 600, retention: 3900, now: t0.addingTimeInterval(600 + 4000))
+        #expect(again.removed == [oldKid])
+    }
+}
+

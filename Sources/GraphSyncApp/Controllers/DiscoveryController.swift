@@ -7,7 +7,7 @@ import Hummingbird
 struct DiscoveryController {
     let endpoints: AuthorityEndpoints
     let tenant: Tenant
-    let keyRing: SigningKeyRing
+    let keys: SigningKeys
     let graphHost: String
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -46,7 +46,7 @@ struct DiscoveryController {
 
     @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
         try TenantPath.require(context, tenant: self.tenant)
-        var response = Response(status: .ok, body: .init(byteBuffer: .init(bytes: try JSONEncoder().encode(self.keyRing.jwks))))
+        var response = Response(status: .ok, body: .init(byteBuffer: .init(bytes: try JSONEncoder().encode(self.keys.current.jwks))))
         response.headers[.contentType] = "application/json; charset=utf-8"
         response.headers[.cacheControl] = "max-age=86400, private"
         return response

@@ -94,9 +94,11 @@ public protocol TenantRepository: Sendable {
     /// Signing keys, newest first, as stored (already encrypted by the caller).
     func signingKeys() async throws -> [StoredSigningKey]
     func addSigningKey(_ key: StoredSigningKey) async throws
+    func deleteSigningKey(kid: String) async throws
 }
 
 /// An authority signing key as persisted: its `kid` and the private key, sealed with the secret-at-rest key.
+/// `createdDateTime` is when it starts signing (a rotated key is published before that).
 public struct StoredSigningKey: Sendable, Hashable {
     public var kid: String
     public var sealedPrivateKey: String

@@ -43,4 +43,8 @@ public struct SQLTenantRepository: TenantRepository {
                 .run()
         }
     }
+
+    public func deleteSigningKey(kid: String) async throws {
+        try await self.database.write { db in try await db.delete(from: "signing_keys").where("kid", .equal, SQLBind(kid)).run() }
+    }
 }

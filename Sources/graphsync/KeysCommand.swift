@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import GraphSyncApp
+import GraphSyncAuthority
+import GraphSyncCore
+
+/// `graphsync keys rotate`: a new signing key, published at once and signing after a lead time; keys whose tokens
+/// have all expired are removed.
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "The authority's signing keys.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Publish a new signing key now and sign with it after --publish-before seconds (every node picks it up within a minute).")
+
+        @OptionGroup var options: DataOptions
+
+        @Option(name: .customLong("publish-before"), help: "Seconds between publishing the new key in JWKS and signing with it.")
+        var publishBefore: Double = 600
+
+        func validate() throws {
+            guard self.publishBefore.isFinite, (0...86_400).contains(self.publishBefore) else {
+                throw ValidationError("--publish-before must be between 0 and 86400 seconds.")
+            }
+        }
+
+        func run() async throws {
+            try await withRuntime(self.options) { runtime in
+                // A superseded key is kept until every token it signed has expired (lifetime plus clock skew).
+                let rotated = try await SigningKeyRing.rotate(
+                    in: runtime.repositories.tenants, cipher: runtime.cipher, lead: self.publishBefore, retention: 3599 + 300)
+                say("New signing key \(rotated.kid): published now, signing from \(rotated.activates.formatted(.iso8601)).")
+                if !rotated.removed.isEmpty { say("Removed keys whose tokens have all expired: \(rotated.removed.joined(separator: ", ")).") }
+                say("Every running node loads it within a minute; tokens signed with the previous key stay valid until they expire.")
+            }
+        }
+    }
+}
