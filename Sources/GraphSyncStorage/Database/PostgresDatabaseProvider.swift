@@ -52,9 +52,14 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
 
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let logger = self.logger
-        return try await self.client.withConnection { connection in
-            try await Transaction.run(
-                on: connection.sql(queryLogLevel: nil), begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.writeLock))"], logger: logger, body)
+        do {
+            return try await self.client.withConnection { connection in
+                try await Transaction.run(
+                    on: connection.sql(queryLogLevel: nil), begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.writeLock))"], logger: logger, body)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            // A unique constraint caught what no check before it did: the caller's object already exists.
+            throw StoreError.conflict("An object with the same unique value already exists.")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncCore
 import Logging
 import SQLiteKit
 public import SQLKit
@@ -57,8 +58,13 @@ public final class SQLiteDatabaseProvider: SQLDatabaseProvider {
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection (see `Transaction`).
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await self.writeLock.withLock {
-            try await Transaction.run(on: self.writer.sql(queryLogLevel: nil), begin: ["BEGIN IMMEDIATE"], logger: self.logger, body)
+        do {
+            return try await self.writeLock.withLock {
+                try await Transaction.run(on: self.writer.sql(queryLogLevel: nil), begin: ["BEGIN IMMEDIATE"], logger: self.logger, body)
+            }
+        } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
+            // A unique constraint caught what no check before it did: the caller's object already exists.
+            throw StoreError.conflict("An object with the same unique value already exists.")
         }
     }
 
