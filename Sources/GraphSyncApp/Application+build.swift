@@ -65,13 +65,13 @@ public func buildApplication(
         engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), lease: configuration.jobLease,
         maximumConcurrentJobs: configuration.maxConcurrentJobs, logger: logger)
     let router = buildRouter(
-        directory: directory, synchronization: synchronization,
-        jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,
-        wakeScheduler: { scheduler.wake() },
-        endpoints: endpoints, keys: keys, verifier: verifier,
-        authority: AuthorityService(
-            directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
-        minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost)
+        RouterDependencies(
+            directory: directory, synchronization: synchronization,
+            jobs: JobService(repositories: runtime.repositories, defaultInterval: configuration.jobInterval), engine: engine,
+            wakeScheduler: { scheduler.wake() }, endpoints: endpoints, keys: keys, verifier: verifier,
+            authority: AuthorityService(
+                directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
+            minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost))
 
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),

@@ -2,18 +2,31 @@ import GraphSyncAuthority
 import GraphSyncCore
 import Hummingbird
 
+/// What the routes are built from: the Core services and the authority's parts.
+struct RouterDependencies: Sendable {
+    var directory: DirectoryService
+    var synchronization: SynchronizationService
+    var jobs: JobService
+    var engine: ProvisioningEngine
+    /// Wakes the provisioning scheduler (after start and restart).
+    var wakeScheduler: @Sendable () -> Void
+    var endpoints: AuthorityEndpoints
+    var keys: SigningKeys
+    var verifier: TokenVerifier
+    var authority: AuthorityService
+    var minter: TokenMinter
+    var graphHost: String
+}
+
 /// Mounts the authority (unauthenticated) and the Graph API (bearer-authenticated) under `/v1.0` and `/beta`.
-func buildRouter(
-    directory: DirectoryService, synchronization: SynchronizationService, jobs: JobService, engine: ProvisioningEngine,
-    wakeScheduler: @escaping @Sendable () -> Void,
-    endpoints: AuthorityEndpoints, keys: SigningKeys, verifier: TokenVerifier,
-    authority: AuthorityService, minter: TokenMinter, graphHost: String
-) -> Router<AppRequestContext> {
+func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext> {
+    let (directory, synchronization, jobs, engine) = (dependencies.directory, dependencies.synchronization, dependencies.jobs, dependencies.engine)
+    let (endpoints, verifier, wakeScheduler) = (dependencies.endpoints, dependencies.verifier, dependencies.wakeScheduler)
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
 
-    DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: keys, graphHost: graphHost).addRoutes(to: router)
-    TokenController(endpoints: endpoints, tenant: directory.tenant, authority: authority, minter: minter).addRoutes(to: router)
+    DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: dependencies.keys, graphHost: dependencies.graphHost).addRoutes(to: router)
+    TokenController(endpoints: endpoints, tenant: directory.tenant, authority: dependencies.authority, minter: dependencies.minter).addRoutes(to: router)
     router.get("health") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
 
     let groups = ["v1.0", "beta"].map { version in

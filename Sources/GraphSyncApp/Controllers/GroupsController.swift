@@ -37,20 +37,11 @@ struct GroupsController {
             id: Identifiers.objectId(), displayName: try body.requiredString("displayName"), description: try body.string("description"),
             mailNickname: try body.requiredString("mailNickname"), mailEnabled: try body.bool("mailEnabled") ?? false,
             securityEnabled: try body.bool("securityEnabled") ?? true, groupTypes: try body.strings("groupTypes") ?? [], createdDateTime: Date())
-        let bound = try (body.strings("members@odata.bind") ?? []).map { reference -> DirectoryObjectSummary in
+        let memberIds = try (body.strings("members@odata.bind") ?? []).map { reference -> String in
             guard let id = reference.split(separator: "/").last.map(String.init) else { throw GraphError.badRequest("Invalid members@odata.bind entry '\(reference)'.") }
-            return DirectoryObjectSummary(id: id, type: .user, displayName: nil)
+            return id
         }
-        guard bound.count <= 20 else { throw GraphError.badRequest("At most 20 members can be bound when creating a group.") }
-        var members: [DirectoryObjectSummary] = []
-        for reference in bound {
-            guard let member = try await self.services.directory.principal(id: reference.id), member.type != .servicePrincipal else {
-                throw GraphError.notFound(reference.id)
-            }
-            members.append(member)
-        }
-        try await self.services.repositories.groups.create(group)
-        for member in members { _ = try await self.services.repositories.groups.addMember(member, to: group.id) }
+        _ = try await self.services.directory.createGroup(group, memberIds: memberIds)
         return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", status: .created)
     }
 

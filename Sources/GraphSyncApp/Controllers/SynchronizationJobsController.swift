@@ -98,12 +98,7 @@ struct SynchronizationJobsController {
             try body.rejectUnknown(allowed: ["criteria"], resource: "restart")
             if let criteria = try body.object("criteria") {
                 try criteria.rejectUnknown(allowed: ["resetScope"], resource: "synchronizationJobRestartCriteria")
-                for flag in (try criteria.string("resetScope") ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !flag.isEmpty {
-                    guard let known = JobService.resetScopeFlags.first(where: { $0.caseInsensitiveCompare(flag) == .orderedSame }) else {
-                        throw GraphError.badRequest("resetScope flag '\(flag)' is not one of \(JobService.resetScopeFlags.sorted().joined(separator: ", ")).")
-                    }
-                    flags.insert(known)
-                }
+                flags = try JobService.resetScope(parsing: try criteria.string("resetScope") ?? "")
             }
         }
         _ = try await self.jobs.restart(job, resetScope: flags)
@@ -157,12 +152,7 @@ struct SynchronizationJobsController {
                 guard ["user", "group"].contains(type.lowercased()) else {
                     throw GraphError.badRequest("objectTypeName must be 'User' or 'Group', not '\(type)'.")
                 }
-                let entry: ProvisioningLogEntry?
-                do {
-                    entry = try await self.engine.provisionOnDemand(job, objectId: objectId, objectType: type)
-                } catch SynchronizationError.missingCredentials(let message) {
-                    throw GraphError.badRequest(message, code: "CredentialsMissing")
-                }
+                let entry = try await self.engine.provisionOnDemand(job, objectId: objectId, objectType: type)
                 reports.append(.object([
                     ("objectId", .string(objectId)), ("objectTypeName", .string(type)),
                     ("action", .string(entry?.action ?? "Skip")), ("status", .string(entry?.status ?? "skipped")),

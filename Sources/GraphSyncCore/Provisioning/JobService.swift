@@ -84,6 +84,18 @@ public struct JobService: Sendable {
         job.nextRun = job.status.quarantine.map { max($0.nextAttempt, now) } ?? now
     }
 
+    /// The flags of a `resetScope` string (`"Watermark, Escrows"`), matched case-insensitively; an unknown one is refused.
+    public static func resetScope(parsing text: String) throws -> Set<String> {
+        var flags: Set<String> = []
+        for flag in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !flag.isEmpty {
+            guard let known = Self.resetScopeFlags.first(where: { $0.caseInsensitiveCompare(flag) == .orderedSame }) else {
+                throw DirectoryError.badRequest("resetScope flag '\(flag)' is not one of \(Self.resetScopeFlags.sorted().joined(separator: ", ")).")
+            }
+            flags.insert(known)
+        }
+        return flags
+    }
+
     /// The restart flag names Graph serializes (`"Watermark, Escrows, QuarantineState"`).
     public static let resetScopeFlags: Set<String> = ["None", "ConnectorDataStore", "Escrows", "Watermark", "QuarantineState", "Full", "ForceDeletes"]
 }

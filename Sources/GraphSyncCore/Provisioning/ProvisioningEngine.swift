@@ -209,7 +209,7 @@ public struct ProvisioningEngine: Sendable {
             }
             return SynchronizationJobError(code: "SCIMAppUnavailable", message: message, tenantActionable: true)
         case SynchronizationError.missingCredentials(let message):
-            return SynchronizationJobError(code: "CredentialsMissing", message: message, tenantActionable: true)
+            return SynchronizationJobError(code: "MissingCredentials", message: message, tenantActionable: true)
         case let error as SynchronizationError:
             return SynchronizationJobError(code: "TokenRefreshFailed", message: "\(error)", tenantActionable: true)
         default:

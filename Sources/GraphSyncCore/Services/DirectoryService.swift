@@ -93,6 +93,23 @@ extension DirectoryService {
         }
     }
 
+    /// Creates a group with its first members (users or groups, at most 20, as Graph allows at creation), in one
+    /// transaction: a missing member leaves nothing behind.
+    public func createGroup(_ group: Group, memberIds: [String]) async throws -> Group {
+        guard memberIds.count <= 20 else { throw DirectoryError.badRequest("At most 20 members can be bound when creating a group.") }
+        try await self.repositories.transaction { tx in
+            var members: [DirectoryObjectSummary] = []
+            for id in memberIds {
+                let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+                guard let member = try await directory.principal(id: id), member.type != .servicePrincipal else { throw DirectoryError.notFound(id: id) }
+                members.append(member)
+            }
+            try await tx.groups.create(group)
+            for member in members { _ = try await tx.groups.addMember(member, to: group.id) }
+        }
+        return group
+    }
+
     /// Reads, changes and writes a group in one transaction, so concurrent changes are all kept.
     public func changeGroup(_ id: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws {
         try await self.repositories.transaction { tx in
