@@ -83,4 +83,66 @@ import Testing
             #expect(stored.values.count == keys.count, "\(stored.values.keys)")
         }
     }
+
+    @Test func servicePrincipalGroupOwnerAndJobWritersLoseNothing() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            // Service principal: passwords added in parallel with PATCHes.
+            let spReplies = try await self.concurrently(8) { index in
+                index % 2 == 0
+                    ? try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/addPassword", token: admin, json: ["passwordCredential": ["displayName": "p\(index)"]])
+                    : try await server.send(.PATCH, "/v1.0/servicePrincipals/\(sp.id)", token: admin, json: ["notes": "n\(index)"])
+            }
+            #expect(spReplies.allSatisfy { $0.status == 200 || $0.status == 204 })
+            #expect(try await server.runtime.repositories.servicePrincipals.get(id: sp.id)?.passwordCredentials.count == 4)
+
+            // Group: members added in parallel with PATCHes of its properties.
+            let group = try await server.send(.POST, "/v1.0/groups", token: admin, json: [
+                "displayName": "team", "mailNickname": "team", "mailEnabled": false, "securityEnabled": true,
+            ])
+            let groupId = try #require(group["id"] as? String)
+            var userIds: [String] = []
+            for index in 0..<6 {
+                userIds.append(try await server.runtime.createUser(
+                    userPrincipalName: "m\(index)@graphsync.local", displayName: "M\(index)", password: "Member-Pass-\(index)1", roles: []).id)
+            }
+            let members = userIds
+            let groupReplies = try await self.concurrently(8) { index in
+                if index < 6 {
+                    return try await server.send(.POST, "/v1.0/groups/\(groupId)/members/$ref", token: admin,
+                                                 json: ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(members[index])"])
+                }
+                return try await server.send(.PATCH, "/v1.0/groups/\(groupId)", token: admin, json: index == 6 ? ["description": "d"] : ["displayName": "team 2"])
+            }
+            #expect(groupReplies.allSatisfy { $0.status == 204 }, "\(groupReplies.map(\.status))")
+            #expect(try await server.runtime.repositories.groups.members(of: groupId).count == 6)
+            let stored = try #require(try await server.runtime.repositories.groups.get(id: groupId))
+            #expect(stored.description == "d" && stored.displayName == "team 2")
+
+            // Owners added in parallel.
+            let ownerReplies = try await self.concurrently(4) { index in
+                try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/owners/$ref", token: admin,
+                                      json: ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(members[index])"])
+            }
+            #expect(ownerReplies.allSatisfy { $0.status == 204 })
+            #expect(try await server.runtime.repositories.owners.ownerIds(of: sp.id).count == 4)
+
+            // A job paused while its schema is replaced: both changes are kept.
+            let job = try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs", token: admin, json: ["templateId": "scim"])
+            let jobId = try #require(job["id"] as? String)
+            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs/\(jobId)"
+            let schema = try await server.send(.GET, "\(base)/schema", token: admin)
+            let jobReplies = try await self.concurrently(2) { index in
+                index == 0
+                    ? try await server.send(.POST, "\(base)/pause", token: admin)
+                    : try await server.send(.PUT, "\(base)/schema", token: admin, body: String(decoding: schema.body, as: UTF8.self))
+            }
+            #expect(jobReplies.allSatisfy { $0.status == 204 }, "\(jobReplies.map(\.text))")
+            let storedJob = try #require(try await server.runtime.repositories.jobs.get(id: jobId))
+            #expect(storedJob.schedule.state == "Paused")
+            #expect(storedJob.schema.version != (schema["version"] as? String))
+        }
+    }
 }
+
