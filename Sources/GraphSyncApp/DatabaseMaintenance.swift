@@ -11,9 +11,12 @@ public enum DatabaseMaintenance {
         guard try source.databaseLocation() != target.databaseLocation() else {
             throw ConfigurationError("The source and the target are the same database.")
         }
+        if case .sqlite(let path) = try source.databaseLocation(), !FileManager.default.fileExists(atPath: path) {
+            throw ConfigurationError("There is no database at \(path).")
+        }
+        // The source is read as it is (a running older GraphSync keeps its schema); the target gets the current one.
         let from = try await GraphSyncRuntime.openDatabase(source, logger: logger)
         do {
-            try await Migrator(database: from, logger: logger).migrate()
             let to = try await GraphSyncRuntime.openDatabase(target, logger: logger)
             do {
                 try await Migrator(database: to, logger: logger).migrate()

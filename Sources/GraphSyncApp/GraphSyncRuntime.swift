@@ -44,7 +44,7 @@ public struct GraphSyncRuntime: Sendable {
             if resealed > 0 { logger.notice("bound sealed secrets to their rows", metadata: ["values": "\(resealed)"]) }
             let repositories = Repositories.sql(database, sealer: cipher)
             let bootstrapper = Bootstrapper(repositories: repositories, hasher: ClientSecretHasher(), passwordHasher: PasswordHasher())
-            let facts = try await repositories.tenants.tenant() == nil ? try await bootstrapper.initialize() : nil
+            let facts = try await bootstrapper.initializeIfNew()
             guard let tenant = try await repositories.tenants.tenant() else { throw ConfigurationError("The tenant could not be created.") }
             return GraphSyncRuntime(
                 configuration: configuration, database: database, repositories: repositories, tenant: tenant, cipher: cipher,

@@ -31,7 +31,12 @@ public final class SigningKeys: Sendable {
     public func knows(kid: String?, minimumInterval: TimeInterval = 30) async -> Bool {
         guard let kid else { return true }
         if self.current.jwks.keys.contains(where: { $0.kid == kid }) { return true }
-        let due = self.lastReload.withLock { Date().timeIntervalSince($0) >= minimumInterval }
+        // Claim the reload before starting it, so a burst of tokens with unknown kids causes one reload, not one each.
+        let due = self.lastReload.withLock { last in
+            guard Date().timeIntervalSince(last) >= minimumInterval else { return false }
+            last = Date()
+            return true
+        }
         if due { try? await self.reload() }
         return self.current.jwks.keys.contains { $0.kid == kid }
     }

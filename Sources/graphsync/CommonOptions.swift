@@ -53,7 +53,10 @@ struct DataOptions: ParsableArguments {
         if self.port != 8443 { flags += " --port \(self.port)" }
         if self.http { flags += " --http" }
         if let publicURL = self.publicURL { flags += " --public-url \(publicURL)" }
-        if let database = self.database { flags += " --database '\(database)'" }
+        // A database URL with a password is not printed; the command then needs GRAPHSYNC_DATABASE_URL set.
+        if let database = self.database, URLComponents(string: database)?.password == nil, !database.contains("'") {
+            flags += " --database '\(database)'"
+        }
         return flags
     }
 

@@ -26,9 +26,10 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withRuntime(self.options) { runtime in
-                // A superseded key is kept until every token it signed has expired (lifetime plus clock skew).
+                // A superseded key is kept until every token it signed has expired: the lifetime, the verifiers' clock skew
+                // on both ends, and the minute a node may take to load the newer key.
                 let rotated = try await SigningKeyRing.rotate(
-                    in: runtime.repositories.tenants, cipher: runtime.cipher, lead: self.publishBefore, retention: 3599 + 300)
+                    in: runtime.repositories.tenants, cipher: runtime.cipher, lead: self.publishBefore, retention: 3599 + 2 * 300 + 60)
                 say("New signing key \(rotated.kid): published now, signing from \(rotated.activates.formatted(.iso8601)).")
                 if !rotated.removed.isEmpty { say("Removed keys whose tokens have all expired: \(rotated.removed.joined(separator: ", ")).") }
                 say("Every running node loads it within a minute; tokens signed with the previous key stay valid until they expire.")

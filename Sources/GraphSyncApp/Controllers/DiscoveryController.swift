@@ -48,7 +48,8 @@ struct DiscoveryController {
         try TenantPath.require(context, tenant: self.tenant)
         var response = Response(status: .ok, body: .init(byteBuffer: .init(bytes: try JSONEncoder().encode(self.keys.current.jwks))))
         response.headers[.contentType] = "application/json; charset=utf-8"
-        response.headers[.cacheControl] = "max-age=86400, private"
+        // Short enough that clients fetch a rotated key before it signs (keys rotate with 600 s of lead by default).
+        response.headers[.cacheControl] = "max-age=300, private"
         return response
     }
 }

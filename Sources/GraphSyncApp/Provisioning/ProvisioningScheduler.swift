@@ -98,10 +98,12 @@ final class ProvisioningScheduler: Service, Sendable {
             self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
         } catch {
             self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
-            // Do not spin on a job whose cycle cannot be recorded: try it again in a minute.
-            var retry = job
-            retry.nextRun = Date().addingTimeInterval(60)
-            try? await self.engine.repositories.jobs.update(retry)
+            // Do not spin on a job whose cycle cannot be recorded: try it again in a minute (if it is still active).
+            _ = try? await self.engine.repositories.transaction { tx in
+                guard var current = try await tx.jobs.get(id: job.id), current.schedule.state == "Active" else { return }
+                current.nextRun = Date().addingTimeInterval(60)
+                try await tx.jobs.update(current)
+            }
         }
         try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
     }

@@ -40,6 +40,7 @@ public struct ProvisioningEngine: Sendable {
     ///
     /// With a `leaseOwner`, the result is saved only while that node still holds the job's lease.
     public func runCycle(_ job: SynchronizationJob, leaseOwner: String? = nil) async throws -> SynchronizationJob {
+        let startedAs = job
         var job = job
         let began = Date()
         let activity = UUID().uuidString.lowercased()
@@ -78,17 +79,17 @@ public struct ProvisioningEngine: Sendable {
         // The job may have been paused, restarted or deleted while the cycle ran: keep those decisions, reading and
         // writing in one transaction so none made meanwhile is lost.
         let finished = job
+        let started = startedAs
         let saved: SynchronizationJob? = try await self.repositories.transaction { tx in
-            guard let current = try await tx.jobs.get(id: finished.id) else { return nil }
-            var job = finished
-            if current.schedule != job.schedule || current.schedule.state != "Active" {
-                job.schedule = current.schedule
-                if current.schedule.state != "Active" {
-                    job.nextRun = nil
-                    if current.schedule.state == "Paused" { job.status.code = "Paused" }
-                } else {
-                    job.nextRun = current.nextRun
-                }
+            guard var job = try await tx.jobs.get(id: finished.id) else { return nil }
+            // The job as it is now (its schema, schedule, a restart's reset) with this cycle's outcome: its status, and its
+            // next run unless someone rescheduled the job meanwhile.
+            job.status = finished.status
+            if job.schedule.state != "Active" {
+                job.nextRun = nil
+                if job.schedule.state == "Paused" { job.status.code = "Paused" }
+            } else if job.nextRun == started.nextRun && job.schedule == started.schedule {
+                job.nextRun = finished.nextRun
             }
             if let leaseOwner {
                 guard try await tx.jobs.update(job, leasedBy: leaseOwner) else { throw CancellationError() }

@@ -35,11 +35,23 @@ public struct Bootstrapper: Sendable {
     }
 
     /// The tenant, created on first call.
+    /// Nodes that start together on an empty database check and create it in one transaction: one tenant, always.
     public func ensureTenant() async throws -> (tenant: Tenant, created: Bool) {
-        if let tenant = try await self.repositories.tenants.tenant() { return (tenant, false) }
-        let tenant = Tenant(id: Identifiers.objectId(), displayName: "GraphSync", defaultDomain: "graphsync.local")
-        try await self.repositories.tenants.save(tenant)
-        return (tenant, true)
+        try await self.repositories.transaction { tx in
+            if let tenant = try await tx.tenants.tenant() { return (tenant, false) }
+            let tenant = Tenant(id: Identifiers.objectId(), displayName: "GraphSync", defaultDomain: "graphsync.local")
+            try await tx.tenants.save(tenant)
+            return (tenant, true)
+        }
+    }
+
+    /// A new database's first start: everything made in one transaction, so of several nodes starting together on an
+    /// empty database exactly one initializes it (and prints its facts); nil when the database was initialized already.
+    public func initializeIfNew() async throws -> Facts? {
+        try await self.repositories.transaction { tx in
+            guard try await tx.tenants.tenant() == nil else { return nil }
+            return try await Bootstrapper(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher).initialize()
+        }
     }
 
     /// Makes whatever is missing, then issues a fresh admin client secret and admin password.

@@ -44,8 +44,16 @@ extension DirectoryService {
         }
     }
 
-    /// Consents, for all users, to delegated scopes of `resourceId` for `clientId`; merges with an existing grant.
+    /// Consents, for all users, to delegated scopes of `resourceId` for `clientId`; merges with an existing grant, in one
+    /// transaction (so concurrent consents neither lose scopes nor create two grants).
     public func grantDelegatedScopes(clientId: String, resourceId: String, scopes: [String]) async throws -> OAuth2PermissionGrant {
+        try await self.repositories.transaction { tx in
+            try await DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+                .mergeDelegatedScopes(clientId: clientId, resourceId: resourceId, scopes: scopes)
+        }
+    }
+
+    private func mergeDelegatedScopes(clientId: String, resourceId: String, scopes: [String]) async throws -> OAuth2PermissionGrant {
         guard let client = try await self.repositories.servicePrincipals.get(id: clientId) else { throw DirectoryError.notFound(id: clientId) }
         guard let resource = try await self.repositories.servicePrincipals.get(id: resourceId) else {
             throw DirectoryError.notFound(id: resourceId)

@@ -2,9 +2,10 @@ import Foundation
 public import SQLKit
 
 /// Copies everything GraphSync stores from one database to another (SQLite or PostgreSQL, either way): the backup
-/// command and `migrate-data`. The source is read inside one write transaction (so no GraphSync write happens during
-/// the copy and the copy is consistent), the target is written in one transaction (all or nothing) and must be empty;
-/// the row count of every table is checked afterwards.
+/// command and `migrate-data`. The source is read in one read-only snapshot (consistent, and GraphSync keeps writing
+/// meanwhile), the target is written in one transaction (all or nothing) and must be empty; the row count of every
+/// table is checked afterwards. Records of one-time upgrades (`schema_migrations` rows past the numbered migrations)
+/// come along, so the copy does not run them again.
 public enum DataCopier {
     /// Every table, parents before children. `schema_migrations` is the target's own (it is migrated first).
     static let tables = [
@@ -16,6 +17,10 @@ public enum DataCopier {
     /// Columns that are not text: epoch seconds, and integer flags.
     static let secondsColumns: [String: Set<String>] = ["synchronization_jobs": ["next_run_at", "lease_until"], "provisioning_log": ["activity_time"]]
     static let integerColumns: [String: Set<String>] = ["provisioned_objects": ["in_app"]]
+
+    public struct SourceEmpty: Error, CustomStringConvertible {
+        public var description: String { "The source database holds no GraphSync tenant; check the source." }
+    }
 
     public struct TargetNotEmpty: Error, CustomStringConvertible {
         public var description: String { "The target database already holds a GraphSync tenant; copy only into an empty database." }
@@ -30,8 +35,9 @@ public enum DataCopier {
 
     /// Copies every row of `source` into `target` (both migrated); returns the rows copied per table.
     public static func copy(from source: any SQLDatabaseProvider, to target: any SQLDatabaseProvider) async throws -> [(table: String, rows: Int)] {
+        guard try await self.count("tenant", in: source) > 0 else { throw SourceEmpty() }
         guard try await self.count("tenant", in: target) == 0 else { throw TargetNotEmpty() }
-        let copied = try await source.write { from in
+        let copied = try await source.snapshot { from in
             try await target.write { to in
                 var counts: [(String, Int)] = []
                 for table in self.tables {
@@ -52,6 +58,14 @@ public enum DataCopier {
                         try await insert.run()
                     }
                     counts.append((table, rows.count))
+                }
+                for marker in try await from.select().columns("version", "name", "applied_at").from("schema_migrations")
+                    .where("version", .greaterThanOrEqual, SQLBind(10_000)).all()
+                {
+                    try await to.insert(into: "schema_migrations").columns("version", "name", "applied_at").values(
+                        SQLBind(try marker.decode(column: "version", as: Int.self)), SQLBind(try marker.decode(column: "name", as: String.self)),
+                        SQLBind(try marker.decode(column: "applied_at", as: String.self))
+                    ).run()
                 }
                 return counts
             }

@@ -63,6 +63,14 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
         }
     }
 
+    public func snapshot<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        let logger = self.logger
+        return try await self.client.withConnection { connection in
+            try await Transaction.run(
+                on: connection.sql(queryLogLevel: nil), begin: ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"], logger: logger, body)
+        }
+    }
+
     public func close() async throws {
         self.runner.cancel()
         await self.runner.value
@@ -92,7 +100,8 @@ public enum PostgresURL {
 
     /// The URL without its password, for messages.
     public static func redacted(_ text: String) -> String {
-        guard var url = URLComponents(string: text), url.password != nil else { return text }
+        guard var url = URLComponents(string: text) else { return "(a database URL that does not parse)" }
+        guard url.password != nil else { return text }
         url.password = "***"
         return url.string ?? text
     }

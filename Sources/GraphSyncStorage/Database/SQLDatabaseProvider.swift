@@ -10,6 +10,8 @@ public protocol SQLDatabaseProvider: Sendable {
     func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// Runs `body` inside one transaction: committed if it returns, rolled back if it throws.
     func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
+    /// Runs `body` in a read-only transaction that sees one consistent snapshot, without blocking writers.
+    func snapshot<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R
     /// Closes every connection.
     func close() async throws
 }

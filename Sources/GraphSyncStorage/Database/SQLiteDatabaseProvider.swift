@@ -68,6 +68,12 @@ public final class SQLiteDatabaseProvider: SQLDatabaseProvider {
         }
     }
 
+    /// A deferred transaction on a reader connection: in WAL mode it reads one snapshot while the writer goes on.
+    public func snapshot<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        guard let reader = self.readers.first else { return try await self.write(body) }
+        return try await Transaction.run(on: reader.sql(queryLogLevel: nil), begin: ["BEGIN"], logger: self.logger, body)
+    }
+
     /// Closes every connection, even when the calling task is being cancelled (a failed start, shutdown).
     public func close() async throws {
         let readers = self.readers, writer = self.writer

@@ -9,11 +9,13 @@ enum Transaction {
     static func run<R: Sendable>(
         on db: any SQLDatabase, begin: [String], logger: Logger, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R
     ) async throws -> R {
-        try await self.uncancellable {
-            for statement in begin { try await db.raw(SQLQueryString(statement)).run() }
-        }
+        try await self.uncancellable { try await db.raw(SQLQueryString(begin[0])).run() }
         let result: R
         do {
+            // Statements after BEGIN (taking a lock) are inside the transaction: if one fails, it is rolled back.
+            try await self.uncancellable {
+                for statement in begin.dropFirst() { try await db.raw(SQLQueryString(statement)).run() }
+            }
             result = try await body(db)
         } catch {
             await self.rollback(db, logger: logger)

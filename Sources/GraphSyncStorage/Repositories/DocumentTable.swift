@@ -105,7 +105,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
                 let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_")
                 // Graph's startswith ignores case; LIKE does on SQLite but not on PostgreSQL, so both compare lowercased.
-                select.where(SQLQueryString("LOWER(\(ident: column)) LIKE \(bind: escaped.lowercased() + "%") ESCAPE '\\'"))
+                select.where(SQLQueryString("LOWER(\(ident: column)) LIKE LOWER(\(bind: escaped + "%")) ESCAPE '\\'"))
             case .anyIn(let field, let values):
                 let resolved = try values.map { try self.resolve(field, $0) }
                 guard let column = resolved.first?.0 else {

@@ -44,5 +44,6 @@ struct OpenTransaction: SQLDatabaseProvider {
 
     func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R { try await body(self.db) }
     func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R { try await body(self.db) }
+    func snapshot<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R { try await body(self.db) }
     func close() async throws {}
 }

@@ -11,7 +11,7 @@ public struct SQLTenantRepository: TenantRepository {
 
     public func tenant() async throws -> Tenant? {
         try await self.database.read { db in
-            try await db.select().column("document").from("tenant").limit(1).first().map { try DocumentTable<Tenant>.decode($0) }
+            try await db.select().column("document").from("tenant").orderBy("id").limit(1).first().map { try DocumentTable<Tenant>.decode($0) }
         }
     }
 
