@@ -146,14 +146,16 @@ let package = Package(
         // Test-only helpers shared by the test targets (a throwaway PostgreSQL database per test).
         .target(
             name: "GraphSyncTestSupport",
-            dependencies: ["GraphSyncStorage", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: [
+                "GraphSyncCore", "GraphSyncStorage", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
             path: "Tests/GraphSyncTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GraphSyncCoreTests",
             dependencies: [
-                "GraphSyncCore", "GraphSyncClients",
+                "GraphSyncCore", "GraphSyncClients", "GraphSyncStorage", "GraphSyncTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

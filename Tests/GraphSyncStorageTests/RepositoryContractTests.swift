@@ -1,6 +1,7 @@
 import Foundation
 import GraphSyncCore
 import GraphSyncStorage
+import GraphSyncTestSupport
 import SQLKit
 import Testing
 

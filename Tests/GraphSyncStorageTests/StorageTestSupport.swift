@@ -124,22 +124,3 @@ enum Make {
         RoleAssignment(id: Identifiers.roleAssignmentId(), roleDefinitionId: role.id, principalId: principal, directoryScopeId: "/")
     }
 }
-
-/// A reversible stand-in for AES-GCM (tested in GraphSyncAuthorityTests): storage tests only need to see that values
-/// pass through the sealer and never reach the table in clear.
-struct TestSealer: SecretSealer {
-    func seal(_ plaintext: String, context: String) throws -> String {
-        "sealed:" + Data(context.utf8).base64EncodedString() + ":" + Data(plaintext.utf8).base64EncodedString()
-    }
-    func open(_ sealed: String, context: String) throws -> String {
-        let parts = sealed.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "sealed", Data(base64Encoded: String(parts[1])) == Data(context.utf8),
-            let data = Data(base64Encoded: String(parts[2]))
-        else {
-            throw CocoaError(.coderInvalidValue)
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-    func isLegacy(_ sealed: String) -> Bool { false }
-    func openLegacy(_ sealed: String) throws -> String { throw CocoaError(.coderInvalidValue) }
-}

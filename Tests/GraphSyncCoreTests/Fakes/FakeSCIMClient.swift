@@ -1,0 +1,49 @@
+import GraphSyncCore
+import Synchronization
+
+/// A SCIM app in memory for engine tests: stores users by userName, records every request.
+final class FakeSCIMClient: SCIMClient {
+    struct Call: Sendable, Equatable {
+        var method: String
+        var resourceType: String
+        var token: String
+    }
+
+    private let state = Mutex<(users: [String: String], calls: [Call])>(([:], []))
+    var calls: [Call] { self.state.withLock { $0.calls } }
+    var userNames: Set<String> { self.state.withLock { Set($0.users.keys) } }
+
+    private func record(_ method: String, _ type: String, _ endpoint: SCIMEndpoint) {
+        self.state.withLock { $0.calls.append(Call(method: method, resourceType: type, token: endpoint.bearerToken)) }
+    }
+
+    func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
+        self.record("GET", resourceType, endpoint)
+        let name = filter.split(separator: "\"").dropFirst().first.map(String.init) ?? ""
+        return self.state.withLock { $0.users[name] }.map { [SCIMResource(id: $0)] } ?? []
+    }
+
+    func query(_ endpoint: SCIMEndpoint, resourceType: String, filter: String, attributes: [String], count: Int) async throws(SCIMError) -> SCIMQueryResult {
+        SCIMQueryResult(resources: try await self.search(endpoint, resourceType: resourceType, filter: filter), isComplete: true)
+    }
+
+    func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> SCIMResource {
+        self.record("POST", resourceType, endpoint)
+        let name: String? = if case .object(let members) = body { members.first { $0.0 == (resourceType == "Users" ? "userName" : "displayName") }?.1.stringValue } else { nil }
+        let id = "app-\(name ?? "?")"
+        self.state.withLock { $0.users[name ?? "?"] = id }
+        return SCIMResource(id: id)
+    }
+
+    func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
+        self.record("PATCH", resourceType, endpoint)
+    }
+
+    func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError) {
+        self.record("PUT", resourceType, endpoint)
+    }
+
+    func delete(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError) {
+        self.record("DELETE", resourceType, endpoint)
+    }
+}

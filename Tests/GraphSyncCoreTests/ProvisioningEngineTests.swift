@@ -1,0 +1,90 @@
+import Foundation
+import GraphSyncCore
+import GraphSyncStorage
+import GraphSyncTestSupport
+import Logging
+import Testing
+
+/// The engine and the synchronization service in Core, over an in-memory SQLite and fake outbound clients.
+@Suite struct ProvisioningEngineTests {
+    struct World {
+        let database: SQLiteDatabaseProvider
+        let repositories: Repositories
+        let directory: DirectoryService
+        let synchronization: SynchronizationService
+        let engine: ProvisioningEngine
+        let scim: FakeSCIMClient
+        let tokens: FakeTokenEndpoint
+    }
+
+    static func withWorld(tokenLifetime: Int = 3600, _ body: (World) async throws -> Void) async throws {
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let database = try await SQLiteDatabaseProvider.open(path: nil, logger: logger)
+        do {
+            try await Migrator(database: database, logger: logger).migrate()
+            let repositories = Repositories.sql(database, sealer: TestSealer())
+            let tenant = Tenant(id: Identifiers.objectId(), displayName: "t", defaultDomain: "graphsync.test")
+            try await repositories.tenants.save(tenant)
+            let directory = DirectoryService(repositories: repositories, hasher: PlainHasher(), passwordHasher: PlainHasher(), tenant: tenant)
+            let tokens = FakeTokenEndpoint(lifetime: tokenLifetime)
+            let synchronization = SynchronizationService(repositories: repositories, tokenEndpoint: tokens, logger: logger)
+            let scim = FakeSCIMClient()
+            let engine = ProvisioningEngine(repositories: repositories, synchronization: synchronization, scim: scim, logger: logger)
+            try await body(World(
+                database: database, repositories: repositories, directory: directory, synchronization: synchronization, engine: engine,
+                scim: scim, tokens: tokens))
+            try await database.close()
+        } catch {
+            try? await database.close()
+            throw error
+        }
+    }
+
+    /// An enterprise app with `users` assigned, its SCIM address saved, and a job.
+    static func app(_ world: World, users: [String]) async throws -> (ServicePrincipal, SynchronizationJob) {
+        let application = try await world.directory.createApplication(
+            Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "SaaS", createdDateTime: Date()), owner: nil)
+        let sp = try await world.directory.createServicePrincipal(appId: application.appId, owner: nil)
+        for name in users {
+            let user = try await world.directory.createUser(
+                User(id: Identifiers.objectId(), userPrincipalName: "\(name)@graphsync.test", displayName: name, mailNickname: name, createdDateTime: Date()),
+                password: "Passw0rd!\(name)")
+            _ = try await world.directory.assignAppRole(principalId: user.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
+        }
+        try await world.synchronization.saveSecrets([(.baseAddress, "https://scim.example/v2"), (.secretToken, "static-token")], servicePrincipalId: sp.id)
+        let job = try await JobService(repositories: world.repositories).create(servicePrincipalId: sp.id, templateId: "scim")
+        return (sp, job)
+    }
+
+    @Test func aCycleCreatesAssignedUsersOnceAndAQuietCycleSendsNothing() async throws {
+        try await Self.withWorld { world in
+            let (_, job) = try await Self.app(world, users: ["ada", "grace"])
+            let first = try await world.engine.runCycle(job)
+            #expect(first.status.lastExecution?.state == "Succeeded")
+            #expect(world.scim.userNames == ["ada@graphsync.test", "grace@graphsync.test"])
+            #expect(world.scim.calls.filter { $0.method == "POST" }.count == 2)
+            #expect(world.scim.calls.allSatisfy { $0.token == "static-token" })
+
+            let sent = world.scim.calls.count
+            let second = try await world.engine.runCycle(first)
+            #expect(second.status.lastExecution?.countExported == 0)
+            #expect(world.scim.calls.count == sent, "an unchanged user gets no request")
+        }
+    }
+
+    @Test func anOAuthTokenNearExpiryIsRefreshedAndTheRotatedTokensKept() async throws {
+        try await Self.withWorld(tokenLifetime: 60) { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            _ = try await world.synchronization.acquireAccessToken(
+                [(.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "client"), (.oauth2ClientSecret, "secret"),
+                 (.oauth2AuthorizationCode, "code"), (.oauth2RedirectUri, "https://app.example/cb")],
+                servicePrincipalId: sp.id)
+            // The token lives 60 s, inside the 5-minute margin: the cycle refreshes it first and sends the new one.
+            _ = try await world.engine.runCycle(job)
+            #expect(world.tokens.requests.map(\.grant.name) == ["authorization_code", "refresh_token"])
+            #expect(world.scim.calls.allSatisfy { $0.token == "at-2" }, "the OAuth token wins over SecretToken")
+            let secrets = try await world.repositories.synchronizationSecrets.secrets(of: sp.id)
+            #expect(secrets[.oauth2RefreshToken] == "rt-2" && secrets[.oauth2AccessToken] == "at-2")
+        }
+    }
+}
