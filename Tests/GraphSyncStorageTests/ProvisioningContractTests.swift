@@ -1,0 +1,86 @@
+import Foundation
+import GraphSyncCore
+import GraphSyncStorage
+import Testing
+
+/// The repository contract: jobs and their leases, per-object provisioning state, and the provisioning log.
+extension RepositoryContractTests {
+    func dueJob(_ fx: StorageFixture, now: Date) async throws -> SynchronizationJob {
+        let jobs = JobService(repositories: fx.repositories)
+        return try await jobs.start(try await jobs.create(servicePrincipalId: Identifiers.objectId(), templateId: "scim"), now: now)
+    }
+
+    @Test func aLeaseHasOneOwnerUntilItExpiresThenAnotherNodeTakesOver() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            let job = try await self.dueJob(fx, now: t0)
+            let jobs = fx.repositories.jobs
+            #expect(try await jobs.claimDue(now: t0, owner: "a", leaseUntil: t0 + 60)?.id == job.id)
+            #expect(try await jobs.claimDue(now: t0 + 1, owner: "b", leaseUntil: t0 + 61) == nil, "leased")
+            #expect(try await jobs.renew(id: job.id, owner: "b", leaseUntil: t0 + 90) == false)
+            #expect(try await jobs.renew(id: job.id, owner: "a", leaseUntil: t0 + 90) == true)
+            // Node a dies: its lease runs out and node b takes the job; a may no longer write it.
+            #expect(try await jobs.claimDue(now: t0 + 91, owner: "b", leaseUntil: t0 + 151)?.id == job.id)
+            #expect(try await jobs.update(job, leasedBy: "a") == false)
+            #expect(try await jobs.update(job, leasedBy: "b") == true)
+            try await jobs.release(id: job.id, owner: "b")
+            #expect(try await jobs.claimDue(now: t0 + 92, owner: "c", leaseUntil: t0 + 152)?.id == job.id, "released")
+        }
+    }
+
+    @Test func provisionedObjectsPageInOrderCountAndReset() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let jobId = "scim.\(UUID().uuidString)"
+            var objects: [ProvisionedObject] = []
+            for (index, id) in ["u3", "u1", "u2", "g1"].enumerated() {
+                var object = ProvisionedObject(jobId: jobId, sourceId: id, objectType: id.hasPrefix("g") ? "Group" : "User")
+                object.targetId = index == 2 ? nil : "app-\(id)"  // u2 was never created in the app
+                object.exportedHash = "hash-\(id)"
+                objects.append(object)
+            }
+            try await fx.repositories.provisionedObjects.save(objects)
+            // Another job's objects never show up.
+            try await fx.repositories.provisionedObjects.save([ProvisionedObject(jobId: jobId + "x", sourceId: "u9", objectType: "User")])
+
+            let store = fx.repositories.provisionedObjects
+            #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u1", "u3"])
+            #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: "u1", limit: 10) == ["u3"])
+            #expect(try await store.countsInApp(jobId: jobId) == ["User": 2, "Group": 1])
+            #expect(Set(try await store.objects(jobId: jobId, sourceIds: ["u1", "u2", "nope"]).map(\.sourceId)) == ["u1", "u2"])
+
+            try await store.reset(jobId: jobId, watermarks: true, escrows: false, connectorData: false)
+            #expect(try await store.objects(jobId: jobId, sourceIds: ["u1"]).first?.exportedHash == nil)
+            #expect(try await store.objects(jobId: jobId, sourceIds: ["u1"]).first?.targetId == "app-u1", "the app ids stay")
+            try await store.reset(jobId: jobId, watermarks: false, escrows: false, connectorData: true)
+            #expect(try await store.objects(jobId: jobId, sourceIds: ["u1", "u2", "u3", "g1"]).isEmpty)
+            #expect(try await store.objects(jobId: jobId + "x", sourceIds: ["u9"]).count == 1)
+        }
+    }
+
+    @Test func provisioningLogListsNewestFirstWithinTheCallersScope() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let owner = Make.servicePrincipal("owner-bot")
+            try await fx.repositories.servicePrincipals.create(owner, owners: [])
+            let mine = Make.servicePrincipal("mine")
+            try await fx.repositories.servicePrincipals.create(mine, owners: [owner.id])
+            let theirs = Make.servicePrincipal("theirs")
+            try await fx.repositories.servicePrincipals.create(theirs, owners: [])
+            let jobs = JobService(repositories: fx.repositories)
+            let myJob = try await jobs.create(servicePrincipalId: mine.id, templateId: "scim")
+            let theirJob = try await jobs.create(servicePrincipalId: theirs.id, templateId: "scim")
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            var entries: [ProvisioningLogEntry] = []
+            for (index, job) in [myJob, theirJob, myJob].enumerated() {
+                entries.append(ProvisioningLogEntry(
+                    jobId: job.id, servicePrincipalId: job.servicePrincipalId, sourceId: "u\(index)", sourceDisplayName: nil, objectType: "User",
+                    action: "Create", status: "success", targetId: nil, modifiedProperties: [], detail: nil, at: t0 + Double(index)))
+            }
+            try await fx.repositories.provisioningLog.append(entries)
+            let log = fx.repositories.provisioningLog
+            #expect(try await log.list(jobId: nil, top: 10, within: .everything).map(\.sourceId) == ["u2", "u1", "u0"])
+            #expect(try await log.list(jobId: nil, top: 10, within: .ownedBy(owner.id)).map(\.sourceId) == ["u2", "u0"])
+            #expect(try await log.list(jobId: theirJob.id, top: 10, within: .ownedBy(owner.id)).isEmpty)
+            #expect(try await log.list(jobId: myJob.id, top: 1, within: .everything).map(\.sourceId) == ["u2"])
+        }
+    }
+}
