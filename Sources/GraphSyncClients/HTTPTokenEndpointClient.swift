@@ -5,7 +5,6 @@ import Logging
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
-import NIOSSL
 
 /// Calls applications' OAuth token endpoints through the pinned, deadline-bound `OutboundClient`: no redirects, one
 /// timeout for the whole exchange, and answers cut off at 1 MiB. Secrets are never logged.
