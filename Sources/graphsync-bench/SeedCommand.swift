@@ -10,15 +10,13 @@ import Logging
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "seed", abstract: "Create N users and a started SyncAll job.")
 
-    @Option var dataDir: String
+    @OptionGroup var store: BenchStoreOptions
     @Option var count = 10_000
-    @Option var base: String
+    @Option(help: "The SCIM base URL of each job's app (one job per --base).") var base: [String]
     @Option var token = "bench-token"
 
     func run() async throws {
-        var configuration = AppConfiguration()
-        configuration.dataDirectory = self.dataDir
-        configuration.tls = .none
+        let configuration = self.store.configuration()
         var logger = Logger(label: "bench-seed")
         logger.logLevel = .error
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
@@ -31,51 +29,75 @@ struct SeedCommand: AsyncParsableCommand {
                 givenName: "User", surname: "\(index)", mail: "user\(index)@bench.test", createdDateTime: Date(), passwordHash: passwordHash))
             if index % 10_000 == 9_999 { FileHandle.standardError.write(Data("seeded \(index + 1) users\n".utf8)) }
         }
-        let (_, sp, _) = try await runtime.createApplication(displayName: "bench SCIM app", permissions: [])
-        try await runtime.repositories.synchronizationSecrets.replace(
-            SynchronizationSecrets([.baseAddress: self.base, .secretToken: self.token, .syncAll: "True"]), of: sp.id)
         let jobs = JobService(repositories: runtime.repositories)
-        let job = try await jobs.start(try await jobs.create(servicePrincipalId: sp.id, templateId: "scim"))
+        for base in self.base {
+            let (_, sp, _) = try await runtime.createApplication(displayName: "bench SCIM app", permissions: [])
+            try await runtime.repositories.synchronizationSecrets.replace(
+                SynchronizationSecrets([.baseAddress: base, .secretToken: self.token, .syncAll: "True"]), of: sp.id)
+            let job = try await jobs.start(try await jobs.create(servicePrincipalId: sp.id, templateId: "scim"))
+            print(job.id)
+        }
         try await runtime.close()
         FileHandle.standardError.write(Data("seeded in \(Int(Date().timeIntervalSince(started))) s\n".utf8))
-        print(job.id)
     }
 }
 
-/// Waits for a job's first cycle to finish, printing progress; prints the cycle's state, duration and counts.
+/// Waits for each job's first cycle to finish, printing progress; prints each cycle's state, duration and counts,
+/// then (for several jobs) the span from the earliest start to the latest end.
 struct WaitJobCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "wait-job", abstract: "Wait for a job's cycle to end.")
+    static let configuration = CommandConfiguration(commandName: "wait-job", abstract: "Wait for jobs' first cycles to end.")
 
-    @Option var dataDir: String
-    @Option var job: String
+    @OptionGroup var store: BenchStoreOptions
+    @Option var job: [String]
     @Option var timeout: Double = 900
 
     func run() async throws {
-        var configuration = AppConfiguration()
-        configuration.dataDirectory = self.dataDir
-        configuration.tls = .none
+        let configuration = self.store.configuration()
         var logger = Logger(label: "bench-wait")
         logger.logLevel = .error
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
         let deadline = Date().addingTimeInterval(self.timeout)
         var lastShown = -1
+        var finished: [String: SynchronizationJob.TaskExecution] = [:]
         while Date() < deadline {
-            if let job = try await runtime.repositories.jobs.get(id: self.job) {
+            var done = 0
+            for id in self.job {
+                guard finished[id] == nil, let job = try await runtime.repositories.jobs.get(id: id) else { continue }
                 if let execution = job.status.lastExecution {
+                    finished[id] = execution
                     let seconds = execution.timeEnded.timeIntervalSince(execution.timeBegan)
                     print(String(format: "cycle %@ in %.2f s: %d in scope, %d exported, %d escrowed", execution.state, seconds,
                                  execution.countEntitled, execution.countExported, execution.countEscrowed))
-                    try await runtime.close()
-                    return
+                } else if let progress = job.status.progress.last { done += progress.completedUnits }
+            }
+            if finished.count == self.job.count {
+                if self.job.count > 1, let began = finished.values.map(\.timeBegan).min(), let ended = finished.values.map(\.timeEnded).max() {
+                    print(String(format: "all %d jobs in %.2f s", self.job.count, ended.timeIntervalSince(began)))
                 }
-                if let progress = job.status.progress.last, progress.completedUnits != lastShown {
-                    lastShown = progress.completedUnits
-                    FileHandle.standardError.write(Data("  progress \(progress.completedUnits)/\(progress.totalUnits)\n".utf8))
-                }
+                try await runtime.close()
+                return
+            }
+            if done != lastShown {
+                lastShown = done
+                FileHandle.standardError.write(Data("  progress \(done) objects in running cycles\n".utf8))
             }
             try await Task.sleep(for: .milliseconds(100))
         }
         try await runtime.close()
-        throw ValidationError("The job did not finish a cycle within \(Int(self.timeout)) s.")
+        throw ValidationError("The jobs did not finish a cycle within \(Int(self.timeout)) s.")
+    }
+}
+
+/// Where the bench's data lives: a data directory, and a database URL (PostgreSQL) when given.
+struct BenchStoreOptions: ParsableArguments {
+    @Option var dataDir: String
+    @Option(help: "postgres://… instead of the data directory's SQLite.") var database: String?
+
+    func configuration() -> AppConfiguration {
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = self.dataDir
+        configuration.databaseURL = self.database
+        configuration.tls = .none
+        return configuration
     }
 }

@@ -28,6 +28,36 @@ extension RepositoryContractTests {
         }
     }
 
+    @Test func nodesTakeTheirFairShareAndConcurrentClaimsNeverShareAJob() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+            var ids: Set<String> = []
+            for _ in 0..<6 { ids.insert(try await self.dueJob(fx, now: t0).id) }
+            let jobs = fx.repositories.jobs
+            let claim = { @Sendable (node: String, at: Date) async throws -> [SynchronizationJob] in
+                try await jobs.claimDue(now: at, node: node, freeSlots: 4, leaseUntil: at + 60, liveWithin: 30) {
+                    JobPlacement.jobsToClaim($0, freeSlots: 4)
+                }
+            }
+            // Three nodes report in with nothing due yet (a claim at t0 - 1), then all claim at once.
+            for node in ["a", "b", "c"] { #expect(try await claim(node, t0 - 1).isEmpty) }
+            let claimed = try await withThrowingTaskGroup(of: (String, [String]).self) { group in
+                for node in ["a", "b", "c"] { group.addTask { (node, try await claim(node, t0).map(\.id)) } }
+                return try await group.reduce(into: [String: [String]]()) { $0[$1.0] = $1.1 }
+            }
+            let all = claimed.values.flatMap { $0 }
+            #expect(all.count == 6 && Set(all) == ids, "every job claimed exactly once: \(claimed)")
+            #expect(claimed.values.allSatisfy { $0.count == 2 }, "two jobs per node: \(claimed)")
+
+            // Node c leaves; once a and b's leases are released the jobs are due again and split between two nodes.
+            try await jobs.leave(node: "c")
+            for (node, held) in claimed { for id in held { try await jobs.release(id: id, owner: node) } }
+            let a = try await claim("a", t0 + 1), b = try await claim("b", t0 + 1)
+            #expect(a.count == 3 && b.count == 3 && Set((a + b).map(\.id)) == ids)
+            #expect(try await claim("c", t0 + 1).isEmpty, "nothing left")
+        }
+    }
+
     @Test func provisionedObjectsPageInOrderCountAndReset() async throws {
         try await StorageFixture.withDatabase { fx in
             let jobId = "scim.\(UUID().uuidString)"

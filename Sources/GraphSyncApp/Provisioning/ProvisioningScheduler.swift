@@ -36,6 +36,7 @@ final class ProvisioningScheduler: Service, Sendable {
     func wake() { self.wakeup.yield() }
 
     func run() async throws {
+        self.logger.info("provisioning scheduler started", metadata: ["node": "\(self.node)", "slots": "\(self.maximumConcurrentJobs)"])
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -58,20 +59,26 @@ final class ProvisioningScheduler: Service, Sendable {
                 group.cancelAll()
             }
         }
+        try? await self.engine.repositories.jobs.leave(node: self.node)
     }
 
-    /// Claims due jobs while this node has free slots, and runs each in its own task.
+    /// Reports in to the cluster and claims this node's share of the due jobs (see `JobPlacement`), each run in
+    /// its own task. Called on every tick and wake-up, also when every slot is busy, so the others see it alive.
     private func claimDueJobs(in jobs: inout DiscardingTaskGroup) async {
-        while !Task.isCancelled, self.running.withLock({ $0 }) < self.maximumConcurrentJobs {
-            let now = Date()
-            let job: SynchronizationJob?
-            do {
-                job = try await self.engine.repositories.jobs.claimDue(now: now, owner: self.node, leaseUntil: now.addingTimeInterval(self.lease))
-            } catch {
-                self.logger.error("could not claim a synchronization job", metadata: ["error": "\(error)"])
-                return
-            }
-            guard let job else { return }
+        guard !Task.isCancelled else { return }
+        let freeSlots = self.maximumConcurrentJobs - self.running.withLock { $0 }
+        let now = Date()
+        let claimed: [SynchronizationJob]
+        do {
+            claimed = try await self.engine.repositories.jobs.claimDue(
+                now: now, node: self.node, freeSlots: freeSlots, leaseUntil: now.addingTimeInterval(self.lease),
+                liveWithin: max(self.lease, 3 * Double(self.tick.components.seconds))
+            ) { JobPlacement.jobsToClaim($0, freeSlots: freeSlots) }
+        } catch {
+            self.logger.error("could not claim a synchronization job", metadata: ["error": "\(error)"])
+            return
+        }
+        for job in claimed {
             self.running.withLock { $0 += 1 }
             jobs.addTask {
                 await self.run(job)

@@ -10,14 +10,28 @@ public protocol SynchronizationJobRepository: Sendable {
     func update(_ job: SynchronizationJob, leasedBy owner: String) async throws -> Bool
     /// Deletes the job with its provisioned-object state and provisioning log.
     func delete(id: String) async throws -> Bool
-    /// Leases one job whose `nextRun` is due and whose lease is free or expired, or returns nil.
-    func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob?
+    /// In one transaction: records that `node` is alive with `freeSlots` free job slots, reads the cluster's load
+    /// (nodes seen within `liveWithin`), asks `howMany` how many jobs to take, and leases that many due jobs whose
+    /// lease is free or expired, earliest `nextRun` first.
+    func claimDue(
+        now: Date, node: String, freeSlots: Int, leaseUntil: Date, liveWithin: TimeInterval,
+        howMany: @escaping @Sendable (ClusterLoad) -> Int
+    ) async throws -> [SynchronizationJob]
+    /// Forgets `node` (it is shutting down), so the others stop counting it.
+    func leave(node: String) async throws
     /// Extends the lease of a running cycle; false when `owner` no longer holds it (it expired and another node took it).
     func renew(id: String, owner: String, leaseUntil: Date) async throws -> Bool
     /// Gives the lease back.
     func release(id: String, owner: String) async throws
     /// Records a running cycle's progress without touching the rest of the job (a pause during the cycle stays).
     func updateProgress(id: String, progress: [SynchronizationJob.Progress]) async throws
+}
+
+extension SynchronizationJobRepository {
+    /// Leases one due job for `owner`, whatever the rest of the cluster does, or returns nil.
+    public func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob? {
+        try await self.claimDue(now: now, node: owner, freeSlots: 1, leaseUntil: leaseUntil, liveWithin: 0) { $0.due > 0 ? 1 : 0 }.first
+    }
 }
 
 /// What a job last exported for one directory object (its watermark and escrow state).

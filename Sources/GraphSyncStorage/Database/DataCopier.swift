@@ -7,7 +7,8 @@ public import SQLKit
 /// table is checked afterwards. Records of one-time upgrades (`schema_migrations` rows past the numbered migrations)
 /// come along, so the copy does not run them again.
 public enum DataCopier {
-    /// Every table, parents before children. `schema_migrations` is the target's own (it is migrated first).
+    /// Every table, parents before children. `schema_migrations` is the target's own (it is migrated first);
+    /// `scheduler_nodes` describes the running nodes, not data, and is not copied.
     static let tables = [
         "tenant", "signing_keys", "applications", "service_principals", "users", "groups", "owners", "app_role_assignments",
         "permission_grants", "role_assignments", "group_members", "synchronization_secrets", "synchronization_jobs",

@@ -58,23 +58,63 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
         }
     }
 
-    public func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob? {
-        try await self.database.write { db in
-            let seconds = now.timeIntervalSince1970
-            guard let row = try await db.select().column("id").from("synchronization_jobs")
-                .where("next_run_at", .lessThanOrEqual, SQLBind(seconds))
-                .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))"))
-                .orderBy("next_run_at").limit(1).first()
-            else { return nil }
-            let id = try row.decode(column: "id", as: String.self)
-            try await db.update("synchronization_jobs").set("lease_owner", to: SQLBind(owner))
-                .set("lease_until", to: SQLBind(leaseUntil.timeIntervalSince1970))
-                .where("id", .equal, SQLBind(id))
-                .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")).run()
-            let claimed = try await db.select().column("lease_owner").from("synchronization_jobs").where("id", .equal, SQLBind(id)).first()
-            guard try claimed?.decode(column: "lease_owner", as: String?.self) == owner else { return nil }
-            return try await Tables.jobs.first(where: "id", equals: id, on: db)
+    public func claimDue(
+        now: Date, node: String, freeSlots: Int, leaseUntil: Date, liveWithin: TimeInterval,
+        howMany: @escaping @Sendable (ClusterLoad) -> Int
+    ) async throws -> [SynchronizationJob] {
+        let seconds = now.timeIntervalSince1970
+        return try await self.database.write { db in
+            try await db.insert(into: "scheduler_nodes").columns("id", "host", "free_slots", "seen_at")
+                .values(SQLBind(node), SQLBind(ProcessInfo.processInfo.hostName), SQLBind(freeSlots), SQLBind(seconds))
+                .onConflict(with: ["id"]) { $0.set(excludedValueOf: "free_slots").set(excludedValueOf: "seen_at") }.run()
+            // Nodes silent for a day are gone for good (a node that shuts down cleanly leaves at once).
+            try await db.delete(from: "scheduler_nodes").where("seen_at", .lessThan, SQLBind(seconds - 86_400)).run()
+
+            let load = try await Self.load(on: db, node: node, now: seconds, liveWithin: liveWithin)
+            let count = howMany(load)
+            guard count > 0 else { return [] }
+            let free = SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")
+            // One statement claims them: the lease condition is checked again on each row the UPDATE takes.
+            return try await db.update("synchronization_jobs")
+                .set("lease_owner", to: SQLBind(node)).set("lease_until", to: SQLBind(leaseUntil.timeIntervalSince1970))
+                .where(SQLQueryString("""
+                    id IN (SELECT id FROM synchronization_jobs WHERE next_run_at <= \(bind: seconds) AND \(free) \
+                    ORDER BY next_run_at, id LIMIT \(bind: count))
+                    """))
+                .where(free)
+                .returning("document").all()
+                .map { try DocumentTable<SynchronizationJob>.decode($0) }
+                .sorted { ($0.nextRun ?? .distantPast, $0.id) < ($1.nextRun ?? .distantPast, $1.id) }
         }
+    }
+
+    /// The cluster as `node` sees it at `now`.
+    private static func load(on db: any SQLDatabase, node: String, now seconds: Double, liveWithin: TimeInterval) async throws -> ClusterLoad {
+        let nodes = try await db.select().column("id").column("free_slots").from("scheduler_nodes")
+            .where("seen_at", .greaterThanOrEqual, SQLBind(seconds - liveWithin)).all()
+        var liveNodes = 1, freeElsewhere = 0
+        for row in nodes where try row.decode(column: "id", as: String.self) != node {
+            liveNodes += 1
+            freeElsewhere += max(0, try row.decode(column: "free_slots", as: Int.self))
+        }
+        let leases = try await db.select().column("lease_owner").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from("synchronization_jobs").where("lease_until", .greaterThanOrEqual, SQLBind(seconds))
+            .groupBy("lease_owner").all()
+        var running = 0, runningHere = 0
+        for row in leases {
+            let n = try row.decode(column: "n", as: Int.self)
+            running += n
+            if try row.decode(column: "lease_owner", as: String?.self) == node { runningHere = n }
+        }
+        let due = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("synchronization_jobs")
+            .where("next_run_at", .lessThanOrEqual, SQLBind(seconds))
+            .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")).first()?
+            .decode(column: "n", as: Int.self) ?? 0
+        return ClusterLoad(liveNodes: liveNodes, running: running, runningHere: runningHere, due: due, freeSlotsElsewhere: freeElsewhere)
+    }
+
+    public func leave(node: String) async throws {
+        try await self.database.write { try await $0.delete(from: "scheduler_nodes").where("id", .equal, SQLBind(node)).run() }
     }
 
     public func renew(id: String, owner: String, leaseUntil: Date) async throws -> Bool {
