@@ -3,6 +3,8 @@
 # creates a cluster in DIR (owned by the unprivileged `postgres` user), starts it on 127.0.0.1 on a free port with
 # trust authentication for loopback, and prints its URL (postgres://postgres@127.0.0.1:PORT/postgres?sslmode=disable).
 # `scripts/postgres.sh stop DIR` stops it and removes DIR.
+# POSTGRES_SETTINGS replaces the default server settings (`-c fsync=off`: tests need no durability);
+# POSTGRES_CPUS pins the server to those CPUs (taskset), as the benchmarks do.
 set -euo pipefail
 action="${1:?start|stop}"
 dir="${2:?data directory}"
@@ -21,7 +23,9 @@ start)
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     runas() { if [ "$(id -u)" = 0 ]; then su -s /bin/sh postgres -c "$*"; else sh -c "$*"; fi; }
     runas "'$bin/initdb' -D '$dir/data' -U postgres --auth=trust -E UTF8 >/dev/null"
-    runas "'$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' -c fsync=off -c max_connections=200\" start >/dev/null"
+    settings="${POSTGRES_SETTINGS:--c fsync=off}"
+    pin="${POSTGRES_CPUS:+taskset -c $POSTGRES_CPUS}"
+    runas "$pin '$bin/pg_ctl' -D '$dir/data' -l '$dir/log' -w -o \"-c listen_addresses=127.0.0.1 -p $port -k '$dir' $settings -c max_connections=200\" start >/dev/null"
     echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
     ;;
 stop)

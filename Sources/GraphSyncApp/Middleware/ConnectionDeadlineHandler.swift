@@ -9,6 +9,9 @@ import NIOHTTPTypes
 /// It sits behind TLS and the HTTP codec, so a client that never completes the TLS handshake, sends half a header
 /// (slowloris) or drips a body is cut off. While the server works on requests (pipelined ones included) nothing is
 /// timed.
+///
+/// Requests only move a deadline value; one repeating check per connection (every eighth of the shorter timeout)
+/// closes the connection once its deadline has passed, so a keep-alive request schedules no timer of its own.
 final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -17,7 +20,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
 
     private let requestTimeout: TimeAmount
     private let idleTimeout: TimeAmount
-    private var deadline: Scheduled<Void>?
+    /// When the connection is closed unless something happens; nil while the server works on requests.
+    private var deadline: NIODeadline?
+    private var check: RepeatedTask?
     private var receiving = false
     /// Requests fully received whose responses are not yet fully written.
     private var outstanding = 0
@@ -29,11 +34,18 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.arm(context, self.requestTimeout)
+        let interval = TimeAmount.nanoseconds(max(10_000_000, min(self.requestTimeout, self.idleTimeout).nanoseconds / 8))
+        let channel = context.channel
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        self.check = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { task in
+            guard let deadline = handler.value.deadline, deadline <= .now() else { return }
+            task.cancel()
+            channel.close(promise: nil)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.deadline?.cancel()
-        self.deadline = nil
+        self.stop()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -47,7 +59,6 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
         case .end:
             self.receiving = false
             self.outstanding += 1
-            self.deadline?.cancel()
             self.deadline = nil
         }
         context.fireChannelRead(data)
@@ -62,16 +73,17 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.deadline?.cancel()
-        self.deadline = nil
+        self.stop()
         context.fireChannelInactive()
     }
 
     private func arm(_ context: ChannelHandlerContext, _ timeout: TimeAmount) {
-        self.deadline?.cancel()
-        let channel = context.channel
-        self.deadline = context.eventLoop.scheduleTask(in: timeout) {
-            channel.close(promise: nil)
-        }
+        self.deadline = .now() + timeout
+    }
+
+    private func stop() {
+        self.check?.cancel()
+        self.check = nil
+        self.deadline = nil
     }
 }

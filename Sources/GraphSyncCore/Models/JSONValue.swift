@@ -152,8 +152,47 @@ public enum GraphDate {
         let seconds = date.timeIntervalSince1970
         let whole = seconds.rounded(.down)
         let ticks = Int(((seconds - whole) * 10_000_000).rounded())
-        let base = String(Date.ISO8601FormatStyle().format(Date(timeIntervalSince1970: whole)).dropLast())
-        return ticks == 0 ? base + "Z" : base + "." + String(format: "%07d", min(ticks, 9_999_999)) + "Z"
+        // Years 1970–9999 by arithmetic (this runs for every date in every response); anything else through Foundation.
+        guard whole >= 0, whole < 253_402_300_800 else {
+            let base = String(Date.ISO8601FormatStyle().format(Date(timeIntervalSince1970: whole)).dropLast())
+            return ticks == 0 ? base + "Z" : base + "." + String(format: "%07d", min(ticks, 9_999_999)) + "Z"
+        }
+        let total = Int(whole)
+        let (year, month, day) = Self.civil(daysSinceEpoch: total / 86_400)
+        let secondOfDay = total % 86_400
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(28)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(day, 2)
+        bytes.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay / 60 % 60, 2)
+        bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
+        if ticks != 0 {
+            bytes.append(UInt8(ascii: "."))
+            digits(min(ticks, 9_999_999), 7)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01 (non-negative), by the usual era arithmetic.
+    static func civil(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = daysSinceEpoch + 719_468  // days from 0000-03-01
+        let era = shifted / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153  // March = 0
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public static func parse(_ string: String) -> Date? {

@@ -19,6 +19,8 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     /// The indexed column values of a model (not including `id` and `document`).
     let columnValues: @Sendable (Model) -> [(String, any Encodable & Sendable)]
     let id: @Sendable (Model) -> String
+    /// Decoded documents by their text, for tables read on every request; nil decodes every row.
+    var cache: DecodedDocumentCache<Model>? = nil
 
     func insert(_ model: Model, on db: any SQLDatabase) async throws {
         try await self.insert([model], on: db)
@@ -56,12 +58,12 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
 
     func first(where column: String, equals value: String, on db: any SQLDatabase) async throws -> Model? {
         try await db.select().column("document").from(self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).limit(1)
-            .first().map { try Self.decode($0) }
+            .first().map { try self.decode($0) }
     }
 
     func all(where column: String, equals value: String, on db: any SQLDatabase) async throws -> [Model] {
         try await db.select().column("document").from(self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).orderBy("id")
-            .all().map { try Self.decode($0) }
+            .all().map { try self.decode($0) }
     }
 
     func exists(id: String, on db: any SQLDatabase) async throws -> Bool {
@@ -82,7 +84,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         }
         let top = min(max(query.top, 1), DirectoryQuery.maxTop)
         let rows = try await select.orderBy("id").limit(top + 1).all()
-        let items = try rows.prefix(top).map { try Self.decode($0) }
+        let items = try rows.prefix(top).map { try self.decode($0) }
         let next = rows.count > top ? try rows[top - 1].decode(column: "id", as: String.self) : nil
         return Page(items: items, next: next)
     }
@@ -91,7 +93,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     func list(all query: DirectoryQuery, on db: any SQLDatabase) async throws -> [Model] {
         let select = db.select().column("document").from(self.name)
         try self.apply(query.clauses, to: select)
-        return try await select.orderBy("id").all().map { try Self.decode($0) }
+        return try await select.orderBy("id").all().map { try self.decode($0) }
     }
 
     private func apply(_ clauses: [DirectoryQuery.Clause], to select: SQLSelectBuilder) throws {
@@ -127,6 +129,12 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
 
     static func encode(_ model: Model) throws -> String {
         String(decoding: try JSONEncoder().encode(model), as: UTF8.self)
+    }
+
+    /// The row's document, through the table's cache when it has one.
+    func decode(_ row: any SQLRow) throws -> Model {
+        guard let cache = self.cache else { return try Self.decode(row) }
+        return try cache.model(for: try row.decode(column: "document", as: String.self))
     }
 
     static func decode(_ row: any SQLRow) throws -> Model {

@@ -7,13 +7,13 @@ enum Tables {
         name: "applications",
         fields: ["appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true)],
         columnValues: { [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased())] },
-        id: \.id)
+        id: \.id, cache: DecodedDocumentCache())
 
     static let servicePrincipals = DocumentTable<ServicePrincipal>(
         name: "service_principals",
         fields: ["appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true)],
         columnValues: { [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased())] },
-        id: \.id)
+        id: \.id, cache: DecodedDocumentCache())
 
     static let users = DocumentTable<User>(
         name: "users",
