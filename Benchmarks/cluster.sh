@@ -12,23 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-5000}"
 JOBS="${2:-4}"
-SCRATCH=.build-release
-BIN="$SCRATCH/release"
-echo "bench: building release binaries" >&2
-swift build -c release --scratch-path "$SCRATCH" --product graphsync >/dev/null
-swift build -c release --scratch-path "$SCRATCH" --product graphsync-bench >/dev/null
-
-WORK="$(mktemp -d)"
-chmod 755 "$WORK"  # scripts/postgres.sh runs the server as the postgres user, under this directory
-PG_DIR="$WORK/postgres"
-PIDS=()
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
-    [ -d "$PG_DIR" ] && scripts/postgres.sh stop "$PG_DIR"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+source Benchmarks/common.sh
 
 PG_SERVER=$(POSTGRES_SETTINGS="-c synchronous_commit=off" scripts/postgres.sh start "$PG_DIR")
 export GRAPHSYNC_SECRET_KEY; GRAPHSYNC_SECRET_KEY=$(head -c 32 /dev/urandom | base64)

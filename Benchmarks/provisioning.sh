@@ -16,25 +16,9 @@ N="${1:-10000}"
 TARGETS="${2:-both}"
 MATCH_BATCH="${3:-1}"
 BACKENDS="${BACKENDS:-sqlite}"
-SCRATCH=.build-release
-BIN="$SCRATCH/release"
-echo "bench: building release binaries" >&2
-swift build -c release --scratch-path "$SCRATCH" --product graphsync >/dev/null
-swift build -c release --scratch-path "$SCRATCH" --product graphsync-bench >/dev/null
-
+source Benchmarks/common.sh
 SCIM_PYTHON="$(Tests/scim/setup.sh)"
-WORK="$(mktemp -d)"
-chmod 755 "$WORK"  # scripts/postgres.sh runs the server as the postgres user, under this directory
-PIDS=()
-PG_DIR="$WORK/postgres"
-cleanup() {
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
-    [ -d "$PG_DIR" ] && scripts/postgres.sh stop "$PG_DIR"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 
 start_target() { # kind port; sets TARGET_BASE (not a subshell, so the cleanup trap knows the pid)
     local kind=$1 port=$2

@@ -17,28 +17,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION="${1:-10}"
 BACKENDS="${2:-sqlite postgres}"
 CONNECTIONS=32
-SCRATCH=.build-release
-BIN="$SCRATCH/release"
-
 command -v wrk >/dev/null || { echo "bench: installing wrk" >&2; (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null; }
-echo "bench: building release binaries (first time: several minutes)" >&2
-swift build -c release --scratch-path "$SCRATCH" --product graphsync >/dev/null
-swift build -c release --scratch-path "$SCRATCH" --product graphsync-bench >/dev/null
-
-WORK="$(mktemp -d)"
-chmod 755 "$WORK"  # scripts/postgres.sh runs the server as the postgres user, under this directory
+source Benchmarks/common.sh
 PORT=18080
 TOKEN_PORT=18090
-PG_DIR="$WORK/postgres"
-cleanup() {
-    kill "${SERVER_PID:-}" "${TOKEN_PID:-}" 2>/dev/null || true; wait 2>/dev/null || true
-    [ -d "$PG_DIR" ] && scripts/postgres.sh stop "$PG_DIR"
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 
 taskset -c 1 "$BIN/graphsync-bench" token-endpoint --port "$TOKEN_PORT" &
-TOKEN_PID=$!
+PIDS+=($!)
 
 bench_backend() { # sqlite|postgres
 local backend=$1
@@ -59,6 +44,7 @@ START_NS=$(date +%s%N)
 taskset -c 0 "$BIN/graphsync" serve --data-dir "$DATA" --http --port "$PORT" --allow-token-urls-to loopback --log-level error \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
+PIDS+=($SERVER_PID)
 until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; do sleep 0.002; done
 STARTUP_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
 
