@@ -77,7 +77,10 @@ public func buildApplication(
         responder: GraphFrontResponder(next: router.buildResponder()),
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
-        services: [HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime), scheduler, KeyRefreshService(keys: keys)],
+        services: [
+            HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime, closesAfter: scheduler), scheduler,
+            KeyRefreshService(keys: keys),
+        ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -144,11 +147,15 @@ struct KeyRefreshService: Service {
     }
 }
 
-/// Closes the database when the service stops.
+/// Closes the database when the service stops, once the scheduler has stopped: every service sees the same
+/// shutdown at once, and the scheduler's last writes (releasing leases, leaving the cluster) need the database.
 struct DatabaseService: Service {
     let runtime: GraphSyncRuntime
+    let closesAfter: ProvisioningScheduler
     func run() async throws {
         try? await gracefulShutdown()
+        // Cancelled (the group is failing, perhaps before the scheduler ever ran): close at once.
+        if !Task.isCancelled { await self.closesAfter.stopped() }
         try await self.runtime.close()
     }
 }

@@ -30,6 +30,15 @@ import Testing
         #expect(JobPlacement.jobsToClaim(self.load(nodes: 2, running: 5, here: 4, due: 3, freeElsewhere: 1), freeSlots: 4) == 2)
     }
 
+    @Test func overdueJobsAreTakenByAnyNodeWithRoom() {
+        // A dead node still counted as alive with free slots: its share waits only until it is overdue.
+        var load = self.load(nodes: 2, running: 3, here: 3, due: 3, freeElsewhere: 4)
+        #expect(JobPlacement.jobsToClaim(load, freeSlots: 1) == 0)
+        load.overdue = 2
+        #expect(JobPlacement.jobsToClaim(load, freeSlots: 1) == 1)
+        #expect(JobPlacement.jobsToClaim(load, freeSlots: 4) == 2)
+    }
+
     @Test func nonsenseLoadsNeverClaimMoreThanIsDueOrFits() {
         for nodes in [-1, 0, 1, 5] {
             for running in [-3, 0, 7] {

@@ -35,7 +35,7 @@ extension RepositoryContractTests {
             for _ in 0..<6 { ids.insert(try await self.dueJob(fx, now: t0).id) }
             let jobs = fx.repositories.jobs
             let claim = { @Sendable (node: String, at: Date) async throws -> [SynchronizationJob] in
-                try await jobs.claimDue(now: at, node: node, freeSlots: 4, leaseUntil: at + 60, liveWithin: 30) {
+                try await jobs.claimDue(now: at, node: node, freeSlots: 4, leaseUntil: at + 60, liveWithin: 30, overdueAfter: 10) {
                     JobPlacement.jobsToClaim($0, freeSlots: 4)
                 }
             }
@@ -55,6 +55,12 @@ extension RepositoryContractTests {
             let a = try await claim("a", t0 + 1), b = try await claim("b", t0 + 1)
             #expect(a.count == 3 && b.count == 3 && Set((a + b).map(\.id)) == ids)
             #expect(try await claim("c", t0 + 1).isEmpty, "nothing left")
+
+            // Node a dies without leaving, its leases run out: b is over its share of the six jobs with a still counted
+            // as alive, so it leaves them to a — until they are overdue, when b takes them anyway.
+            for job in a { try await jobs.release(id: job.id, owner: "a") }
+            #expect(try await claim("b", t0 + 2).isEmpty, "a still counts as alive and has room")
+            #expect(Set(try await claim("b", t0 + 12).map(\.id)) == Set(a.map(\.id)), "overdue: taken by the node with room")
         }
     }
 

@@ -22,6 +22,8 @@ final class ProvisioningScheduler: Service, Sendable {
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
     private let running = Mutex(0)
+    private let ended: AsyncStream<Void>
+    private let end: AsyncStream<Void>.Continuation
 
     init(engine: ProvisioningEngine, tick: Duration, lease: TimeInterval = 60, maximumConcurrentJobs: Int = 4, logger: Logger) {
         self.engine = engine
@@ -30,7 +32,15 @@ final class ProvisioningScheduler: Service, Sendable {
         self.maximumConcurrentJobs = max(1, maximumConcurrentJobs)
         self.logger = logger
         (self.wakeups, self.wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        (self.ended, self.end) = AsyncStream.makeStream(of: Void.self)
     }
+
+    /// Returns once `run` has returned: its cycles abandoned, their leases released, and this node gone from the cluster.
+    func stopped() async {
+        for await _ in self.ended {}
+    }
+
+    private var tickSeconds: Double { Double(self.tick.components.seconds) + Double(self.tick.components.attoseconds) / 1e18 }
 
     /// Asks the scheduler to look for due jobs now.
     func wake() { self.wakeup.yield() }
@@ -60,6 +70,7 @@ final class ProvisioningScheduler: Service, Sendable {
             }
         }
         try? await self.engine.repositories.jobs.leave(node: self.node)
+        self.end.finish()
     }
 
     /// Reports in to the cluster and claims this node's share of the due jobs (see `JobPlacement`), each run in
@@ -72,7 +83,7 @@ final class ProvisioningScheduler: Service, Sendable {
         do {
             claimed = try await self.engine.repositories.jobs.claimDue(
                 now: now, node: self.node, freeSlots: freeSlots, leaseUntil: now.addingTimeInterval(self.lease),
-                liveWithin: max(self.lease, 3 * Double(self.tick.components.seconds))
+                liveWithin: max(self.lease, 3 * self.tickSeconds), overdueAfter: 2 * self.tickSeconds
             ) { JobPlacement.jobsToClaim($0, freeSlots: freeSlots) }
         } catch {
             self.logger.error("could not claim a synchronization job", metadata: ["error": "\(error)"])

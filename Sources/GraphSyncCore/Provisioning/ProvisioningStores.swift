@@ -11,10 +11,10 @@ public protocol SynchronizationJobRepository: Sendable {
     /// Deletes the job with its provisioned-object state and provisioning log.
     func delete(id: String) async throws -> Bool
     /// In one transaction: records that `node` is alive with `freeSlots` free job slots, reads the cluster's load
-    /// (nodes seen within `liveWithin`), asks `howMany` how many jobs to take, and leases that many due jobs whose
-    /// lease is free or expired, earliest `nextRun` first.
+    /// (nodes seen within `liveWithin`; jobs due for longer than `overdueAfter` are overdue), asks `howMany` how
+    /// many jobs to take, and leases that many due jobs whose lease is free or expired, earliest `nextRun` first.
     func claimDue(
-        now: Date, node: String, freeSlots: Int, leaseUntil: Date, liveWithin: TimeInterval,
+        now: Date, node: String, freeSlots: Int, leaseUntil: Date, liveWithin: TimeInterval, overdueAfter: TimeInterval,
         howMany: @escaping @Sendable (ClusterLoad) -> Int
     ) async throws -> [SynchronizationJob]
     /// Forgets `node` (it is shutting down), so the others stop counting it.
@@ -30,7 +30,7 @@ public protocol SynchronizationJobRepository: Sendable {
 extension SynchronizationJobRepository {
     /// Leases one due job for `owner`, whatever the rest of the cluster does, or returns nil.
     public func claimDue(now: Date, owner: String, leaseUntil: Date) async throws -> SynchronizationJob? {
-        try await self.claimDue(now: now, node: owner, freeSlots: 1, leaseUntil: leaseUntil, liveWithin: 0) { $0.due > 0 ? 1 : 0 }.first
+        try await self.claimDue(now: now, node: owner, freeSlots: 1, leaseUntil: leaseUntil, liveWithin: 0, overdueAfter: 0) { $0.due > 0 ? 1 : 0 }.first
     }
 }
 

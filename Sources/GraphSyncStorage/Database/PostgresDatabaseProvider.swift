@@ -5,6 +5,7 @@ import NIOSSL
 import PostgresKit
 import PostgresNIO
 public import SQLKit
+import Synchronization
 
 /// PostgreSQL through postgres-nio's `PostgresClient` (its connection pool) and sql-kit: the same repositories and SQL
 /// as SQLite. Reads run concurrently on pooled connections; each write is one transaction that first takes a
@@ -18,6 +19,13 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// Set by `close`: a query asked of a client that no longer runs would wait for a connection forever.
+    private let closed = Atomic(false)
+
+    /// The database was closed (the node is shutting down).
+    public struct Closed: Error, CustomStringConvertible {
+        public var description: String { "The database connection pool is closed (the server is shutting down)." }
+    }
 
     private init(client: PostgresClient, runner: Task<Void, Never>, logger: Logger) {
         self.client = client
@@ -45,15 +53,21 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
     }
 
     public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await self.client.withConnection { connection in
+        try await self.withConnection { connection in
             try await body(connection.sql(queryLogLevel: nil))
         }
+    }
+
+    /// A pooled connection, or `Closed` at once once the pool is closed.
+    private func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
+        guard !self.closed.load(ordering: .acquiring) else { throw Closed() }
+        return try await self.client.withConnection(body)
     }
 
     public func write<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let logger = self.logger
         do {
-            return try await self.client.withConnection { connection in
+            return try await self.withConnection { connection in
                 try await Transaction.run(
                     on: connection.sql(queryLogLevel: nil), begin: ["BEGIN", "SELECT pg_advisory_xact_lock(\(Self.writeLock))"], logger: logger, body)
             }
@@ -65,13 +79,14 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
 
     public func snapshot<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let logger = self.logger
-        return try await self.client.withConnection { connection in
+        return try await self.withConnection { connection in
             try await Transaction.run(
                 on: connection.sql(queryLogLevel: nil), begin: ["BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"], logger: logger, body)
         }
     }
 
     public func close() async throws {
+        self.closed.store(true, ordering: .releasing)
         self.runner.cancel()
         await self.runner.value
     }

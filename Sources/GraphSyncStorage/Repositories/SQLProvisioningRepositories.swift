@@ -59,18 +59,18 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
     }
 
     public func claimDue(
-        now: Date, node: String, freeSlots: Int, leaseUntil: Date, liveWithin: TimeInterval,
+        now: Date, node: String, freeSlots: Int, leaseUntil: Date, liveWithin: TimeInterval, overdueAfter: TimeInterval,
         howMany: @escaping @Sendable (ClusterLoad) -> Int
     ) async throws -> [SynchronizationJob] {
         let seconds = now.timeIntervalSince1970
         return try await self.database.write { db in
             try await db.insert(into: "scheduler_nodes").columns("id", "host", "free_slots", "seen_at")
-                .values(SQLBind(node), SQLBind(ProcessInfo.processInfo.hostName), SQLBind(freeSlots), SQLBind(seconds))
+                .values(SQLBind(node), SQLBind(Self.hostName), SQLBind(freeSlots), SQLBind(seconds))
                 .onConflict(with: ["id"]) { $0.set(excludedValueOf: "free_slots").set(excludedValueOf: "seen_at") }.run()
             // Nodes silent for a day are gone for good (a node that shuts down cleanly leaves at once).
             try await db.delete(from: "scheduler_nodes").where("seen_at", .lessThan, SQLBind(seconds - 86_400)).run()
 
-            let load = try await Self.load(on: db, node: node, now: seconds, liveWithin: liveWithin)
+            let load = try await Self.load(on: db, node: node, now: seconds, liveWithin: liveWithin, overdueAfter: overdueAfter)
             let count = howMany(load)
             guard count > 0 else { return [] }
             let free = SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")
@@ -88,8 +88,13 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
         }
     }
 
+    /// This machine's name, shown beside its nodes' ids in `scheduler_nodes` (read once: it may need a lookup).
+    private static let hostName = ProcessInfo.processInfo.hostName
+
     /// The cluster as `node` sees it at `now`.
-    private static func load(on db: any SQLDatabase, node: String, now seconds: Double, liveWithin: TimeInterval) async throws -> ClusterLoad {
+    private static func load(
+        on db: any SQLDatabase, node: String, now seconds: Double, liveWithin: TimeInterval, overdueAfter: TimeInterval
+    ) async throws -> ClusterLoad {
         let nodes = try await db.select().column("id").column("free_slots").from("scheduler_nodes")
             .where("seen_at", .greaterThanOrEqual, SQLBind(seconds - liveWithin)).all()
         var liveNodes = 1, freeElsewhere = 0
@@ -106,11 +111,13 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
             running += n
             if try row.decode(column: "lease_owner", as: String?.self) == node { runningHere = n }
         }
-        let due = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("synchronization_jobs")
+        let waiting = try await db.select().column("next_run_at").from("synchronization_jobs")
             .where("next_run_at", .lessThanOrEqual, SQLBind(seconds))
-            .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")).first()?
-            .decode(column: "n", as: Int.self) ?? 0
-        return ClusterLoad(liveNodes: liveNodes, running: running, runningHere: runningHere, due: due, freeSlotsElsewhere: freeElsewhere)
+            .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")).all()
+            .map { try $0.decode(column: "next_run_at", as: Double.self) }
+        return ClusterLoad(
+            liveNodes: liveNodes, running: running, runningHere: runningHere, due: waiting.count, freeSlotsElsewhere: freeElsewhere,
+            overdue: waiting.filter { $0 < seconds - overdueAfter }.count)
     }
 
     public func leave(node: String) async throws {
