@@ -58,7 +58,8 @@ struct TestServer {
         }
         configure(&configuration)
         var logger = Logger(label: "graphsync-test")
-        logger.logLevel = .warning
+        logger[metadataKey: "testPort"] = "\(configuration.port)"
+        logger.logLevel = ProcessInfo.processInfo.environment["GRAPHSYNC_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
 
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)
         let facts = try await runtime.rotateBootstrapSecrets()

@@ -1,3 +1,4 @@
+import Synchronization
 /// Runs work under a wall-clock limit: the work is cancelled when the limit passes first.
 public enum TimeLimit {
     /// The limit passed before the work finished.
@@ -18,5 +19,28 @@ public enum TimeLimit {
             return value
         }
     }
-}
 
+    /// Waits for `task` to finish, at most `limit`; false when it had not (it goes on, unawaited). Unlike `run`, this
+    /// never waits for work that ignores cancellation.
+    public static func wait(for task: Task<Void, Never>, atMost limit: Duration) async -> Bool {
+        let resumed = Mutex(false)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let finish: @Sendable (Bool) -> Void = { finished in
+                let first = resumed.withLock { done in
+                    defer { done = true }
+                    return !done
+                }
+                if first { continuation.resume(returning: finished) }
+            }
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                finish(false)
+            }
+            Task {
+                await task.value
+                timer.cancel()
+                finish(true)
+            }
+        }
+    }
+}
