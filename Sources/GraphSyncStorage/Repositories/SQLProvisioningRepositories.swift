@@ -73,19 +73,28 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
             let load = try await Self.load(on: db, node: node, now: seconds, liveWithin: liveWithin, overdueAfter: overdueAfter)
             let count = howMany(load)
             guard count > 0 else { return [] }
-            let free = SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")
             // One statement claims them: the lease condition is checked again on each row the UPDATE takes.
             return try await db.update("synchronization_jobs")
                 .set("lease_owner", to: SQLBind(node)).set("lease_until", to: SQLBind(leaseUntil.timeIntervalSince1970))
                 .where(SQLQueryString("""
-                    id IN (SELECT id FROM synchronization_jobs WHERE next_run_at <= \(bind: seconds) AND \(free) \
-                    ORDER BY next_run_at, id LIMIT \(bind: count))
+                    id IN (SELECT id FROM synchronization_jobs WHERE \(Self.waiting(at: seconds)) ORDER BY next_run_at, id \
+                    LIMIT \(bind: count))
                     """))
-                .where(free)
+                .where(Self.leaseFree(at: seconds))
                 .returning("document").all()
                 .map { try DocumentTable<SynchronizationJob>.decode($0) }
                 .sorted { ($0.nextRun ?? .distantPast, $0.id) < ($1.nextRun ?? .distantPast, $1.id) }
         }
+    }
+
+    /// No unexpired lease on the job at `seconds`.
+    private static func leaseFree(at seconds: Double) -> SQLQueryString {
+        SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")
+    }
+
+    /// Due at `seconds` and held by nobody.
+    private static func waiting(at seconds: Double) -> SQLQueryString {
+        SQLQueryString("next_run_at <= \(bind: seconds) AND \(Self.leaseFree(at: seconds))")
     }
 
     /// This machine's name, shown beside its nodes' ids in `scheduler_nodes` (read once: it may need a lookup).
@@ -111,9 +120,7 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
             running += n
             if try row.decode(column: "lease_owner", as: String?.self) == node { runningHere = n }
         }
-        let waiting = try await db.select().column("next_run_at").from("synchronization_jobs")
-            .where("next_run_at", .lessThanOrEqual, SQLBind(seconds))
-            .where(SQLQueryString("(lease_until IS NULL OR lease_until < \(bind: seconds))")).all()
+        let waiting = try await db.select().column("next_run_at").from("synchronization_jobs").where(Self.waiting(at: seconds)).all()
             .map { try $0.decode(column: "next_run_at", as: Double.self) }
         return ClusterLoad(
             liveNodes: liveNodes, running: running, runningHere: runningHere, due: waiting.count, freeSlotsElsewhere: freeElsewhere,
