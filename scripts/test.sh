@@ -25,9 +25,8 @@ fi
 echo "   built in $((SECONDS - start)) s"
 
 # The suite takes well under a minute; a run that takes 10 is stuck. Say which tests never finished, and try once
-# more (a stuck run is a bug to chase, but it should not hold CI for 90 minutes). Known: on PostgreSQL, under heavy
-# CPU load, about one run in four stalls as a whole (every thread idle, no socket open); GRAPHSYNC_TEST_LOG_LEVEL=debug
-# logs each test server's service lifecycle (with its port) to chase it.
+# more (a stuck run is a bug to chase, but it should not hold CI for 90 minutes). GRAPHSYNC_TEST_LOG_LEVEL=debug logs
+# each test server's service lifecycle (with its port).
 unfinished() {
     grep -oE "Test [A-Za-z0-9_]+\(" "$log" | sort | uniq -c | awk '$1 % 2 == 1 {print $3}' | tr -d '(' | tr '\n' ' '
 }

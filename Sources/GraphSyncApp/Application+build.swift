@@ -78,7 +78,7 @@ public func buildApplication(
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
         services: [
-            HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime, closesAfter: scheduler), scheduler,
+            HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime, closesAfter: scheduler, logger: logger), scheduler,
             KeyRefreshService(keys: keys),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -152,10 +152,16 @@ struct KeyRefreshService: Service {
 struct DatabaseService: Service {
     let runtime: GraphSyncRuntime
     let closesAfter: ProvisioningScheduler
+    let logger: Logger
     func run() async throws {
         try? await gracefulShutdown()
-        // Cancelled (the group is failing, perhaps before the scheduler ever ran): close at once.
-        if !Task.isCancelled { await self.closesAfter.stopped() }
+        // Shutting down or cancelled (the group failing, say on a port that is taken), the scheduler stops first: its
+        // last writes release leases, and a pool closed under its transaction would leave that transaction waiting.
+        // Cancellation stops it quickly; the wait is bounded all the same.
+        let schedulerStopped = Task { [scheduler = self.closesAfter] in await scheduler.stopped() }
+        if await !TimeLimit.wait(for: schedulerStopped, atMost: .seconds(15)) {
+            self.logger.warning("the provisioning scheduler did not stop within 15 s; closing the database anyway")
+        }
         try await self.runtime.close()
     }
 }

@@ -21,6 +21,8 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
     private let logger: Logger
     /// Set by `close`: a query asked of a client that no longer runs would wait for a connection forever.
     private let closed = Atomic(false)
+    /// Connections leased right now; `close` lets them finish first.
+    private let inUse = Atomic(0)
 
     /// The database was closed (the node is shutting down).
     public struct Closed: Error, CustomStringConvertible {
@@ -60,7 +62,10 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
 
     /// A pooled connection, or `Closed` at once once the pool is closed.
     private func withConnection<R: Sendable>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
-        guard !self.closed.load(ordering: .acquiring) else { throw Closed() }
+        // Counted before the check, so `close` either waits for this work or this work sees the pool closed.
+        self.inUse.add(1, ordering: .sequentiallyConsistent)
+        defer { self.inUse.subtract(1, ordering: .sequentiallyConsistent) }
+        guard !self.closed.load(ordering: .sequentiallyConsistent) else { throw Closed() }
         return try await self.client.withConnection(body)
     }
 
@@ -85,8 +90,20 @@ public final class PostgresDatabaseProvider: SQLDatabaseProvider {
         }
     }
 
+    /// Refuses new work, lets work in progress finish (at most 5 s), then stops the pool.
+    ///
+    /// Stopping the pool closes the connections in use too, and postgres-nio never completes a statement written to a
+    /// connection that closed under it: work still running at that point would wait forever.
     public func close() async throws {
-        self.closed.store(true, ordering: .releasing)
+        self.closed.store(true, ordering: .sequentiallyConsistent)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(5)
+        while self.inUse.load(ordering: .sequentiallyConsistent) > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if self.inUse.load(ordering: .sequentiallyConsistent) > 0 {
+            self.logger.warning("closing the PostgreSQL pool with work still running on it after 5 s")
+        }
         self.runner.cancel()
         // postgres-nio 1.33's client can miss its cancellation while a connection attempt is in flight, and then never
         // returns (seen under load, one run in several); its connections are closed by then, so do not wait forever.
