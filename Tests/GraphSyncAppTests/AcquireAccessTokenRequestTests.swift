@@ -15,7 +15,7 @@ import Testing
             }
             // The documentation's own example: one item with only @odata.type.
             try await expect400(["credentials": [["@odata.type": "microsoft.graph.synchronizationSecretKeyStringValuePair"]]],
-                                mentions: "Oauth2TokenExchangeUri", code: "MissingCredentials")
+                                mentions: "Oauth2TokenExchangeUri", code: "CredentialsMissing")
             try await expect400(nil, body: #"{"credentials": [}"#, mentions: "Unable to read JSON")
             try await expect400([String: String](), mentions: "credentials")
             try await expect400(["credentials": "Oauth2ClientId=x"], mentions: "must be an array")
@@ -29,9 +29,9 @@ import Testing
             // Required inputs missing, neither in the request nor saved.
             try await expect400(["credentials": [["key": "Oauth2AuthorizationCode", "value": "good"],
                                                  ["key": "Oauth2RedirectUri", "value": TestTokenEndpoint.redirectURI]]],
-                                mentions: "Oauth2TokenExchangeUri, Oauth2ClientId", code: "MissingCredentials")
+                                mentions: "Oauth2TokenExchangeUri, Oauth2ClientId", code: "CredentialsMissing")
             try await expect400(["credentials": [["key": "Oauth2TokenExchangeUri", "value": endpoint.tokenURL]]],
-                                mentions: "No grant can be made", code: "MissingCredentials")
+                                mentions: "No grant can be made", code: "CredentialsMissing")
             #expect(endpoint.requests.isEmpty)
 
             // Keys match case-insensitively and @odata.type is accepted in both spellings.
@@ -60,30 +60,47 @@ import Testing
         }
     }
 
-    @Test func putSecretsSetsAndRemovesKeys() async throws {
+    /// PUT replaces the whole set (what Terraform's azuread provider relies on, see docs/fidelity.md), and GET lists the
+    /// keys in the order they were saved, every value masked.
+    @Test func putSecretsReplacesTheSetAndKeepsItsOrder() async throws {
         try await AcquireAccessTokenTests.withSetup { server, _, sp, admin in
             let path = "/v1.0/servicePrincipals/\(sp.id)/synchronization/secrets"
+            func listed() async throws -> [[String: String]] {
+                let reply = try await server.send(.GET, path, token: admin)
+                #expect(reply.status == 200)
+                return try #require(reply["value"] as? [[String: String]], "\(reply.text)")
+            }
             let put = try await server.send(.PUT, path, token: admin, json: ["value": [
-                ["key": "BaseAddress", "value": "https://scim.example/v2"], ["key": "SecretToken", "value": "static-bearer-123"],
-                ["key": "SyncAll", "value": "False"],
+                ["key": "SyncAll", "value": "False"], ["key": "BaseAddress", "value": "https://scim.example/v2"],
+                ["key": "SecretToken", "value": "static-bearer-123"],
             ]])
             #expect(put.status == 204, "\(put.text)")
-            var stored = try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id).values
-            #expect(stored == [.baseAddress: "https://scim.example/v2", .secretToken: "static-bearer-123", .syncAll: "False"])
+            var stored = try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id)
+            #expect(stored.values == [.baseAddress: "https://scim.example/v2", .secretToken: "static-bearer-123", .syncAll: "False"])
+            #expect(try await listed() == [["key": "SyncAll", "value": "*"], ["key": "BaseAddress", "value": "*"], ["key": "SecretToken", "value": "*"]])
 
-            #expect(try await server.send(.PUT, path, token: admin, json: ["value": [["key": "SecretToken", "value": ""]]]).status == 204)
-            stored = try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id).values
-            #expect(stored == [.baseAddress: "https://scim.example/v2", .syncAll: "False"])
+            // A key left out is removed; the order is the new request's.
+            #expect(try await server.send(.PUT, path, token: admin, json: ["value": [
+                ["key": "BaseAddress", "value": "https://scim.example/v2"], ["key": "SyncAll", "value": "True"],
+            ]]).status == 204)
+            stored = try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id)
+            #expect(stored.keys == [.baseAddress, .syncAll] && stored[.syncAll] == "True")
+
+            // Terraform's delete: the keys with empty values. Then GET still answers a (now empty) value array.
+            #expect(try await server.send(.PUT, path, token: admin, json: ["value": [
+                ["key": "BaseAddress", "value": ""], ["key": "SyncAll", "value": ""],
+            ]]).status == 204)
+            #expect(try await listed().isEmpty)
+            #expect(try await server.send(.GET, path, token: admin).text.contains("\"value\":[]"))
 
             let unknownKey = try await server.send(.PUT, path, token: admin, json: ["value": [["key": "Colour", "value": "red"]]])
             #expect(unknownKey.status == 400)
             #expect(unknownKey.errorMessage?.contains("Colour") == true)
-            let listed = try await server.send(.GET, path, token: admin)
-            #expect(!listed.text.contains("scim.example"))
+            #expect(!(try await server.send(.GET, path, token: admin).text.contains("scim.example")))
         }
     }
 
-    /// The seed's permission table, row by row. "Allowed" shows as 400 MissingCredentials (authorization passed,
+    /// The seed's permission table, row by row. "Allowed" shows as 400 CredentialsMissing (authorization passed,
     /// then the empty request was judged); "refused" as 403.
     @Test func permissionMatrix() async throws {
         try await AcquireAccessTokenTests.withSetup { server, _, sp, _ in

@@ -69,18 +69,23 @@ import Testing
         }
     }
 
-    @Test func parallelSecretWritesAreAllKept() async throws {
+    /// Each PUT replaces the whole set: parallel PUTs leave exactly one of the sets, whole and in its order, never a mix.
+    @Test func parallelSecretWritesLeaveOneWholeSet() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()
             let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
-            let keys = ["SyncAll", "HardDeletesEnabled", "SkipOutOfScopeDeletions", "InstanceName", "CompanyId", "Domain"]
-            let replies = try await self.concurrently(keys.count) { index in
-                try await server.send(.PUT, "/v1.0/servicePrincipals/\(sp.id)/synchronization/secrets", token: admin,
-                                      json: ["value": [["key": keys[index], "value": "v\(index)"]]])
+            let keys: [SynchronizationSecretKey] = [.syncAll, .hardDeletesEnabled, .skipOutOfScopeDeletions, .instanceName, .companyId, .domain]
+            let replies = try await self.concurrently(6) { index in
+                // Writer i sends all six keys, rotated by i, each with the value "v{i}".
+                let rotated = Array(keys[index...] + keys[..<index])
+                return try await server.send(.PUT, "/v1.0/servicePrincipals/\(sp.id)/synchronization/secrets", token: admin,
+                                             json: ["value": rotated.map { ["key": $0.rawValue, "value": "v\(index)"] }])
             }
             #expect(replies.allSatisfy { $0.status == 204 })
             let stored = try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id)
-            #expect(stored.values.count == keys.count, "\(stored.values.keys)")
+            let winner = try #require(stored[.syncAll].flatMap { Int($0.dropFirst()) })
+            #expect(Set(stored.values.values) == ["v\(winner)"], "\(stored.values)")
+            #expect(stored.keys == Array(keys[winner...] + keys[..<winner]))
         }
     }
 

@@ -15,7 +15,21 @@ import Testing
     func expectForbidden(_ reply: TestServer.Reply) {
         #expect(reply.status == 403, "status \(reply.status): \(reply.text)")
         #expect(reply.errorCode == "Authorization_RequestDenied")
-        #expect(reply.errorMessage == "Insufficient privileges to complete the operation.")
+        #expect(reply.errorMessage?.hasPrefix("Insufficient privileges to complete the operation. This operation needs ") == true, "\(reply.text)")
+    }
+
+    /// A 403 names what to grant: clients such as Terraform's provider retry 403s until they time out.
+    @Test func refusalsNameTheMissingPermission() async throws {
+        try await TestServer.run { server in
+            let reader = try await server.mint(server.appGrant(roles: ["Application.Read.All"]))
+            let refused = try await createApplication(server, token: reader)
+            expectForbidden(refused)
+            #expect(refused.errorMessage?.contains("application permission Application.ReadWrite.All") == true, "\(refused.text)")
+            let user = try await server.mint(server.userGrant(scopes: ["Application.ReadWrite.All"], wids: []))
+            let delegated = try await createApplication(server, token: user)
+            expectForbidden(delegated)
+            #expect(delegated.errorMessage?.contains("Application Administrator") == true, "\(delegated.text)")
+        }
     }
 
     @Test func delegatedNeedsScopeAndAdminRole() async throws {

@@ -28,9 +28,11 @@ import Testing
             #expect(jobId.hasPrefix("scim.") && jobId.count == "scim.".count + 32)
             let schedule = try #require(created["schedule"] as? [String: Any])
             #expect(schedule["state"] as? String == "Disabled")
-            #expect(schedule["interval"] as? String == "PT40M")
+            // Graph's initial values: disabled, NotConfigured, and .NET's TimeSpan.MaxValue until the job is started.
+            #expect(schedule["interval"] as? String == "P10675199DT2H48M5.4775807S")
+            #expect(schedule.keys.contains("expiration") && schedule["expiration"] is NSNull)
             let status = try #require(created["status"] as? [String: Any])
-            #expect(status["code"] as? String == "NotRun")
+            #expect(status["code"] as? String == "NotConfigured")
             #expect(status["steadyStateFirstAchievedTime"] as? String == "0001-01-01T00:00:00Z")
 
             let listed = try await server.send(.GET, "\(base)/jobs", token: admin)
@@ -72,6 +74,11 @@ import Testing
 
             #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/restart", token: admin,
                                           json: ["criteria": ["resetScope": "Watermark, Nonsense"]]).status == 400)
+            // Started, the job gets the configured interval (40 minutes by default), and pausing keeps it.
+            #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/start", token: admin).status == 204)
+            let started = try await server.send(.GET, "\(base)/jobs/\(jobId)", token: admin)
+            #expect((started["schedule"] as? [String: Any])?["interval"] as? String == "PT40M")
+            #expect((started["schedule"] as? [String: Any])?["state"] as? String == "Active")
             #expect(try await server.send(.POST, "\(base)/jobs/\(jobId)/pause", token: admin).status == 204)
             let paused = try await server.send(.GET, "\(base)/jobs/\(jobId)", token: admin)
             #expect((paused["status"] as? [String: Any])?["code"] as? String == "Paused")

@@ -51,7 +51,7 @@ import Testing
                 password: "Passw0rd!\(name)")
             _ = try await world.directory.assignAppRole(principalId: user.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
         }
-        try await world.synchronization.saveSecrets([(.baseAddress, "https://scim.example/v2"), (.secretToken, "static-token")], servicePrincipalId: sp.id)
+        try await world.synchronization.replaceSecrets(with: [(.baseAddress, "https://scim.example/v2"), (.secretToken, "static-token")], servicePrincipalId: sp.id)
         let job = try await JobService(repositories: world.repositories).create(servicePrincipalId: sp.id, templateId: "scim")
         return (sp, job)
     }

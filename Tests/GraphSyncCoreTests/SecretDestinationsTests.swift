@@ -35,6 +35,23 @@ import Testing
         #expect(all[.oauth2RefreshToken] == nil && all[.oauth2AccessToken] == nil && all[.oauth2ClientSecret] == nil)
     }
 
+    /// A PUT saves exactly what it sends; tokens acquireAccessToken issued stay only while their destinations do.
+    @Test func aReplacementKeepsIssuedTokensOnlyForUnmovedDestinations() {
+        let kept = SecretDestinations.replacing(self.saved, with: [
+            (.oauth2ClientId, "client"), (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"),
+        ])
+        #expect(kept.keys == [.oauth2ClientId, .baseAddress, .oauth2TokenExchangeUri, .oauth2AccessToken, .oauth2RefreshToken])
+        #expect(kept[.secretToken] == nil && kept[.oauth2ClientSecret] == nil, "configured secrets left out are removed")
+        // The SCIM address moved: its access token and the refresh token (which mints tokens for it) are gone.
+        let moved = SecretDestinations.replacing(self.saved, with: [(.baseAddress, "https://evil.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token")])
+        #expect(moved.keys == [.baseAddress, .oauth2TokenExchangeUri])
+        // Emptying the set (Terraform's delete) leaves nothing.
+        #expect(SecretDestinations.replacing(self.saved, with: [(.baseAddress, ""), (.secretToken, "")]).keys.isEmpty)
+        // Authorized before any address was saved: the tokens bind to the first one.
+        let early = SynchronizationSecrets(ordered: [(.oauth2AccessToken, "at-0"), (.tokenExpiration, "2030-01-01T00:00:00Z")])
+        #expect(SecretDestinations.replacing(early, with: [(.baseAddress, "https://scim.example/v2")]).keys == [.baseAddress, .oauth2AccessToken, .tokenExpiration])
+    }
+
     @Test func theSameDestinationWrittenDifferentlyIsNoMove() throws {
         let same = try SecretDestinations.overlay(self.saved, with: [(.baseAddress, " HTTPS://SCIM.example/v2/ ")])
         #expect(same[.secretToken] == "bearer-1" && same[.oauth2AccessToken] == "at-1")

@@ -117,7 +117,8 @@ def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim)
         assign(graph, sp["id"], team["id"])
 
     templates = graph.call("GET", f"/servicePrincipals/{sp['id']}/synchronization/templates", expect=200)
-    assert [t["id"] for t in templates["value"]] == ["scim"]
+    assert [t["id"] for t in templates["value"]] == ["scim", "dataBricks", "aws"]
+    assert [t["default"] for t in templates["value"]] == [True, False, False]
     job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
     assert job["id"].startswith("scim.") and job["schedule"]["state"] == "Disabled"
     graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
@@ -276,11 +277,12 @@ def test_oauth_token_from_acquire_access_token_is_used_and_refreshed(graphsync, 
             graph = Graph(graphsync)
             created = graph.call("POST", "/applications", {"displayName": f"OAuth SCIM app {uuid.uuid4().hex[:6]}"}, expect=201)
             sp = graph.call("POST", "/servicePrincipals", {"appId": created["appId"]}, expect=201)
+            # As the portal does it: the Tenant URL saved, then "Authorize" (a PUT replaces the saved set).
+            graph.call("PUT", f"/servicePrincipals/{sp['id']}/synchronization/secrets", {"value": [{"key": "BaseAddress", "value": scim.base}]}, expect=204)
             graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/acquireAccessToken", {"credentials": [
                 {"key": "Oauth2AuthorizationCode", "value": "consent-code"}, {"key": "Oauth2RedirectUri", "value": "https://app.example/cb"},
                 {"key": "Oauth2TokenExchangeUri", "value": app.url}, {"key": "Oauth2ClientId", "value": "saas-client"},
                 {"key": "Oauth2ClientSecret", "value": "saas-secret"}]}, expect=204)
-            graph.call("PUT", f"/servicePrincipals/{sp['id']}/synchronization/secrets", {"value": [{"key": "BaseAddress", "value": scim.base}]}, expect=204)
             tag = uuid.uuid4().hex[:6]
             for i in range(4):
                 assign(graph, sp["id"], graph.user(f"o{i}x{tag}")["id"])
@@ -313,7 +315,7 @@ def test_provision_on_demand_pushes_one_user_now(graphsync, scim):
     # Not started: nothing runs on a schedule, only on demand.
     answer = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [
         {"ruleId": "6c4d9d22-1f0b-4a6a-9a0e-3c5e4f9f1a01", "subjects": [
-            {"objectId": inside["id"], "objectTypeName": "User"}, {"objectId": outside["id"], "objectTypeName": "User"}]}]}, expect=200)
+            {"objectId": f"/users/{inside['id']}", "objectTypeName": "User"}, {"objectId": outside["id"], "objectTypeName": "User"}]}]}, expect=200)
     assert answer["@odata.context"].endswith("$metadata#microsoft.graph.stringKeyStringValuePair")
     reports = json.loads(answer["value"])
     assert [r["status"] for r in reports] == ["success", "skipped"]
@@ -321,6 +323,10 @@ def test_provision_on_demand_pushes_one_user_now(graphsync, scim):
     assert set(scim_users(scim)) == {inside["userPrincipalName"].lower()}
     bad = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": []})
     assert bad["error"]["code"] == "Request_BadRequest"
+    # A rule id that is not one of the job's schema rules is named, with the valid ones.
+    unknown_rule = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [
+        {"ruleId": "ea807875-5618-4f0a-9125-0b46a05298ca", "subjects": [{"objectId": inside["id"], "objectTypeName": "User"}]}]})
+    assert "ea807875" in unknown_rule["error"]["message"] and "6c4d9d22" in unknown_rule["error"]["message"], unknown_rule
 
 
 def test_validate_credentials_tests_the_connection(graphsync, scim):

@@ -4,7 +4,7 @@ import Hummingbird
 extension AuthenticatedContext {
     /// Enforces a route's policy where only full permission will do (no owner-only access): throws 403 otherwise.
     func demand(_ policy: AccessPolicy) throws {
-        guard policy.evaluate(self.caller) == .allowed else { throw GraphError.forbidden }
+        guard policy.evaluate(self.caller) == .allowed else { throw GraphError.forbidden(policy, self.caller) }
     }
 
     /// Enforces a route's policy for a list or a create and says how far it reaches. The list query or create must
@@ -13,14 +13,14 @@ extension AuthenticatedContext {
         switch policy.evaluate(self.caller) {
         case .allowed: return .everything
         case .ownedObjectsOnly: return .ownedBy(self.caller.objectId)
-        case .denied: throw GraphError.forbidden
+        case .denied: throw GraphError.forbidden(policy, self.caller)
         }
     }
 
     /// Enforces a route's policy on one object, consulting its owners only when the caller's access depends on them.
     func authorize(_ policy: AccessPolicy, objectId: String, owners: any OwnerRepository) async throws {
         guard try await policy.permits(self.caller, ownerIds: { try await owners.ownerIds(of: objectId) }) else {
-            throw GraphError.forbidden
+            throw GraphError.forbidden(policy, self.caller)
         }
     }
 }

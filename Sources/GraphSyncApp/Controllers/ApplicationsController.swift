@@ -36,8 +36,9 @@ struct ApplicationsController {
         var draft = GraphSyncCore.Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "", createdDateTime: Date())
         guard body.has("displayName") else { throw GraphError.badRequest("Property 'displayName' is required.") }
         try DirectoryInput.applyApplication(body, to: &draft)
+        let bound = try DirectoryInput.bindings(body, of: "application", allowed: ["owners"])
         let created = try await self.services.directory.createApplication(
-            draft, owner: try await self.services.callerPrincipal(context), within: scope)
+            draft, owner: try await self.services.callerPrincipal(context), boundOwners: bound["owners"] ?? [], within: scope)
         return try self.services.odata(request).entity(DirectoryJSON.application(created), context: "applications/$entity", status: .created)
     }
 
@@ -54,6 +55,7 @@ struct ApplicationsController {
         let body = try await RequestBody.object(request, context: context)
         // The body is applied to the stored object inside the transaction, so a concurrent addPassword or removePassword
         // (which PATCH cannot touch) is neither lost nor brought back.
+        _ = try DirectoryInput.bindings(body, of: "application", allowed: [])  // Graph binds owners on create only
         try await self.services.directory.changeApplication(application.id) { try DirectoryInput.applyApplication(body, to: &$0) }
         return GraphResponse.noContent()
     }

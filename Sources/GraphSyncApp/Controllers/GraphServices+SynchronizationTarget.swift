@@ -29,7 +29,7 @@ extension GraphServices {
             }
             guard try await policy.permits(context.caller, ownerIds: {
                 try await owners.ownerIds(of: application.id).union(try await owners.ownerIds(of: sp.id))
-            }) else { throw GraphError.forbidden }
+            }) else { throw GraphError.forbidden(policy, context.caller) }
             return SynchronizationTarget(collection: collection, pathId: application.id, servicePrincipal: sp)
         }
         let sp = try await self.servicePrincipal(key)

@@ -35,19 +35,10 @@ struct ServicePrincipalsController {
         let scope = try context.accessScope(GraphPolicies.createApplications)
         let body = try await RequestBody.object(request, context: context)
         let appId = try body.requiredString("appId")
-        var overrides = ServicePrincipal(id: "", appId: appId, displayName: "", createdDateTime: Date())
-        try DirectoryInput.applyServicePrincipal(body, to: &overrides)
-        let requested = overrides
+        let bound = try DirectoryInput.bindings(body, of: "servicePrincipal", allowed: ["owners"])
         let created = try await self.services.directory.createServicePrincipal(
-            appId: appId,
-            overrides: { sp in
-                if body.has("displayName") { sp.displayName = requested.displayName }
-                if body.has("accountEnabled") { sp.accountEnabled = requested.accountEnabled }
-                if body.has("appRoleAssignmentRequired") { sp.appRoleAssignmentRequired = requested.appRoleAssignmentRequired }
-                if body.has("tags") { sp.tags = requested.tags }
-                if body.has("notes") { sp.notes = requested.notes }
-            },
-            owner: try await self.services.callerPrincipal(context), within: scope)
+            appId: appId, overrides: { try DirectoryInput.applyServicePrincipal(body, to: &$0, creating: true) },
+            owner: try await self.services.callerPrincipal(context), boundOwners: bound["owners"] ?? [], within: scope)
         return try self.services.odata(request).entity(
             DirectoryJSON.servicePrincipal(created), context: "servicePrincipals/$entity", status: .created)
     }
@@ -66,6 +57,7 @@ struct ServicePrincipalsController {
         if let appId = try body.string("appId"), appId.lowercased() != sp.appId.lowercased() {
             throw GraphError.badRequest("Property 'appId' is read-only and cannot be changed.")
         }
+        _ = try DirectoryInput.bindings(body, of: "servicePrincipal", allowed: [])  // Graph binds owners on create only
         try await self.services.directory.changeServicePrincipal(sp.id) { try DirectoryInput.applyServicePrincipal(body, to: &$0) }
         return GraphResponse.noContent()
     }

@@ -41,7 +41,7 @@ struct SynchronizationController {
         try body.rejectUnknown(allowed: ["value", "credentials"], resource: "synchronizationSecrets")
         let property = body.has("value") || !body.has("credentials") ? "value" : "credentials"
         let changes = try SecretPairs.parse(body, property: property)
-        try await self.synchronization.saveSecrets(changes, servicePrincipalId: target.servicePrincipal.id)
+        try await self.synchronization.replaceSecrets(with: changes, servicePrincipalId: target.servicePrincipal.id)
         return GraphResponse.noContent()
     }
 
@@ -58,7 +58,7 @@ struct SynchronizationController {
 
     /// Secrets as Graph returns them: keys shown, every value masked.
     static func masked(_ secrets: SynchronizationSecrets) -> JSONValue {
-        .array(secrets.sortedKeys.map { .object([("key", .string($0.rawValue)), ("value", .string("*"))]) })
+        .array(secrets.keys.map { .object([("key", .string($0.rawValue)), ("value", .string("*"))]) })
     }
 }
 
@@ -89,7 +89,7 @@ enum SecretPairs {
             }
             guard let keyValue = pair["key"], keyValue != .null else {
                 throw GraphError(
-                    .badRequest, code: "MissingCredentials",
+                    .badRequest, code: "CredentialsMissing",
                     message: "\(at) has no 'key'. Each credential is {\"key\": <synchronizationSecret name>, \"value\": <string>}; acquireAccessToken needs Oauth2TokenExchangeUri and Oauth2ClientId, plus Oauth2AuthorizationCode and Oauth2RedirectUri (authorization code grant) or Oauth2ClientSecret (client credentials grant).")
             }
             guard let name = keyValue.stringValue else { throw GraphError.badRequest("\(at).key must be a string, not \(keyValue.typeName).") }

@@ -138,9 +138,12 @@ struct SynchronizationJobsController {
         guard let parameters = try body.objects("parameters"), !parameters.isEmpty else {
             throw GraphError.badRequest("Property 'parameters' is required: [{\"ruleId\", \"subjects\": [{\"objectId\", \"objectTypeName\"}]}].")
         }
-        var reports: [JSONValue] = []
         for parameter in parameters {
             try parameter.rejectUnknown(allowed: ["ruleId", "subjects"], resource: "synchronizationJobApplicationParameters")
+            try await self.engine.checkOnDemand(job, ruleId: try parameter.string("ruleId"))
+        }
+        var reports: [JSONValue] = []
+        for parameter in parameters {
             guard let subjects = try parameter.objects("subjects"), !subjects.isEmpty else {
                 throw GraphError.badRequest("Each parameter needs 'subjects': [{\"objectId\", \"objectTypeName\"}].")
             }

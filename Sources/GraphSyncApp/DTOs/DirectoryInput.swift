@@ -1,15 +1,69 @@
 import Foundation
 import GraphSyncCore
 
-/// Reads writable directory properties from request bodies, rejecting unknown and read-only ones by name.
+/// Reads directory objects from request bodies: every property is checked against Graph's metadata (type, nullability,
+/// read-only), the ones GraphSync acts on go into the model's typed fields, and every other one is kept as sent.
 enum DirectoryInput {
-    static let readOnly: Set<String> = ["id", "appId", "createdDateTime", "deletedDateTime", "publisherDomain", "passwordCredentials", "keyCredentials"]
+    static let shape = GraphShape()
 
+    /// Properties Graph computes: refused in a body, as Graph refuses them.
+    static let readOnly: [String: Set<String>] = [
+        "application": [
+            "id", "appId", "applicationTemplateId", "createdByAppId", "createdDateTime", "deletedDateTime", "disabledByMicrosoftStatus",
+            "publisherDomain", "passwordCredentials", "keyCredentials", "logo",
+        ],
+        "servicePrincipal": [
+            "id", "appDisplayName", "appOwnerOrganizationId", "applicationTemplateId", "appRoles", "createdByAppId", "createdDateTime",
+            "deletedDateTime", "disabledByMicrosoftStatus", "oauth2PermissionScopes", "passwordCredentials", "keyCredentials", "servicePrincipalType",
+            "signInAudience",
+        ],
+        "user": ["id", "createdDateTime", "deletedDateTime"],
+    ]
+
+    /// Checks `body` as a `type` and returns its members without OData annotations and `…@odata.bind` references.
+    static func checked(_ body: JSONObject, as type: String, allowing: Set<String> = []) throws -> [(String, JSONValue)] {
+        let members = body.members.filter { !$0.0.hasPrefix("@odata.") && !$0.0.hasSuffix("@odata.bind") }
+        let refused = self.readOnly[type, default: []].subtracting(allowing)
+        if let name = members.first(where: { refused.contains($0.0) })?.0 {
+            throw GraphError.badRequest("Property '\(name)' is read-only and cannot be set.")
+        }
+        do {
+            try self.shape.check(members, of: type)
+        } catch {
+            throw GraphError.badRequest(error.message)
+        }
+        return members
+    }
+
+    /// The ids referenced by `{navigation}@odata.bind` (absolute or relative `…/directoryObjects/{id}` URLs, as the SDKs
+    /// and Terraform send them). A bind to a navigation the type does not have is refused.
+    static func bindings(_ body: JSONObject, of type: String, allowed: Set<String>) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for (key, value) in body.members where key.hasSuffix("@odata.bind") {
+            let navigation = String(key.dropLast("@odata.bind".count))
+            guard allowed.contains(navigation) else {
+                throw GraphError.badRequest("Property '\(key)' does not exist on type 'microsoft.graph.\(type)'; only \(allowed.sorted().map { "'\($0)@odata.bind'" }.joined(separator: ", ")) can be bound.")
+            }
+            let urls: [JSONValue] = value.arrayValue ?? [value]
+            result[navigation, default: []] += try urls.map { try self.referencedId($0, in: key) }
+        }
+        return result
+    }
+
+    /// The object id at the end of a reference URL such as `https://graph.microsoft.com/v1.0/directoryObjects/{id}`.
+    static func referencedId(_ value: JSONValue, in property: String) throws -> String {
+        guard let text = value.stringValue else { throw GraphError.badRequest("Property '\(property)' must hold reference URLs (strings).") }
+        let path = (URLComponents(string: text)?.path ?? text).split(separator: "/")
+        let collections: Set<Substring> = ["directoryObjects", "users", "groups", "servicePrincipals", "applications"]
+        guard path.count >= 2, let id = path.last, collections.contains(path[path.count - 2]), UUID(uuidString: String(id)) != nil else {
+            throw GraphError.badRequest("Invalid reference '\(text.prefix(200))' in '\(property)': expected a URL ending in /directoryObjects/{id}.")
+        }
+        return id.lowercased()
+    }
+
+    /// Applies a create or PATCH body to an application.
     static func applyApplication(_ body: JSONObject, to app: inout GraphSyncCore.Application) throws {
-        try self.rejectReadOnly(body, allowing: [])
-        try body.rejectUnknown(
-            allowed: ["displayName", "description", "identifierUris", "tags", "notes", "signInAudience", "appRoles", "api", "web"],
-            resource: "application")
+        var members = try self.checked(body, as: "application")
         if body.has("displayName") { app.displayName = try body.requiredString("displayName") }
         if body.has("description") { app.description = try body.string("description") }
         if let uris = try body.strings("identifierUris") { app.identifierUris = uris }
@@ -25,17 +79,29 @@ enum DirectoryInput {
             app.oauth2PermissionScopes = try scopes.map(self.permissionScope)
         }
         if let web = try body.object("web"), let uris = try web.strings("redirectUris") { app.webRedirectUris = uris }
+        members.removeAll { ["displayName", "description", "identifierUris", "tags", "notes", "signInAudience", "appRoles"].contains($0.0) }
+        members = members.map { name, value in (name, self.without(name == "api" ? "oauth2PermissionScopes" : name == "web" ? "redirectUris" : nil, in: value)) }
+        app.properties.members = self.shape.merge(members, into: app.properties.members, of: "application")
     }
 
-    static func applyServicePrincipal(_ body: JSONObject, to sp: inout ServicePrincipal) throws {
-        try self.rejectReadOnly(body, allowing: ["appId"])
-        try body.rejectUnknown(
-            allowed: ["appId", "displayName", "accountEnabled", "appRoleAssignmentRequired", "tags", "notes"], resource: "servicePrincipal")
+    /// Applies a create or PATCH body to a service principal (`appId` only on create, where the caller reads it first).
+    static func applyServicePrincipal(_ body: JSONObject, to sp: inout ServicePrincipal, creating: Bool = false) throws {
+        var members = try self.checked(body, as: "servicePrincipal", allowing: creating ? ["appId"] : [])
+        if !creating, body.has("appId") { throw GraphError.badRequest("Property 'appId' is read-only and cannot be set.") }
         if body.has("displayName") { sp.displayName = try body.requiredString("displayName") }
         if let enabled = try body.bool("accountEnabled") { sp.accountEnabled = enabled }
         if let required = try body.bool("appRoleAssignmentRequired") { sp.appRoleAssignmentRequired = required }
         if let tags = try body.strings("tags") { sp.tags = tags }
         if body.has("notes") { sp.notes = try body.string("notes") }
+        if let names = try body.strings("servicePrincipalNames") { sp.servicePrincipalNames = names }
+        members.removeAll { ["appId", "displayName", "accountEnabled", "appRoleAssignmentRequired", "tags", "notes", "servicePrincipalNames"].contains($0.0) }
+        sp.properties.members = self.shape.merge(members, into: sp.properties.members, of: "servicePrincipal")
+    }
+
+    /// `value` without its member `name` (the typed part of a complex property).
+    private static func without(_ name: String?, in value: JSONValue) -> JSONValue {
+        guard let name, case .object(let members) = value else { return value }
+        return .object(members.filter { $0.0 != name })
     }
 
     static let userProperties: Set<String> = [
@@ -43,7 +109,9 @@ enum DirectoryInput {
     ]
 
     static func applyUser(_ body: JSONObject, to user: inout User) throws {
-        try self.rejectReadOnly(body, allowing: [])
+        if let name = body.keys.first(where: { self.readOnly["user", default: []].contains($0) }) {
+            throw GraphError.badRequest("Property '\(name)' is read-only and cannot be set.")
+        }
         try body.rejectUnknown(allowed: self.userProperties, resource: "user")
         if let enabled = try body.bool("accountEnabled") { user.accountEnabled = enabled }
         if body.has("displayName") { user.displayName = try body.requiredString("displayName") }
@@ -88,11 +156,5 @@ enum DirectoryInput {
             adminConsentDisplayName: try body.string("adminConsentDisplayName"), isEnabled: try body.bool("isEnabled") ?? true,
             type: try body.string("type") ?? "User", userConsentDescription: try body.string("userConsentDescription"),
             userConsentDisplayName: try body.string("userConsentDisplayName"))
-    }
-
-    private static func rejectReadOnly(_ body: JSONObject, allowing: Set<String>) throws {
-        for key in body.keys where self.readOnly.contains(key) && !allowing.contains(key) {
-            throw GraphError.badRequest("Property '\(key)' is read-only and cannot be set.")
-        }
     }
 }

@@ -3,65 +3,61 @@ import GraphSyncCore
 
 /// Graph JSON shapes of directory objects (v1.0 property names; unset properties are `null` as Graph sends them).
 enum DirectoryJSON {
+    static let shape = GraphShape()
+
+    /// An application: its full default property set (Graph's metadata), the typed members, then every other property as
+    /// stored.
     static func application(_ app: GraphSyncCore.Application) -> JSONValue {
-        .object([
-            ("id", .string(app.id)),
-            ("deletedDateTime", .null),
-            ("appId", .string(app.appId)),
-            ("applicationTemplateId", .null),
-            ("createdDateTime", JSONValue(app.createdDateTime)),
-            ("description", JSONValue(app.description)),
-            ("displayName", .string(app.displayName)),
-            ("identifierUris", JSONValue(app.identifierUris)),
-            ("isFallbackPublicClient", .null),
-            ("notes", JSONValue(app.notes)),
-            ("publisherDomain", .string("graphsync.local")),
-            ("signInAudience", .string(app.signInAudience)),
-            ("tags", JSONValue(app.tags)),
-            ("api", .object([
-                ("requestedAccessTokenVersion", .number(2)), ("acceptMappedClaims", .null), ("knownClientApplications", .array([])),
-                ("oauth2PermissionScopes", .array(app.oauth2PermissionScopes.map(self.permissionScope))),
-                ("preAuthorizedApplications", .array([])),
-            ])),
-            ("appRoles", .array(app.appRoles.map(self.appRole))),
-            ("info", self.emptyInfo),
-            ("keyCredentials", .array([])),
-            ("passwordCredentials", .array(app.passwordCredentials.map(self.passwordCredential))),
-            ("publicClient", .object([("redirectUris", .array([]))])),
-            ("requiredResourceAccess", .array([])),
-            ("web", .object([
-                ("redirectUris", JSONValue(app.webRedirectUris)), ("homePageUrl", .null), ("logoutUrl", .null),
-                ("implicitGrantSettings", .object([("enableIdTokenIssuance", .bool(false)), ("enableAccessTokenIssuance", .bool(false))])),
-            ])),
-        ])
+        var properties = app.properties
+        properties["id"] = .string(app.id)
+        properties["appId"] = .string(app.appId)
+        properties["createdDateTime"] = JSONValue(app.createdDateTime)
+        properties["description"] = JSONValue(app.description)
+        properties["displayName"] = .string(app.displayName)
+        properties["identifierUris"] = JSONValue(app.identifierUris)
+        properties["notes"] = JSONValue(app.notes)
+        properties["publisherDomain"] = .string("graphsync.local")
+        properties["signInAudience"] = .string(app.signInAudience)
+        properties["tags"] = JSONValue(app.tags)
+        properties["appRoles"] = .array(app.appRoles.map(self.appRole))
+        properties["passwordCredentials"] = .array(app.passwordCredentials.map(self.passwordCredential))
+        properties["api"] = self.adding("oauth2PermissionScopes", .array(app.oauth2PermissionScopes.map(self.permissionScope)), to: properties["api"])
+        properties["web"] = self.adding("redirectUris", JSONValue(app.webRedirectUris), to: properties["web"])
+        for always in ["info", "publicClient", "spa", "parentalControlSettings", "verifiedPublisher"] where properties[always] == nil || properties[always] == .null {
+            properties[always] = .object([])
+        }
+        return self.shape.complete(properties.members, of: "application")
     }
 
     static func servicePrincipal(_ sp: ServicePrincipal) -> JSONValue {
-        .object([
-            ("id", .string(sp.id)),
-            ("deletedDateTime", .null),
-            ("accountEnabled", .bool(sp.accountEnabled)),
-            ("appDisplayName", JSONValue(sp.appDisplayName)),
-            ("appId", .string(sp.appId)),
-            ("appOwnerOrganizationId", JSONValue(sp.appOwnerOrganizationId)),
-            ("appRoleAssignmentRequired", .bool(sp.appRoleAssignmentRequired)),
-            ("createdDateTime", JSONValue(sp.createdDateTime)),
-            ("description", .null),
-            ("displayName", .string(sp.displayName)),
-            ("homepage", .null),
-            ("logoutUrl", .null),
-            ("notes", JSONValue(sp.notes)),
-            ("replyUrls", .array([])),
-            ("servicePrincipalNames", JSONValue(sp.servicePrincipalNames)),
-            ("servicePrincipalType", .string(sp.servicePrincipalType)),
-            ("tags", JSONValue(sp.tags)),
-            ("addIns", .array([])),
-            ("appRoles", .array(sp.appRoles.map(self.appRole))),
-            ("info", self.emptyInfo),
-            ("keyCredentials", .array([])),
-            ("oauth2PermissionScopes", .array(sp.oauth2PermissionScopes.map(self.permissionScope))),
-            ("passwordCredentials", .array(sp.passwordCredentials.map(self.passwordCredential))),
-        ])
+        var properties = sp.properties
+        properties["id"] = .string(sp.id)
+        properties["accountEnabled"] = .bool(sp.accountEnabled)
+        properties["appDisplayName"] = JSONValue(sp.appDisplayName)
+        properties["appId"] = .string(sp.appId)
+        properties["appOwnerOrganizationId"] = JSONValue(sp.appOwnerOrganizationId)
+        properties["appRoleAssignmentRequired"] = .bool(sp.appRoleAssignmentRequired)
+        properties["createdDateTime"] = JSONValue(sp.createdDateTime)
+        properties["displayName"] = .string(sp.displayName)
+        properties["notes"] = JSONValue(sp.notes)
+        properties["servicePrincipalNames"] = JSONValue(sp.servicePrincipalNames)
+        properties["servicePrincipalType"] = .string(sp.servicePrincipalType)
+        properties["signInAudience"] = properties["signInAudience"] ?? .string("AzureADMyOrg")
+        properties["tags"] = JSONValue(sp.tags)
+        properties["appRoles"] = .array(sp.appRoles.map(self.appRole))
+        properties["oauth2PermissionScopes"] = .array(sp.oauth2PermissionScopes.map(self.permissionScope))
+        properties["passwordCredentials"] = .array(sp.passwordCredentials.map(self.passwordCredential))
+        for always in ["info", "verifiedPublisher"] where properties[always] == nil || properties[always] == .null {
+            properties[always] = .object([])
+        }
+        return self.shape.complete(properties.members, of: "servicePrincipal")
+    }
+
+    /// A stored complex value (or an empty one) with its typed member set.
+    private static func adding(_ name: String, _ value: JSONValue, to stored: JSONValue?) -> JSONValue {
+        var members = stored?.objectValue ?? []
+        members.removeAll { $0.0 == name }
+        return .object(members + [(name, value)])
     }
 
     static func user(_ user: User) -> JSONValue {
@@ -168,7 +164,4 @@ enum DirectoryJSON {
         }
     }
 
-    private static let emptyInfo: JSONValue = .object([
-        ("logoUrl", .null), ("marketingUrl", .null), ("privacyStatementUrl", .null), ("supportUrl", .null), ("termsOfServiceUrl", .null),
-    ])
 }

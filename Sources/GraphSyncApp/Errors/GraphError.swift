@@ -48,8 +48,12 @@ extension GraphError {
             message: "Resource '\(id)' does not exist or one of its queried reference-property objects are not present.")
     }
 
-    static let forbidden = GraphError(
-        .forbidden, code: "Authorization_RequestDenied", message: "Insufficient privileges to complete the operation.")
+    /// Graph's 403, saying which permission `policy` wants from this caller.
+    static func forbidden(_ policy: AccessPolicy, _ caller: Caller) -> GraphError {
+        GraphError(
+            .forbidden, code: "Authorization_RequestDenied",
+            message: "Insufficient privileges to complete the operation. \(policy.missing(for: caller))")
+    }
 
     static func unauthorized(_ message: String) -> GraphError {
         var headers = HTTPFields()
@@ -91,7 +95,7 @@ extension GraphError {
     static func synchronization(_ error: SynchronizationError) -> GraphError {
         switch error {
         case .missingCredentials(let message):
-            Self(.badRequest, code: "MissingCredentials", message: message)
+            Self(.badRequest, code: "CredentialsMissing", message: message)
         case .secretsBoundToDestination(let message):
             Self(.badRequest, code: "SecretsBoundToDestination", message: message)
         case .destinationRefused(let message):

@@ -15,12 +15,14 @@ public struct Application: Sendable, Codable, Hashable {
     public var oauth2PermissionScopes: [PermissionScope]
     public var webRedirectUris: [String]
     public var passwordCredentials: [PasswordCredential]
+    /// Every other property Graph defines for applications, as sent (`api` and `web` without the members above).
+    public var properties: GraphProperties
 
     public init(
         id: String, appId: String, displayName: String, description: String? = nil, createdDateTime: Date,
         signInAudience: String = "AzureADMyOrg", identifierUris: [String] = [], tags: [String] = [], notes: String? = nil,
         appRoles: [AppRole] = [], oauth2PermissionScopes: [PermissionScope] = [], webRedirectUris: [String] = [],
-        passwordCredentials: [PasswordCredential] = []
+        passwordCredentials: [PasswordCredential] = [], properties: GraphProperties = GraphProperties()
     ) {
         self.id = id
         self.appId = appId
@@ -35,5 +37,6 @@ public struct Application: Sendable, Codable, Hashable {
         self.oauth2PermissionScopes = oauth2PermissionScopes
         self.webRedirectUris = webRedirectUris
         self.passwordCredentials = passwordCredentials
+        self.properties = properties
     }
 }

@@ -18,12 +18,15 @@ public struct ServicePrincipal: Sendable, Codable, Hashable {
     public var oauth2PermissionScopes: [PermissionScope]
     public var passwordCredentials: [PasswordCredential]
     public var createdDateTime: Date
+    /// Every other property Graph defines for service principals, as sent.
+    public var properties: GraphProperties
 
     public init(
         id: String, appId: String, displayName: String, appDisplayName: String? = nil, appOwnerOrganizationId: String? = nil,
         accountEnabled: Bool = true, appRoleAssignmentRequired: Bool = false, servicePrincipalType: String = "Application",
         servicePrincipalNames: [String] = [], tags: [String] = [], notes: String? = nil, appRoles: [AppRole] = [],
-        oauth2PermissionScopes: [PermissionScope] = [], passwordCredentials: [PasswordCredential] = [], createdDateTime: Date
+        oauth2PermissionScopes: [PermissionScope] = [], passwordCredentials: [PasswordCredential] = [], createdDateTime: Date,
+        properties: GraphProperties = GraphProperties()
     ) {
         self.id = id
         self.appId = appId
@@ -40,5 +43,6 @@ public struct ServicePrincipal: Sendable, Codable, Hashable {
         self.oauth2PermissionScopes = oauth2PermissionScopes
         self.passwordCredentials = passwordCredentials
         self.createdDateTime = createdDateTime
+        self.properties = properties
     }
 }

@@ -67,6 +67,21 @@ public struct AccessPolicy: Sendable {
         }
     }
 
+    /// What this caller lacks, in words, for a 403 that says which permission to grant (clients such as Terraform's
+    /// provider retry 403s until they time out, so the message is all a person gets to see).
+    public func missing(for caller: Caller) -> String {
+        func list(_ names: some Sequence<String>) -> String { names.sorted().joined(separator: ", ") }
+        let ownedBy = self.ownedBy == .notAccepted ? "" : ", or Application.ReadWrite.OwnedBy as an owner of the object"
+        switch caller.kind {
+        case .application:
+            return "This operation needs the application permission \(list(self.applicationRoles))\(ownedBy)."
+        case .delegated:
+            let roles = self.delegatedRoles.isEmpty
+                ? "" : ", and the signed-in user needs one of the directory roles \(list(self.delegatedRoles.map(\.displayName)))\(self.ownersMayActWithoutRole ? " or to own the object" : "")"
+            return "This operation needs the delegated permission \(list(self.delegatedScopes))\(roles)."
+        }
+    }
+
     /// Whether the caller may act on an object with these owners.
     public func permits(_ caller: Caller, ownerIds: @Sendable () async throws -> Set<String>) async throws -> Bool {
         switch self.evaluate(caller) {

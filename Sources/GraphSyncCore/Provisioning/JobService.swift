@@ -11,23 +11,26 @@ public struct JobService: Sendable {
         self.defaultInterval = defaultInterval
     }
 
-    /// A new job from a template, disabled until started. Its id is `{templateId}.{32 hex}` as Graph's are.
+    /// A new job from a template, as Graph creates one: disabled, `NotConfigured`, its interval unset until it is started.
+    /// Its id is `{templateId}.{32 hex}` as Graph's are; `templateId` reads back exactly as it was sent.
     public func create(servicePrincipalId: String, templateId: String) async throws -> SynchronizationJob {
         guard let template = SynchronizationTemplate.named(templateId) else {
             throw DirectoryError.badRequest("Template '\(templateId)' does not exist. Available: \(SynchronizationTemplate.builtIn.map(\.id).joined(separator: ", ")).")
         }
         let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        var status = SynchronizationJob.Status()
+        status.code = "NotConfigured"
         let job = SynchronizationJob(
-            id: "\(template.id).\(suffix)", servicePrincipalId: servicePrincipalId, templateId: template.id,
-            schedule: .init(expiration: nil, interval: self.defaultInterval, state: "Disabled"), status: .init(), schema: template.schema,
-            nextRun: nil)
+            id: "\(template.id).\(suffix)", servicePrincipalId: servicePrincipalId, templateId: templateId,
+            schedule: .init(expiration: nil, interval: SynchronizationJob.unsetInterval, state: "Disabled"), status: status,
+            schema: template.schema, nextRun: nil)
         try await self.repositories.jobs.create(job)
         return job
     }
 
     /// Activates the schedule and runs a cycle at once.
     public func start(_ job: SynchronizationJob, now: Date = Date()) async throws -> SynchronizationJob {
-        try await self.change(job.id) { Self.activate(&$0, now: now) }
+        try await self.change(job.id) { [interval = self.defaultInterval] in Self.activate(&$0, interval: interval, now: now) }
     }
 
     /// Stops scheduling; state and watermarks are kept.
@@ -53,7 +56,7 @@ public struct JobService: Sendable {
                 job.status.countSuccessiveCompleteFailures = 0
                 job.status.code = "NotRun"
             }
-            Self.activate(&job, now: now)
+            Self.activate(&job, interval: self.defaultInterval, now: now)
             try await tx.jobs.update(job)
             return job
         }
@@ -78,7 +81,9 @@ public struct JobService: Sendable {
         }
     }
 
-    private static func activate(_ job: inout SynchronizationJob, now: Date) {
+    /// Schedules the job now; a job never started before gets `interval`.
+    private static func activate(_ job: inout SynchronizationJob, interval: TimeInterval, now: Date) {
+        if job.schedule.interval == SynchronizationJob.unsetInterval { job.schedule.interval = interval }
         job.schedule.state = "Active"
         if job.status.code != "Quarantine" { job.status.code = "Active" }
         job.nextRun = job.status.quarantine.map { max($0.nextAttempt, now) } ?? now

@@ -104,8 +104,33 @@ public struct ProvisioningEngine: Sendable {
     /// Provisions one user or group now, outside the schedule (`provisionOnDemand`); nil when it is not in scope.
     public func provisionOnDemand(_ job: SynchronizationJob, objectId: String, objectType: String) async throws -> ProvisioningLogEntry? {
         let context = try await self.prepare(job)
+        let objectId = Self.subjectId(objectId)
         return try await CycleRun(engine: self, job: job, context: context, scope: Self.scope(of: job, context.secrets))
             .provisionOne(objectId: objectId, objectType: objectType)
+    }
+
+    /// Checks what Entra checks before anything about the subjects of a provisionOnDemand: that the job can reach its
+    /// app (a Tenant URL and a secret token or OAuth token are saved), and that `ruleId` is one of its schema's rules
+    /// (an empty one means the job's first rule).
+    public func checkOnDemand(_ job: SynchronizationJob, ruleId: String?) async throws {
+        let secrets = try await self.repositories.synchronizationSecrets.secrets(of: job.servicePrincipalId)
+        guard secrets[.baseAddress] != nil, secrets[.secretToken] != nil || secrets[.oauth2AccessToken] != nil else {
+            throw SynchronizationError.missingCredentials(
+                "CredentialsMissing: Please configure provisioning by providing your admin credentials (the Tenant URL as BaseAddress, and a SecretToken or an authorized OAuth token), then retry provisioning on demand.")
+        }
+        let rules = job.schema.synchronizationRules.map(\.id)
+        if let ruleId, !ruleId.isEmpty, !rules.contains(where: { $0.caseInsensitiveCompare(ruleId) == .orderedSame }) {
+            throw DirectoryError.badRequest("ruleId '\(ruleId.prefix(100))' is not a rule of this job's schema; its rules are \(rules.joined(separator: ", ")).")
+        }
+    }
+
+    /// A subject's object id as given (`{id}`) or as the SDKs build references (`/users/{id}`, `/groups/{id}`).
+    static func subjectId(_ objectId: String) -> String {
+        let trimmed = objectId.trimmingCharacters(in: .whitespaces)
+        for prefix in ["/users/", "/groups/", "users/", "groups/"] where trimmed.lowercased().hasPrefix(prefix) {
+            return String(trimmed.dropFirst(prefix.count))
+        }
+        return trimmed
     }
 
     /// Entra's "Test Connection": with these secrets (saved ones overlaid by `credentials` unless `useSaved`), query the
@@ -210,7 +235,7 @@ public struct ProvisioningEngine: Sendable {
             }
             return SynchronizationJobError(code: "SCIMAppUnavailable", message: message, tenantActionable: true)
         case SynchronizationError.missingCredentials(let message):
-            return SynchronizationJobError(code: "MissingCredentials", message: message, tenantActionable: true)
+            return SynchronizationJobError(code: "CredentialsMissing", message: message, tenantActionable: true)
         case let error as SynchronizationError:
             return SynchronizationJobError(code: "TokenRefreshFailed", message: "\(error)", tenantActionable: true)
         default:

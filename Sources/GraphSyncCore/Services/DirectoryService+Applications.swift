@@ -1,12 +1,12 @@
 import Foundation
 
 extension DirectoryService {
-    /// Registers an application. `owner` (the creating user or service principal) becomes its first owner.
-    /// Creates an application owned by `owner`. A caller whose permission reaches only what it owns must be that owner,
-    /// so it can manage what it made and nothing else.
-    public func createApplication(_ draft: Application, owner: DirectoryObjectSummary?, within scope: AccessScope = .everything) async throws
-        -> Application
-    {
+    /// Registers an application. `owner` (the creating user or service principal) becomes its first owner, then the
+    /// users and service principals in `boundOwners` (`owners@odata.bind`). A caller whose permission reaches only what it
+    /// owns must be that owner, so it can manage what it made and nothing else.
+    public func createApplication(
+        _ draft: Application, owner: DirectoryObjectSummary?, boundOwners: [String] = [], within scope: AccessScope = .everything
+    ) async throws -> Application {
         if let caller = scope.ownerId, owner?.id != caller {
             throw DirectoryError.forbidden("Application.ReadWrite.OwnedBy creates applications only with the calling app as their owner.")
         }
@@ -14,14 +14,16 @@ extension DirectoryService {
         application.displayName = application.displayName.trimmingCharacters(in: .whitespaces)
         guard !application.displayName.isEmpty else { throw DirectoryError.badRequest("Property 'displayName' is required.") }
         try Self.validateUniqueIds(application.appRoles.map(\.id) + application.oauth2PermissionScopes.map(\.id))
-        try await self.repositories.applications.create(application, owners: owner.map { [$0.id] } ?? [])
+        let owners = try await self.ownerIds(first: owner, bound: boundOwners)
+        try await self.repositories.applications.create(application, owners: owners)
         return application
     }
 
     /// Creates the service principal of an application registered in this tenant. A caller whose permission reaches
     /// only what it owns (`Application.ReadWrite.OwnedBy`) must own the application, as Graph requires.
     public func createServicePrincipal(
-        appId: String, overrides: (inout ServicePrincipal) -> Void = { _ in }, owner: DirectoryObjectSummary?, within scope: AccessScope = .everything
+        appId: String, overrides: (inout ServicePrincipal) throws -> Void = { _ in }, owner: DirectoryObjectSummary?, boundOwners: [String] = [],
+        within scope: AccessScope = .everything
     ) async throws -> ServicePrincipal {
         guard let application = try await self.repositories.applications.get(appId: appId) else {
             throw DirectoryError.badRequest("The appId '\(appId)' of the service principal does not reference a valid application object.")
@@ -37,9 +39,20 @@ extension DirectoryService {
             id: Identifiers.objectId(), appId: appId, displayName: application.displayName, appDisplayName: application.displayName,
             appOwnerOrganizationId: self.tenant.id, servicePrincipalNames: [appId] + application.identifierUris, tags: application.tags,
             appRoles: application.appRoles, oauth2PermissionScopes: application.oauth2PermissionScopes, createdDateTime: Date())
-        overrides(&sp)
-        try await self.repositories.servicePrincipals.create(sp, owners: owner.map { [$0.id] } ?? [])
+        try overrides(&sp)
+        try await self.repositories.servicePrincipals.create(sp, owners: try await self.ownerIds(first: owner, bound: boundOwners))
         return sp
+    }
+
+    /// The creator, then each bound owner once; bound owners must be users or service principals that exist.
+    func ownerIds(first owner: DirectoryObjectSummary?, bound: [String]) async throws -> [String] {
+        var ids = owner.map { [$0.id] } ?? []
+        for id in bound where !ids.contains(id) {
+            guard let principal = try await self.principal(id: id) else { throw DirectoryError.notFound(id: id) }
+            guard principal.type != .group else { throw DirectoryError.badRequest("Owners must be users or service principals; '\(id)' is a group.") }
+            ids.append(id)
+        }
+        return ids
     }
 
     static func validateUniqueIds(_ ids: [String]) throws {

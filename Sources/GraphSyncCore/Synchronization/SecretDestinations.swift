@@ -54,6 +54,22 @@ public enum SecretDestinations {
         return result
     }
 
+    /// The set a `PUT …/secrets` saves: exactly the `pairs` with a value, in their order, plus the tokens
+    /// `acquireAccessToken` issued (which a caller cannot send back: they read as `*`) while every destination they are
+    /// bound to stays where it was saved. Tokens issued before any destination was saved bind to the first one.
+    public static func replacing(_ saved: SynchronizationSecrets, with pairs: [(SynchronizationSecretKey, String)]) -> SynchronizationSecrets {
+        var result = SynchronizationSecrets(ordered: pairs)
+        let supplied = Set(pairs.map(\.0))
+        let issued = self.bindings.flatMap(\.issued)
+        for key in saved.keys where issued.contains(key) && !supplied.contains(key) {
+            let unmoved = self.bindings.filter { $0.issued.contains(key) }.allSatisfy { binding in
+                saved[binding.destination] == nil || self.sameDestination(saved[binding.destination], result[binding.destination])
+            }
+            if unmoved { result[key] = saved[key] }
+        }
+        return result
+    }
+
     /// Whether two destination URLs name the same place: equal but for surrounding space, the case of the scheme and
     /// host, and a trailing slash. Anything else, including removing the destination, counts as a change.
     static func sameDestination(_ saved: String?, _ new: String?) -> Bool {

@@ -28,17 +28,35 @@ public enum SynchronizationSecretKey: String, Sendable, CaseIterable, Codable, H
     private static let byLowercasedName = Dictionary(uniqueKeysWithValues: Self.allCases.map { ($0.rawValue.lowercased(), $0) })
 }
 
-/// The secrets of one synchronization, keyed by `SynchronizationSecretKey`.
+/// The secrets of one synchronization, keyed by `SynchronizationSecretKey`, in the order they were saved (Graph returns
+/// them in that order, and clients such as Terraform compare the list in order).
 public struct SynchronizationSecrets: Sendable, Equatable {
     public private(set) var values: [SynchronizationSecretKey: String]
+    /// The keys with a value, in the order they were first set.
+    public private(set) var keys: [SynchronizationSecretKey]
 
     public init(_ values: [SynchronizationSecretKey: String] = [:]) {
-        self.values = values.filter { !$0.value.isEmpty }
+        self.init(ordered: SynchronizationSecretKey.allCases.compactMap { key in values[key].map { (key, $0) } })
+    }
+
+    /// Secrets in the given order; an empty value is no secret, and a repeated key keeps its first place and last value.
+    public init(ordered pairs: [(SynchronizationSecretKey, String)]) {
+        self.values = [:]
+        self.keys = []
+        for (key, value) in pairs { self[key] = value }
     }
 
     public subscript(key: SynchronizationSecretKey) -> String? {
         get { self.values[key] }
-        set { self.values[key] = newValue.flatMap { $0.isEmpty ? nil : $0 } }
+        set {
+            let value = newValue.flatMap { $0.isEmpty ? nil : $0 }
+            switch (self.values[key], value) {
+            case (nil, let value?): self.keys.append(key)
+            case (_?, nil): self.keys.removeAll { $0 == key }
+            default: break
+            }
+            self.values[key] = value
+        }
     }
 
     /// These values laid over the current ones; an empty value removes its key.
@@ -46,10 +64,5 @@ public struct SynchronizationSecrets: Sendable, Equatable {
         var result = self
         for (key, value) in changes { result[key] = value }
         return result
-    }
-
-    /// Keys in the enum's order, for stable output.
-    public var sortedKeys: [SynchronizationSecretKey] {
-        SynchronizationSecretKey.allCases.filter { self.values[$0] != nil }
     }
 }

@@ -15,12 +15,17 @@ public struct SynchronizationService: Sendable {
 
     var secrets: any SynchronizationSecretRepository { self.repositories.synchronizationSecrets }
 
-    /// Applies `changes` to the saved secrets (an empty value removes its key), keeping saved secrets bound to their
-    /// destinations (`SecretDestinations`).
-    public func saveSecrets(_ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String) async throws {
+    /// `PUT …/synchronization/secrets`: the saved secrets become exactly `pairs` (those with a value), in their order,
+    /// plus the tokens `acquireAccessToken` issued while their destinations stay put (`SecretDestinations.replacing`).
+    ///
+    /// Graph replaces the set: Terraform's azuread provider sends every configured key on each write, waits until GET
+    /// returns as many keys as it sent, and deletes by sending its keys with empty values (see `docs/fidelity.md`).
+    /// A configured secret left out is removed, so none outlives a change of the destination it was saved for unless
+    /// the caller supplies it again.
+    public func replaceSecrets(with pairs: [(SynchronizationSecretKey, String)], servicePrincipalId: String) async throws {
         try await self.repositories.transaction { tx in
-            let current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
-            try await tx.synchronizationSecrets.replace(try SecretDestinations.overlay(current, with: changes), of: servicePrincipalId)
+            let saved = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
+            try await tx.synchronizationSecrets.replace(SecretDestinations.replacing(saved, with: pairs), of: servicePrincipalId)
         }
     }
 

@@ -9,12 +9,31 @@ public struct SynchronizationTemplate: Sendable, Equatable {
     public var discoverable: Bool
     public var schema: SynchronizationSchema
 
-    /// The templates every service principal offers: a generic SCIM 2.0 app, as Entra's non-gallery "customappsso".
-    public static let builtIn: [SynchronizationTemplate] = [.scim]
+    /// The templates every service principal offers: a generic SCIM 2.0 app (Entra's non-gallery template, whose jobs
+    /// start with `scim`), and gallery SCIM apps whose factory tags Entra documents, so jobs created with their ids work.
+    public static let builtIn: [SynchronizationTemplate] = [
+        .scim,
+        .gallery(
+            "dataBricks", "Azure Databricks SCIM Provisioning Connector",
+            // The rule id Entra's Databricks template uses (the azuread provider's provisionOnDemand acceptance test).
+            userRuleId: "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8"),
+        // No rule id of Entra's is known for AWS: its rule keeps the generic SCIM template's (GraphSync's own) id.
+        .gallery("aws", "Amazon Web Services (AWS)"),
+    ]
 
     public static let scim = SynchronizationTemplate(
         id: "scim", description: "Provision users and groups to any SCIM 2.0 application (RFC 7643/7644).", factoryTag: "scim",
         isDefault: true, discoverable: true, schema: .defaultSCIM)
+
+    /// A gallery app's template: the SCIM schema under the app's factory tag, with Entra's rule id where it is known.
+    static func gallery(_ factoryTag: String, _ appName: String, userRuleId: String? = nil) -> SynchronizationTemplate {
+        var schema = SynchronizationSchema.defaultSCIM
+        schema.id = factoryTag
+        if let userRuleId, !schema.synchronizationRules.isEmpty { schema.synchronizationRules[0].id = userRuleId }
+        return SynchronizationTemplate(
+            id: factoryTag, description: "Provision users and groups to \(appName) (SCIM 2.0).", factoryTag: factoryTag, isDefault: false,
+            discoverable: true, schema: schema)
+    }
 
     public static func named(_ id: String) -> SynchronizationTemplate? {
         self.builtIn.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }

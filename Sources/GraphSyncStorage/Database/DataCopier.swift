@@ -17,7 +17,7 @@ public enum DataCopier {
 
     /// Columns that are not text: epoch seconds, and integer flags.
     static let secondsColumns: [String: Set<String>] = ["synchronization_jobs": ["next_run_at", "lease_until"], "provisioning_log": ["activity_time"]]
-    static let integerColumns: [String: Set<String>] = ["provisioned_objects": ["in_app"]]
+    static let integerColumns: [String: Set<String>] = ["provisioned_objects": ["in_app"], "synchronization_secrets": ["position"]]
 
     public struct SourceEmpty: Error, CustomStringConvertible {
         public var description: String { "The source database holds no GraphSync tenant; check the source." }

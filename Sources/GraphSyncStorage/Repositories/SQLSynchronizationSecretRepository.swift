@@ -15,27 +15,27 @@ public struct SQLSynchronizationSecretRepository: SynchronizationSecretRepositor
     public func secrets(of servicePrincipalId: String) async throws -> SynchronizationSecrets {
         let rows = try await self.database.read { db in
             try await db.select().columns("key", "sealed_value").from("synchronization_secrets")
-                .where("service_principal_id", .equal, SQLBind(servicePrincipalId.lowercased())).all()
+                .where("service_principal_id", .equal, SQLBind(servicePrincipalId.lowercased())).orderBy("position").all()
                 .map { (try $0.decode(column: "key", as: String.self), try $0.decode(column: "sealed_value", as: String.self)) }
         }
-        var values: [SynchronizationSecretKey: String] = [:]
+        var pairs: [(SynchronizationSecretKey, String)] = []
         for (name, sealed) in rows {
             guard let key = SynchronizationSecretKey(rawValue: name) else { continue }
-            values[key] = try self.sealer.open(sealed, context: SealContext.synchronizationSecret(servicePrincipalId: servicePrincipalId, key: name))
+            pairs.append((key, try self.sealer.open(sealed, context: SealContext.synchronizationSecret(servicePrincipalId: servicePrincipalId, key: name))))
         }
-        return SynchronizationSecrets(values)
+        return SynchronizationSecrets(ordered: pairs)
     }
 
     public func replace(_ secrets: SynchronizationSecrets, of servicePrincipalId: String) async throws {
         let id = servicePrincipalId.lowercased()
-        let sealed = try secrets.sortedKeys.map { key in
+        let sealed = try secrets.keys.map { key in
             (key.rawValue, try self.sealer.seal(secrets[key] ?? "", context: SealContext.synchronizationSecret(servicePrincipalId: id, key: key.rawValue)))
         }
         try await self.database.write { db in
             try await db.delete(from: "synchronization_secrets").where("service_principal_id", .equal, SQLBind(id)).run()
             guard !sealed.isEmpty else { return }
-            let insert = db.insert(into: "synchronization_secrets").columns("service_principal_id", "key", "sealed_value")
-            for (key, value) in sealed { insert.values(SQLBind(id), SQLBind(key), SQLBind(value)) }
+            let insert = db.insert(into: "synchronization_secrets").columns("service_principal_id", "key", "sealed_value", "position")
+            for (position, (key, value)) in sealed.enumerated() { insert.values(SQLBind(id), SQLBind(key), SQLBind(value), SQLBind(position)) }
             try await insert.run()
         }
     }

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Graph's shapes from its metadata: checks request values against a type, fills a stored object out to the full
+/// default property set Graph returns (`null`, `[]` or `false` where unset), and applies a PATCH to stored values.
+public struct GraphShape: Sendable {
+    public let metadata: GraphMetadata
+
+    public init(metadata: GraphMetadata = .v1) {
+        self.metadata = metadata
+    }
+
+    /// A request value that does not fit the metadata, with a message that names the property.
+    public struct Mismatch: Error, Sendable, Equatable {
+        public var message: String
+    }
+
+    // MARK: Checking
+
+    /// Checks a request body's `members` as properties of `typeName`; OData annotations (`@odata.type`) are ignored.
+    public func check(_ members: [(String, JSONValue)], of typeName: String) throws(Mismatch) {
+        guard let type = self.metadata.type(typeName) else { throw Mismatch(message: "Type '\(typeName)' is not known.") }
+        try self.check(members, of: type, at: "")
+    }
+
+    private func check(_ members: [(String, JSONValue)], of type: GraphMetadata.StructuredType, at path: String) throws(Mismatch) {
+        for (name, value) in members where !name.hasPrefix("@odata.") {
+            guard let property = type.property(name) else {
+                if type.isOpen && path != "" { continue }
+                throw Mismatch(message:
+                    "Property '\(path)\(name)' does not exist on type 'microsoft.graph.\(type.name)'. Make sure to only use property names that are defined by the type.")
+            }
+            try self.check(value, as: property.type, nullable: property.isNullable, at: path + name)
+        }
+    }
+
+    private func check(_ value: JSONValue, as type: GraphMetadata.TypeReference, nullable: Bool, at path: String) throws(Mismatch) {
+        if case .null = value {
+            guard nullable else { throw Mismatch(message: "Property '\(path)' cannot be null: its type is '\(type)'.") }
+            return
+        }
+        switch type {
+        case .collection(let element):
+            guard case .array(let items) = value else { throw self.mismatch(value, type, path) }
+            for (index, item) in items.enumerated() {
+                // Items of a collection are never null in Graph's metadata (Nullable=false on collections' elements).
+                try self.check(item, as: element, nullable: false, at: "\(path)[\(index)]")
+            }
+        case .named(let name):
+            if let members = self.metadata.enums[name] {
+                guard case .string(let text) = value, members.contains(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) else {
+                    throw Mismatch(message: "Property '\(path)' must be one of \(members.joined(separator: ", ")) (type 'microsoft.graph.\(name)').")
+                }
+            } else if let complex = self.metadata.type(name) {
+                guard case .object(let members) = value else { throw self.mismatch(value, type, path) }
+                try self.check(members, of: complex, at: path + ".")
+            }
+        case .primitive(let name):
+            guard Self.fits(value, primitive: name) else { throw self.mismatch(value, type, path) }
+        }
+    }
+
+    private func mismatch(_ value: JSONValue, _ type: GraphMetadata.TypeReference, _ path: String) -> Mismatch {
+        let literal: String
+        switch value {
+        case .string(let text): literal = "'\(text.prefix(64))'"
+        case .number(let number): literal = "'\(number)'"
+        case .bool(let flag): literal = "'\(flag)'"
+        default: literal = "of type \(value.typeName)"
+        }
+        return Mismatch(message: "Property '\(path)': cannot convert the literal \(literal) to the expected type '\(type)'.")
+    }
+
+    static func fits(_ value: JSONValue, primitive: String) -> Bool {
+        switch (primitive, value) {
+        case ("Edm.Boolean", .bool): true
+        case ("Edm.Int32", .number(let n)): n == n.rounded() && n >= Double(Int32.min) && n <= Double(Int32.max)
+        case ("Edm.Int64", .number(let n)): n == n.rounded() && abs(n) <= 9_007_199_254_740_992
+        case ("Edm.Double", .number), ("Edm.Single", .number): true
+        case ("Edm.Guid", .string(let text)): UUID(uuidString: text) != nil
+        case ("Edm.DateTimeOffset", .string(let text)): GraphDate.parse(text) != nil
+        case ("Edm.Date", .string(let text)): text.count == 10 && GraphDate.parse(text + "T00:00:00Z") != nil
+        case ("Edm.Binary", .string(let text)): Data(base64Encoded: text) != nil
+        case ("Edm.String", .string), ("Edm.Duration", .string), ("Edm.TimeOfDay", .string): true
+        default: false
+        }
+    }
+
+    // MARK: Defaults
+
+    /// `members` filled out to every property of `typeName`, in the metadata's order: given values as they are (complex
+    /// values filled out too), unset ones as Graph answers them. Navigation properties and streams are left out.
+    public func complete(_ members: [(String, JSONValue)], of typeName: String) -> JSONValue {
+        guard let type = self.metadata.type(typeName) else { return .object(members) }
+        var given: [String: JSONValue] = [:]
+        for (name, value) in members { given[name] = value }
+        var result: [(String, JSONValue)] = []
+        result.reserveCapacity(type.properties.count)
+        for property in type.properties where property.type != .primitive("Edm.Stream") {
+            if let value = given.removeValue(forKey: property.name) {
+                result.append((property.name, self.completeValue(value, as: property.type)))
+            } else {
+                result.append((property.name, self.defaultValue(property)))
+            }
+        }
+        if type.isOpen {
+            // Members an open type was given beyond its declared ones, in their given order.
+            result += members.filter { given[$0.0] != nil && !$0.0.hasPrefix("@odata.") }
+        }
+        return .object(result)
+    }
+
+    private func completeValue(_ value: JSONValue, as type: GraphMetadata.TypeReference) -> JSONValue {
+        switch (type, value) {
+        case (.collection(let element), .array(let items)): .array(items.map { self.completeValue($0, as: element) })
+        case (.named(let name), .object(let members)) where self.metadata.type(name) != nil: self.complete(members, of: name)
+        default: value
+        }
+    }
+
+    /// What Graph answers for a property that was never set.
+    public func defaultValue(_ property: GraphMetadata.Property) -> JSONValue {
+        if case .collection = property.type { return .array([]) }
+        if property.isNullable { return .null }
+        switch property.type {
+        case .primitive("Edm.Boolean"): return .bool(false)
+        case .primitive("Edm.Int32"), .primitive("Edm.Int64"), .primitive("Edm.Double"): return .number(0)
+        case .named(let name) where self.metadata.type(name) != nil: return self.complete([], of: name)
+        default: return .null
+        }
+    }
+
+    // MARK: Updates
+
+    /// A PATCH applied to stored members: complex values merge property by property (OData's PATCH semantics for complex
+    /// properties), anything else (collections included) is replaced.
+    public func merge(_ patch: [(String, JSONValue)], into stored: [(String, JSONValue)], of typeName: String) -> [(String, JSONValue)] {
+        let type = self.metadata.type(typeName)
+        var result = stored
+        for (name, value) in patch where !name.hasPrefix("@odata.") {
+            let index = result.firstIndex { $0.0 == name }
+            var merged = value
+            if case .object(let members) = value, let index, case .object(let old) = result[index].1,
+                case .named(let complexName) = type?.property(name)?.type, self.metadata.type(complexName) != nil
+            {
+                merged = .object(self.merge(members, into: old, of: complexName))
+            }
+            if let index { result[index].1 = merged } else { result.append((name, merged)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import NIOHTTP1
+import Testing
+
+/// Terraform's azuread provider (v3.x, through go-azure-sdk; v2.x through hamilton) replayed request by request, with
+/// its headers, its query encoding and its bodies, for the resources a provisioning setup uses. Sources, in
+/// hashicorp/terraform-provider-azuread at f0169e0 (see docs/research/terraform-azuread-provider.md):
+/// `internal/services/applications/application_resource.go`, `internal/services/serviceprincipals/service_principal_resource.go`,
+/// `internal/services/synchronization/synchronization_secret_resource.go`, `…/synchronization_job_resource.go`,
+/// `…/synchronization_job_provision_on_demand_resource.go`, `…/synchronization.go`, and go-azure-sdk's `sdk/odata/query.go`.
+/// Each step asserts the status the provider accepts, and each read asserts what the provider compares (no drift).
+@Suite struct TerraformReplayTests {
+    /// What go-azure-sdk puts on every request, GET and DELETE included.
+    static let headers = [
+        ("Accept", "application/json; charset=utf-8; IEEE754Compatible=false"), ("Odata-Version", "4.0"), ("Odata-Maxversion", "4.0"),
+        ("Content-Type", "application/json; charset=utf-8"),
+    ]
+
+    struct Provider {
+        let server: TestServer
+        let token: String
+
+        func send(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil) async throws -> TestServer.Reply {
+            if let body {
+                return try await self.server.send(method, path, token: self.token, json: body, contentType: "application/json; charset=utf-8",
+                                                  headers: TerraformReplayTests.headers.filter { $0.0 != "Content-Type" })
+            }
+            return try await self.server.send(method, path, token: self.token, headers: TerraformReplayTests.headers)
+        }
+
+        /// `consistency.WaitForUpdate`: the read must hold five times in a row.
+        func fiveTimes(_ check: () async throws -> Bool) async throws -> Bool {
+            for _ in 1...5 where try await !check() { return false }
+            return true
+        }
+    }
+
+    @Test func applicationServicePrincipalSecretJobAndProvisionOnDemandLifecycle() async throws {
+        try await TestServer.run { server in
+            let provider = Provider(server: server, token: try await server.adminToken())
+            // The provider reads its own object id (`oid`); here: the bootstrap app's service principal.
+            let me = try await provider.send(.GET, "/v1.0/servicePrincipals?%24filter=appId+eq+%27\(server.facts.clientId)%27")
+            let callerId = try #require((me["value"] as? [[String: Any]])?.first?["id"] as? String)
+            let bind = "https://graph.microsoft.com/v1.0/directoryObjects/\(callerId)"
+
+            // azuread_application: create with every managed property, empty lists and nulls included.
+            let created = try await provider.send(.POST, "/v1.0/applications", [
+                "@odata.type": "#microsoft.graph.application",
+                "api": ["acceptMappedClaims": false, "knownClientApplications": [], "oauth2PermissionScopes": [], "requestedAccessTokenVersion": 1],
+                "appRoles": [], "description": NSNull(), "displayName": "acctest-APP-sync", "groupMembershipClaims": NSNull(),
+                "identifierUris": [],
+                "info": ["marketingUrl": NSNull(), "privacyStatementUrl": NSNull(), "supportUrl": NSNull(), "termsOfServiceUrl": NSNull()],
+                "isDeviceOnlyAuthSupported": false, "isFallbackPublicClient": false, "notes": NSNull(), "optionalClaims": [:] as [String: Any],
+                "publicClient": ["redirectUris": []], "requiredResourceAccess": [], "serviceManagementReference": NSNull(),
+                "signInAudience": "AzureADMyOrg", "spa": ["redirectUris": []], "tags": [],
+                "web": [
+                    "homePageUrl": NSNull(), "logoutUrl": NSNull(), "redirectUris": [],
+                    "implicitGrantSettings": ["enableAccessTokenIssuance": false, "enableIdTokenIssuance": false],
+                ],
+                "owners@odata.bind": [bind],
+            ])
+            try #require(created.status == 201, "\(created.text)")
+            let appId = try #require(created["id"] as? String)
+            let clientId = try #require(created["appId"] as? String)
+            for name in ["TERRAFORM_UPDATE_\(UUID().uuidString)", "acctest-APP-sync"] {
+                #expect(try await provider.send(.PATCH, "/v1.0/applications/\(appId)", ["@odata.type": "#microsoft.graph.application", "displayName": name]).status == 204)
+            }
+            let app = try await provider.send(.GET, "/v1.0/applications/\(appId)")
+            #expect(app.status == 200)
+            let api = try #require(app["api"] as? [String: Any])
+            #expect(api["requestedAccessTokenVersion"] as? Int == 1 && api["acceptMappedClaims"] as? Bool == false)
+            #expect(app["displayName"] as? String == "acctest-APP-sync" && app["isFallbackPublicClient"] as? Bool == false)
+            #expect(app["isDeviceOnlyAuthSupported"] as? Bool == false && app["groupMembershipClaims"] is NSNull)
+            #expect(app["serviceManagementReference"] is NSNull && app["description"] is NSNull && app["notes"] is NSNull)
+            #expect((app["spa"] as? [String: Any])?["redirectUris"] as? [String] == [])
+            #expect((app["publicClient"] as? [String: Any])?["redirectUris"] as? [String] == [])
+            let web = try #require(app["web"] as? [String: Any])
+            #expect(web["homePageUrl"] is NSNull && web["redirectUris"] as? [String] == [])
+            #expect((web["implicitGrantSettings"] as? [String: Bool]) == ["enableAccessTokenIssuance": false, "enableIdTokenIssuance": false])
+            #expect((app["info"] as? [String: Any])?.keys.sorted() == ["logoUrl", "marketingUrl", "privacyStatementUrl", "supportUrl", "termsOfServiceUrl"])
+            let beta = try await provider.send(.GET, "/beta/applications/\(appId)?%24select=oauth2RequirePostResponse")
+            #expect(beta["oauth2RequirePostResponse"] as? Bool == false, "\(beta.text)")
+            let appOwners = try await provider.send(.GET, "/v1.0/applications/\(appId)/owners")
+            #expect((appOwners["value"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [callerId])
+            // A second read is the same read: nothing drifts.
+            #expect(try await provider.send(.GET, "/v1.0/applications/\(appId)").text == app.text)
+
+            // azuread_service_principal: the duplicate check, then create, then the description PATCH.
+            let existing = try await provider.send(.GET, "/v1.0/servicePrincipals?%24filter=appId+eq+%27\(clientId)%27")
+            #expect((existing["value"] as? [Any])?.isEmpty == true)
+            let spCreated = try await provider.send(.POST, "/v1.0/servicePrincipals", [
+                "@odata.type": "#microsoft.graph.servicePrincipal", "accountEnabled": true, "alternativeNames": [], "appId": clientId,
+                "appRoleAssignmentRequired": false, "description": "TERRAFORM_UPDATE_\(UUID().uuidString)", "loginUrl": NSNull(), "notes": NSNull(),
+                "notificationEmailAddresses": [], "preferredSingleSignOnMode": NSNull(), "samlSingleSignOnSettings": [:] as [String: Any],
+                "tags": [], "owners@odata.bind": [bind],
+            ])
+            try #require(spCreated.status == 201, "\(spCreated.text)")
+            let spId = try #require(spCreated["id"] as? String)
+            #expect(try await provider.send(.PATCH, "/v1.0/servicePrincipals/\(spId)", ["@odata.type": "#microsoft.graph.servicePrincipal", "description": NSNull()]).status == 204)
+            let sp = try await provider.send(.GET, "/v1.0/servicePrincipals/\(spId)")
+            #expect(sp["description"] is NSNull && sp["loginUrl"] is NSNull && sp["preferredSingleSignOnMode"] is NSNull)
+            #expect(sp["alternativeNames"] as? [String] == [] && sp["notificationEmailAddresses"] as? [String] == [])
+            #expect((sp["samlSingleSignOnSettings"] as? [String: Any])?["relayState"] is NSNull)
+            #expect(sp["accountEnabled"] as? Bool == true && sp["appRoleAssignmentRequired"] as? Bool == false)
+            #expect(try await provider.send(.GET, "/beta/servicePrincipals/\(spId)?%24select=samlMetadataUrl").status == 200)
+            #expect(try await provider.send(.GET, "/v1.0/servicePrincipals/\(spId)").text == sp.text)
+
+            // azuread_synchronization_secret: create, remove a block (the count must drop), delete (empty values).
+            let secrets = "/v1.0/servicePrincipals/\(spId)/synchronization/secrets"
+            func keys() async throws -> [String] {
+                let reply = try await provider.send(.GET, secrets)
+                return (reply["value"] as? [[String: Any]])?.compactMap { $0["key"] as? String } ?? []
+            }
+            let pairs = [["key": "BaseAddress", "value": "https://scim.example.test/scim/v2"], ["key": "SecretToken", "value": "tf-secret-token"]]
+            #expect(try await provider.send(.PUT, secrets, ["value": pairs]).status == 204)
+            #expect(try await provider.fiveTimes { try await keys() == ["BaseAddress", "SecretToken"] })
+            #expect(try await provider.send(.PUT, secrets, ["value": [pairs[0]]]).status == 204)
+            #expect(try await provider.fiveTimes { try await keys().count == 1 })
+            #expect(try await provider.send(.PUT, secrets, ["value": [["key": "BaseAddress", "value": ""]]]).status == 204)
+            #expect(try await provider.fiveTimes { try await keys().isEmpty })
+
+            // azuread_synchronization_job (dataBricks, as the provider's docs and tests): create, wait, start, read, delete.
+            #expect(try await provider.send(.GET, "/v1.0/servicePrincipals/\(spId)").status == 200)
+            let jobs = "/v1.0/servicePrincipals/\(spId)/synchronization/jobs"
+            let job = try await provider.send(.POST, jobs, ["@odata.type": "#microsoft.graph.synchronizationJob", "templateId": "dataBricks"])
+            #expect(job.status == 201)
+            let jobId = try #require(job["id"] as? String)
+            #expect(try await provider.fiveTimes { try await provider.send(.GET, "\(jobs)/\(jobId)").status == 200 })
+            #expect(try await provider.send(.POST, "\(jobs)/\(jobId)/start").status == 204)
+            let read = try await provider.send(.GET, "\(jobs)/\(jobId)")
+            #expect(read["templateId"] as? String == "dataBricks")
+            #expect((read["schedule"] as? [String: Any])?["state"] as? String == "Active")
+
+            // azuread_synchronization_job_provision_on_demand with no credentials saved: Entra's CredentialsMissing,
+            // before the subject (a group reference, as v3 builds it) is even looked at.
+            let onDemand = try await provider.send(.POST, "\(jobs)/\(jobId)/provisionOnDemand", ["parameters": [[
+                "ruleId": "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8",
+                "subjects": [["objectId": "/groups/\(UUID().uuidString.lowercased())", "objectTypeName": "Group"]],
+            ]]])
+            #expect(onDemand.status == 400)
+            #expect(onDemand.text.contains("CredentialsMissing: Please configure provisioning"), "\(onDemand.text)")
+
+            #expect(try await provider.send(.POST, "\(jobs)/\(jobId)/pause").status == 204)
+            #expect((try await provider.send(.GET, "\(jobs)/\(jobId)")["schedule"] as? [String: Any])?["state"] as? String != "Active")
+            #expect(try await provider.send(.DELETE, "\(jobs)/\(jobId)").status == 204)
+            #expect(try await provider.fiveTimes { try await provider.send(.GET, "\(jobs)/\(jobId)").status == 404 })
+
+            // v2.x (hamilton, beta): create answers exactly 201, and DELETE's URL ends with a slash.
+            let betaJobs = "/beta/servicePrincipals/\(spId)/synchronization/jobs"
+            let betaJob = try await provider.send(.POST, betaJobs, ["templateId": "dataBricks"])
+            #expect(betaJob.status == 201)
+            let betaJobId = try #require(betaJob["id"] as? String)
+            #expect(try await provider.send(.DELETE, "\(betaJobs)/\(betaJobId)/").status == 204)
+            #expect(try await provider.send(.GET, "\(betaJobs)/\(betaJobId)").status == 404)
+
+            // Destroy: the service principal, then the application.
+            #expect(try await provider.send(.DELETE, "/v1.0/servicePrincipals/\(spId)").status == 204)
+            #expect(try await provider.send(.DELETE, "/v1.0/applications/\(appId)").status == 204)
+            #expect(try await provider.fiveTimes { try await provider.send(.GET, "/v1.0/applications/\(appId)").status == 404 })
+        }
+    }
+}
