@@ -159,4 +159,50 @@ import Testing
             #expect(try await provider.fiveTimes { try await provider.send(.GET, "/v1.0/applications/\(appId)").status == 404 })
         }
     }
+
+    /// azuread_group (v3 calls beta for groups, `group_resource.go`): owners resolved through `GET /directoryObjects/{id}`
+    /// and sorted by their `@odata.type`, create with `owners@odata.bind`, members added one by one through `$ref`.
+    @Test func groupLifecycleThroughBeta() async throws {
+        try await TestServer.run { server in
+            let provider = Provider(server: server, token: try await server.adminToken())
+            let me = try await provider.send(.GET, "/v1.0/servicePrincipals?%24filter=appId+eq+%27\(server.facts.clientId)%27")
+            let callerId = try #require((me["value"] as? [[String: Any]])?.first?["id"] as? String)
+            let user = try await provider.send(.POST, "/v1.0/users", [
+                "accountEnabled": true, "displayName": "Grace", "mailNickname": "grace", "userPrincipalName": "grace@graphsync.local",
+                "passwordProfile": ["password": "Grace-Pass-1234", "forceChangePasswordNextSignIn": false],
+            ])
+            let userId = try #require(user["id"] as? String, "\(user.text)")
+
+            let owner = try await provider.send(.GET, "/v1.0/directoryObjects/\(callerId)")
+            #expect(owner["@odata.type"] as? String == "#microsoft.graph.servicePrincipal", "\(owner.text)")
+            #expect((try await provider.send(.GET, "/v1.0/directoryObjects/\(userId)"))["@odata.type"] as? String == "#microsoft.graph.user")
+
+            let created = try await provider.send(.POST, "/beta/groups", [
+                "@odata.type": "#microsoft.graph.group", "description": NSNull(), "displayName": "acctest-group", "groupTypes": [],
+                "isAssignableToRole": false, "mailEnabled": false, "mailNickname": "acctest-group", "membershipRule": NSNull(),
+                "membershipRuleProcessingState": NSNull(), "resourceBehaviorOptions": [], "resourceProvisioningOptions": [],
+                "securityEnabled": true, "visibility": NSNull(), "writebackConfiguration": ["isEnabled": false, "onPremisesGroupType": NSNull()],
+                "owners@odata.bind": ["https://graph.microsoft.com/beta/directoryObjects/\(callerId)"],
+            ])
+            try #require(created.status == 201, "\(created.text)")
+            let groupId = try #require(created["id"] as? String)
+            for name in ["TERRAFORM_UPDATE_\(UUID().uuidString)", "acctest-group"] {
+                #expect(try await provider.send(.PATCH, "/beta/groups/\(groupId)", ["@odata.type": "#microsoft.graph.group", "displayName": name]).status == 204)
+            }
+            #expect(try await provider.send(.POST, "/beta/groups/\(groupId)/members/$ref", ["@odata.id": "https://graph.microsoft.com/beta/directoryObjects/\(userId)"]).status == 204)
+            let group = try await provider.send(.GET, "/beta/groups/\(groupId)")
+            #expect(group["displayName"] as? String == "acctest-group" && group["isAssignableToRole"] as? Bool == false)
+            #expect(group["securityEnabled"] as? Bool == true && group["mailEnabled"] as? Bool == false && group["membershipRule"] is NSNull)
+            #expect(group["resourceBehaviorOptions"] as? [String] == [] && group["visibility"] is NSNull)
+            #expect((group["writebackConfiguration"] as? [String: Any])?["isEnabled"] as? Bool == false)
+            let owners = try await provider.send(.GET, "/beta/groups/\(groupId)/owners")
+            #expect((owners["value"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [callerId], "\(owners.text)")
+            let members = try await provider.send(.GET, "/beta/groups/\(groupId)/members")
+            #expect((members["value"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [userId])
+            #expect(try await provider.send(.GET, "/beta/groups/\(groupId)").text == group.text)
+
+            #expect(try await provider.send(.DELETE, "/beta/groups/\(groupId)").status == 204)
+            #expect(try await provider.send(.GET, "/beta/groups/\(groupId)").status == 404)
+        }
+    }
 }

@@ -15,6 +15,13 @@ struct GroupsController {
         routes.get("groups/:id/members", self.members)
         routes.post("groups/:id/members/$ref", self.addMember)
         routes.delete("groups/:id/members/:memberId/$ref", self.removeMember)
+        OwnersController(
+            services: self.services, collection: "groups", read: GraphPolicies.readGroups, manage: GraphPolicies.manageGroups,
+            resolve: { id in
+                guard let group = try await self.services.repositories.groups.get(id: id) else { throw GraphError.notFound(id) }
+                return group.id
+            }
+        ).addRoutes(to: routes)
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -27,21 +34,13 @@ struct GroupsController {
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.demand(GraphPolicies.manageGroups)
         let body = try await RequestBody.object(request, context: context)
-        try body.rejectUnknown(
-            allowed: ["displayName", "description", "mailNickname", "mailEnabled", "securityEnabled", "groupTypes", "members@odata.bind"],
-            resource: "group")
         for required in ["displayName", "mailNickname", "mailEnabled", "securityEnabled"] where !body.has(required) {
             throw GraphError.badRequest("Property '\(required)' is required when creating a group.")
         }
-        let group = Group(
-            id: Identifiers.objectId(), displayName: try body.requiredString("displayName"), description: try body.string("description"),
-            mailNickname: try body.requiredString("mailNickname"), mailEnabled: try body.bool("mailEnabled") ?? false,
-            securityEnabled: try body.bool("securityEnabled") ?? true, groupTypes: try body.strings("groupTypes") ?? [], createdDateTime: Date())
-        let memberIds = try (body.strings("members@odata.bind") ?? []).map { reference -> String in
-            guard let id = reference.split(separator: "/").last.map(String.init) else { throw GraphError.badRequest("Invalid members@odata.bind entry '\(reference)'.") }
-            return id
-        }
-        _ = try await self.services.directory.createGroup(group, memberIds: memberIds)
+        var group = Group(id: Identifiers.objectId(), displayName: "", mailNickname: "", createdDateTime: Date())
+        try DirectoryInput.applyGroup(body, to: &group)
+        let bound = try DirectoryInput.bindings(body, of: "group", allowed: ["members", "owners"])
+        _ = try await self.services.directory.createGroup(group, memberIds: bound["members"] ?? [], ownerIds: bound["owners"] ?? [])
         return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", status: .created)
     }
 
@@ -55,12 +54,9 @@ struct GroupsController {
         try context.demand(GraphPolicies.manageGroups)
         let group = try await self.group(request, context)
         let body = try await RequestBody.object(request, context: context)
-        try body.rejectUnknown(allowed: ["displayName", "description", "mailNickname"], resource: "group")
-        try await self.services.directory.changeGroup(group.id) { group in
-            if body.has("displayName") { group.displayName = try body.requiredString("displayName") }
-            if body.has("description") { group.description = try body.string("description") }
-            if body.has("mailNickname") { group.mailNickname = try body.requiredString("mailNickname") }
-        }
+        let bound = try DirectoryInput.bindings(body, of: "group", allowed: ["members"])
+        try await self.services.directory.changeGroup(group.id) { try DirectoryInput.applyGroup(body, to: &$0) }
+        if let members = bound["members"] { try await self.services.directory.addMembers(members, to: group.id) }
         return GraphResponse.noContent()
     }
 

@@ -1,10 +1,13 @@
 import GraphSyncCore
 import Hummingbird
 
-/// `…/{id}/owners`, `…/owners/$ref` and `…/owners/{ownerId}/$ref` of applications and service principals.
+/// `…/{id}/owners`, `…/owners/$ref` and `…/owners/{ownerId}/$ref` of applications, service principals and groups.
 struct OwnersController {
     let services: GraphServices
     let collection: String
+    /// Who may list the owners, and who may change them.
+    var read = GraphPolicies.readApplications
+    var manage = GraphPolicies.manageOwners
     /// Resolves the path key (`id` or `appId=…`) to the object id.
     let resolve: @Sendable (String) async throws -> String
 
@@ -16,14 +19,14 @@ struct OwnersController {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = try await self.resolve(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.readApplications, objectId: id, owners: self.services.repositories.owners)
+        try await context.authorize(self.read, objectId: id, owners: self.services.repositories.owners)
         let owners = try await self.services.repositories.owners.owners(of: id)
         return try self.services.odata(request).collection(owners.map(DirectoryJSON.directoryObject), context: "directoryObjects")
     }
 
     @Sendable func add(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = try await self.resolve(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.manageOwners, objectId: id, owners: self.services.repositories.owners)
+        try await context.authorize(self.manage, objectId: id, owners: self.services.repositories.owners)
         let body = try await RequestBody.object(request, context: context)
         let ownerId = try GraphServices.referencedId(body)
         guard let owner = try await self.services.directory.principal(id: ownerId) else { throw GraphError.notFound(ownerId) }
@@ -37,7 +40,7 @@ struct OwnersController {
 
     @Sendable func remove(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = try await self.resolve(try request.parameter("id", context))
-        try await context.authorize(GraphPolicies.manageOwners, objectId: id, owners: self.services.repositories.owners)
+        try await context.authorize(self.manage, objectId: id, owners: self.services.repositories.owners)
         let ownerId = try request.parameter("ownerId", context)
         guard try await self.services.repositories.owners.remove(ownerId: ownerId, from: id) else { throw GraphError.notFound(ownerId) }
         return GraphResponse.noContent()

@@ -18,6 +18,11 @@ enum DirectoryInput {
             "signInAudience",
         ],
         "user": ["id", "createdDateTime", "deletedDateTime"],
+        "group": [
+            "id", "createdDateTime", "deletedDateTime", "mail", "proxyAddresses", "renewedDateTime", "expirationDateTime", "securityIdentifier",
+            "onPremisesDomainName", "onPremisesLastSyncDateTime", "onPremisesNetBiosName", "onPremisesProvisioningErrors",
+            "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "serviceProvisioningErrors",
+        ],
     ]
 
     /// Checks `body` as a `type` and returns its members without OData annotations and `…@odata.bind` references.
@@ -96,6 +101,19 @@ enum DirectoryInput {
         if let names = try body.strings("servicePrincipalNames") { sp.servicePrincipalNames = names }
         members.removeAll { ["appId", "displayName", "accountEnabled", "appRoleAssignmentRequired", "tags", "notes", "servicePrincipalNames"].contains($0.0) }
         sp.properties.members = self.shape.merge(members, into: sp.properties.members, of: "servicePrincipal")
+    }
+
+    /// Applies a create or PATCH body to a group.
+    static func applyGroup(_ body: JSONObject, to group: inout Group) throws {
+        var members = try self.checked(body, as: "group")
+        if body.has("displayName") { group.displayName = try body.requiredString("displayName") }
+        if body.has("description") { group.description = try body.string("description") }
+        if body.has("mailNickname") { group.mailNickname = try body.requiredString("mailNickname") }
+        if let enabled = try body.bool("mailEnabled") { group.mailEnabled = enabled }
+        if let enabled = try body.bool("securityEnabled") { group.securityEnabled = enabled }
+        if let types = try body.strings("groupTypes") { group.groupTypes = types }
+        members.removeAll { ["displayName", "description", "mailNickname", "mailEnabled", "securityEnabled", "groupTypes"].contains($0.0) }
+        group.properties.members = self.shape.merge(members, into: group.properties.members, of: "group")
     }
 
     /// `value` without its member `name` (the typed part of a complex property).

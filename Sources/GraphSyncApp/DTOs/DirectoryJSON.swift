@@ -22,7 +22,11 @@ enum DirectoryJSON {
         properties["appRoles"] = .array(app.appRoles.map(self.appRole))
         properties["passwordCredentials"] = .array(app.passwordCredentials.map(self.passwordCredential))
         properties["api"] = self.adding("oauth2PermissionScopes", .array(app.oauth2PermissionScopes.map(self.permissionScope)), to: properties["api"])
-        properties["web"] = self.adding("redirectUris", JSONValue(app.webRedirectUris), to: properties["web"])
+        var web = self.adding("redirectUris", JSONValue(app.webRedirectUris), to: properties["web"])
+        if web["implicitGrantSettings"] == nil || web["implicitGrantSettings"] == .null {
+            web = self.adding("implicitGrantSettings", .object([("enableAccessTokenIssuance", .bool(false)), ("enableIdTokenIssuance", .bool(false))]), to: web)
+        }
+        properties["web"] = web
         for always in ["info", "publicClient", "spa", "parentalControlSettings", "verifiedPublisher"] where properties[always] == nil || properties[always] == .null {
             properties[always] = .object([])
         }
@@ -80,12 +84,21 @@ enum DirectoryJSON {
     }
 
     static func group(_ group: Group) -> JSONValue {
-        .object([
-            ("id", .string(group.id)), ("deletedDateTime", .null), ("createdDateTime", JSONValue(group.createdDateTime)),
-            ("description", JSONValue(group.description)), ("displayName", .string(group.displayName)),
-            ("groupTypes", JSONValue(group.groupTypes)), ("mail", .null), ("mailEnabled", .bool(group.mailEnabled)),
-            ("mailNickname", .string(group.mailNickname)), ("securityEnabled", .bool(group.securityEnabled)), ("visibility", .null),
-        ])
+        var properties = group.properties
+        properties["id"] = .string(group.id)
+        properties["createdDateTime"] = JSONValue(group.createdDateTime)
+        properties["description"] = JSONValue(group.description)
+        properties["displayName"] = .string(group.displayName)
+        properties["groupTypes"] = JSONValue(group.groupTypes)
+        properties["mailEnabled"] = .bool(group.mailEnabled)
+        properties["mailNickname"] = .string(group.mailNickname)
+        properties["securityEnabled"] = .bool(group.securityEnabled)
+        return self.shape.complete(properties.members, of: "group")
+    }
+
+    /// Any directory object in full, led by its `@odata.type` (as `GET /directoryObjects/{id}` answers).
+    static func typed(_ type: String, _ object: JSONValue) -> JSONValue {
+        .object([("@odata.type", .string("#microsoft.graph.\(type)"))] + (object.objectValue ?? []))
     }
 
     static func appRole(_ role: AppRole) -> JSONValue {

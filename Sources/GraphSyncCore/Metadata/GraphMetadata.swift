@@ -50,8 +50,8 @@ public struct GraphMetadata: Sendable {
     public let types: [String: StructuredType]
     public let enums: [String: [String]]
 
-    /// Graph v1.0, as served under both `/v1.0` and `/beta`.
-    public static let v1 = GraphMetadata(parsing: GraphMetadata.v1Text)
+    /// Graph v1.0, plus the few beta-only members Terraform's provider uses, as served under both `/v1.0` and `/beta`.
+    public static let v1 = GraphMetadata(parsing: GraphMetadata.v1Text + "\n" + GraphMetadata.betaAdditions)
 
     public func type(_ name: String) -> StructuredType? { self.types[name] }
 
@@ -69,13 +69,15 @@ public struct GraphMetadata: Sendable {
         for line in text.split(separator: "\n") {
             if !line.hasPrefix("  ") {
                 let words = line.split(separator: " ")
-                guard words.count >= 2, ["EntityType", "ComplexType", "EnumType"].contains(words[0]) else {
+                guard words.count >= 2, ["EntityType", "ComplexType", "EnumType", "Extend"].contains(words[0]) else {
                     current = nil
                     continue
                 }
                 let name = String(words[1])
                 current = (words[0], name)
-                if words[0] == "EnumType" {
+                if words[0] == "Extend" {
+                    continue  // more members for a type declared above
+                } else if words[0] == "EnumType" {
                     enums[name] = []
                 } else {
                     let base = words.count >= 4 && words[2] == ":" ? String(words[3]) : nil

@@ -10,10 +10,12 @@ public struct Group: Sendable, Codable, Hashable {
     public var securityEnabled: Bool
     public var groupTypes: [String]
     public var createdDateTime: Date
+    /// Every other property Graph defines for groups, as sent.
+    public var properties: GraphProperties
 
     public init(
         id: String, displayName: String, description: String? = nil, mailNickname: String, mailEnabled: Bool = false,
-        securityEnabled: Bool = true, groupTypes: [String] = [], createdDateTime: Date
+        securityEnabled: Bool = true, groupTypes: [String] = [], createdDateTime: Date, properties: GraphProperties = GraphProperties()
     ) {
         self.id = id
         self.displayName = displayName
@@ -23,5 +25,6 @@ public struct Group: Sendable, Codable, Hashable {
         self.securityEnabled = securityEnabled
         self.groupTypes = groupTypes
         self.createdDateTime = createdDateTime
+        self.properties = properties
     }
 }

@@ -95,19 +95,41 @@ extension DirectoryService {
 
     /// Creates a group with its first members (users or groups, at most 20, as Graph allows at creation), in one
     /// transaction: a missing member leaves nothing behind.
-    public func createGroup(_ group: Group, memberIds: [String]) async throws -> Group {
-        guard memberIds.count <= 20 else { throw DirectoryError.badRequest("At most 20 members can be bound when creating a group.") }
+    public func createGroup(_ group: Group, memberIds: [String], ownerIds: [String] = []) async throws -> Group {
+        guard memberIds.count <= 20, ownerIds.count <= 20 else {
+            throw DirectoryError.badRequest("At most 20 members and 20 owners can be bound when creating a group.")
+        }
         try await self.repositories.transaction { tx in
+            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
             var members: [DirectoryObjectSummary] = []
             for id in memberIds {
-                let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
                 guard let member = try await directory.principal(id: id), member.type != .servicePrincipal else { throw DirectoryError.notFound(id: id) }
                 members.append(member)
             }
+            var owners: [DirectoryObjectSummary] = []
+            for id in ownerIds {
+                guard let owner = try await directory.principal(id: id) else { throw DirectoryError.notFound(id: id) }
+                guard owner.type != .group else { throw DirectoryError.badRequest("Owners must be users or service principals; '\(id)' is a group.") }
+                owners.append(owner)
+            }
             try await tx.groups.create(group)
             for member in members { _ = try await tx.groups.addMember(member, to: group.id) }
+            for owner in owners { _ = try await tx.owners.add(owner: owner, to: group.id) }
         }
         return group
+    }
+
+    /// Adds the bound members of a group PATCH (`members@odata.bind`), in one transaction; members already there stay.
+    public func addMembers(_ memberIds: [String], to groupId: String) async throws {
+        guard memberIds.count <= 20 else { throw DirectoryError.badRequest("At most 20 members can be bound in one request.") }
+        try await self.repositories.transaction { tx in
+            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+            for id in memberIds {
+                guard let member = try await directory.principal(id: id), member.type != .servicePrincipal else { throw DirectoryError.notFound(id: id) }
+                guard member.id != groupId else { throw DirectoryError.badRequest("A group cannot be a member of itself.") }
+                _ = try await tx.groups.addMember(member, to: groupId)
+            }
+        }
     }
 
     /// Reads, changes and writes a group in one transaction, so concurrent changes are all kept.
