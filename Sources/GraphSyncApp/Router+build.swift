@@ -47,8 +47,10 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)
     SynchronizationController(services: services, synchronization: synchronization).addRoutes(to: routes)
+    let onDemandLimit = RateLimit(limit: 5, per: 10)
     for collection in ["servicePrincipals", "applications"] {
-        let controller = SynchronizationJobsController(collection: collection, services: services, jobs: jobs, engine: engine, wake: wakeScheduler)
+        let controller = SynchronizationJobsController(
+            collection: collection, services: services, jobs: jobs, engine: engine, wake: wakeScheduler, onDemandLimit: onDemandLimit)
         controller.addRoutes(to: routes)
         if collection == "servicePrincipals" { controller.addProvisioningLogRoute(to: routes) }
     }

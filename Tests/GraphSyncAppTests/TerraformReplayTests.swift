@@ -1,4 +1,7 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 import Testing
 
@@ -203,6 +206,43 @@ import Testing
 
             #expect(try await provider.send(.DELETE, "/beta/groups/\(groupId)").status == 204)
             #expect(try await provider.send(.GET, "/beta/groups/\(groupId)").status == 404)
+        }
+    }
+
+    /// `metadata_host`: go-azure-sdk reads `https://{host}/metadata/endpoints?api-version=2022-09-01`, then uses
+    /// `microsoftGraphResourceId` as both Graph's address and the token resource (`{id}/.default`), and
+    /// `{loginEndpoint}/{tenant}/oauth2/v2.0/token` for client credentials (see docs/research/terraform-metadata-host.md).
+    @Test func aCustomCloudThroughMetadataHost() async throws {
+        try await TestServer.run(tls: true) { server in
+            let metadata = try await server.send(.GET, "/metadata/endpoints?api-version=2022-09-01")
+            #expect(metadata.status == 200)
+            let graph = try #require(metadata["microsoftGraphResourceId"] as? String)
+            let login = try #require((metadata["authentication"] as? [String: Any])?["loginEndpoint"] as? String)
+            #expect(graph == server.baseURL + "/" && login == server.baseURL && !(metadata["name"] as? String ?? "").isEmpty)
+            #expect(!(metadata["resourceManager"] as? String ?? "").isEmpty, "go-azure-sdk refuses a document without it")
+
+            let resource = String(graph.dropLast())
+            let form = TestServer.formEncode([
+                ("client_id", server.facts.clientId), ("client_secret", server.facts.clientSecret), ("grant_type", "client_credentials"),
+                ("scope", "\(resource)/.default"),
+            ])
+            let reply = try await server.client.execute(
+                { var request = HTTPClientRequest(url: "\(login)/\(server.tenantId)/oauth2/v2.0/token")
+                  request.method = .POST
+                  request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                  request.headers.add(name: "Accept", value: "application/json")
+                  request.body = .bytes(ByteBuffer(string: form))
+                  return request }(), timeout: .seconds(30))
+            #expect(reply.status == .ok)
+            let body = try await reply.body.collect(upTo: 1 << 20)
+            let token = try #require((try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["access_token"] as? String)
+            #expect(try await server.send(.GET, "/v1.0/servicePrincipals?%24top=1", token: token).status == 200)
+            // Any other resource is still refused.
+            let other = try await server.send(.POST, "/\(server.tenantId)/oauth2/v2.0/token", body: TestServer.formEncode([
+                ("client_id", server.facts.clientId), ("client_secret", server.facts.clientSecret), ("grant_type", "client_credentials"),
+                ("scope", "https://elsewhere.example/.default"),
+            ]), contentType: "application/x-www-form-urlencoded")
+            #expect(other.status == 400 && other.text.contains("AADSTS500011"))
         }
     }
 }

@@ -317,16 +317,29 @@ def test_provision_on_demand_pushes_one_user_now(graphsync, scim):
         {"ruleId": "6c4d9d22-1f0b-4a6a-9a0e-3c5e4f9f1a01", "subjects": [
             {"objectId": f"/users/{inside['id']}", "objectTypeName": "User"}, {"objectId": outside["id"], "objectTypeName": "User"}]}]}, expect=200)
     assert answer["@odata.context"].endswith("$metadata#microsoft.graph.stringKeyStringValuePair")
-    reports = json.loads(answer["value"])
-    assert [r["status"] for r in reports] == ["success", "skipped"]
-    assert reports[0]["action"] == "Create" and reports[0]["targetId"]
+    # Graph's shape: key and value are JSON documents in strings; with two subjects, value holds a record per subject.
+    outcome, records = json.loads(answer["key"]), json.loads(answer["value"])
+    assert [r["statusInfo"]["status"] for r in records] == ["Success", "Skipped"], records
+    assert records[0]["action"] == "Create" and records[0]["targetIdentity"]["id"], records[0]
+    assert records[0]["sourceSystem"]["name"] == "Azure Active Directory" and records[0]["provisioningSteps"][0]["type"] == "Import"
+    assert records[1]["action"] == "Other" and outcome["result"] == "Failure"
     assert set(scim_users(scim)) == {inside["userPrincipalName"].lower()}
+    # One subject answers exactly Graph's shape: the outcome in key, one provisioning record in value.
+    again = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [
+        {"ruleId": "6c4d9d22-1f0b-4a6a-9a0e-3c5e4f9f1a01#V2", "subjects": [{"objectId": inside["id"], "objectTypeName": "User"}]}]}, expect=200)
+    assert json.loads(again["key"])["result"] in ("Success", "Skipped") and json.loads(again["value"])["sourceIdentity"]["id"] == inside["id"]
     bad = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": []})
     assert bad["error"]["code"] == "Request_BadRequest"
     # A rule id that is not one of the job's schema rules is named, with the valid ones.
     unknown_rule = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [
         {"ruleId": "ea807875-5618-4f0a-9125-0b46a05298ca", "subjects": [{"objectId": inside["id"], "objectTypeName": "User"}]}]})
     assert "ea807875" in unknown_rule["error"]["message"] and "6c4d9d22" in unknown_rule["error"]["message"], unknown_rule
+    # Graph's documented limit: 5 requests per 10 seconds per job; the sixth is a 429 with Retry-After.
+    for _ in range(3):
+        last = graph.session.post(f"{graph.base}/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand",
+                                  json={"parameters": []}, timeout=30)
+    assert last.status_code == 429 and last.json()["error"]["code"] == "TooManyRequests", (last.status_code, last.text)
+    assert 1 <= int(last.headers["Retry-After"]) <= 10
 
 
 def test_validate_credentials_tests_the_connection(graphsync, scim):

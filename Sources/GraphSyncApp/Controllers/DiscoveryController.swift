@@ -15,6 +15,31 @@ struct DiscoveryController {
         router.get(":tenant/.well-known/openid-configuration", use: self.configuration)
         router.get(":tenant/discovery/v2.0/keys", use: self.keys)
         router.get(":tenant/discovery/keys", use: self.keys)
+        router.get("metadata/endpoints", use: self.cloudEndpoints)
+    }
+
+    /// The Azure environment document clients read to use a custom cloud (Terraform's `metadata_host`, go-azure-sdk:
+    /// `GET /metadata/endpoints?api-version=…`): GraphSync is the authority, and its own address is Graph's address
+    /// and token resource, so `{address}/.default` is a Graph scope here.
+    @Sendable func cloudEndpoints(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let base = self.endpoints.baseURL(for: request)
+        let document: JSONValue = .object([
+            ("name", .string("GraphSync")),
+            ("portal", .string(base)),
+            ("authentication", .object([
+                ("loginEndpoint", .string(base)), ("audiences", JSONValue(["\(base)/"])), ("tenant", .string("common")),
+                ("identityProvider", .string("AAD")),
+            ])),
+            ("microsoftGraphResourceId", .string("\(base)/")),
+            ("graph", .string("\(base)/")),
+            ("graphAudience", .string("\(base)/")),
+            ("resourceManager", .string("\(base)/")),
+            ("suffixes", .object([])),
+        ])
+        var response = try GraphResponse.json(document)
+        response.headers[.contentType] = "application/json; charset=utf-8"
+        response.headers[.odataVersion] = nil
+        return response
     }
 
     @Sendable func configuration(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -12,6 +12,8 @@ struct SynchronizationJobsController {
     let engine: ProvisioningEngine
     /// Wakes the background scheduler (after start/restart).
     let wake: @Sendable () -> Void
+    /// provisionOnDemand's rate, per job (Graph documents 5 requests per 10 seconds).
+    let onDemandLimit: RateLimit
 
     func addRoutes(to routes: GraphRoutes) {
         let base = "\(self.collection)/:id/synchronization"
@@ -130,9 +132,17 @@ struct SynchronizationJobsController {
         return GraphResponse.noContent()
     }
 
-    /// Provisions the given subjects now; answers a `stringKeyStringValuePair` whose value is a JSON report per subject.
+    /// Provisions the given subjects now; answers Graph's `stringKeyStringValuePair` (`ProvisionOnDemandJSON`).
     @Sendable func provisionOnDemand(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        if let wait = self.onDemandLimit.admit(job.id) {
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(Int(wait.rounded(.up)))
+            throw GraphError(
+                .tooManyRequests, code: "TooManyRequests",
+                message: "provisionOnDemand is limited to \(self.onDemandLimit.limit) requests per \(Int(self.onDemandLimit.window)) seconds for a job; retry after \(Int(wait.rounded(.up))) s.",
+                headers: headers)
+        }
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["parameters"], resource: "provisionOnDemand")
         guard let parameters = try body.objects("parameters"), !parameters.isEmpty else {
@@ -142,31 +152,26 @@ struct SynchronizationJobsController {
             try parameter.rejectUnknown(allowed: ["ruleId", "subjects"], resource: "synchronizationJobApplicationParameters")
             try await self.engine.checkOnDemand(job, ruleId: try parameter.string("ruleId"))
         }
-        var reports: [JSONValue] = []
+        var subjects: [ProvisionOnDemandJSON.Subject] = []
         for parameter in parameters {
-            guard let subjects = try parameter.objects("subjects"), !subjects.isEmpty else {
+            guard let given = try parameter.objects("subjects"), !given.isEmpty else {
                 throw GraphError.badRequest("Each parameter needs 'subjects': [{\"objectId\", \"objectTypeName\"}].")
             }
-            guard subjects.count <= 5 else { throw GraphError.badRequest("At most 5 subjects can be provisioned on demand at once.") }
-            for subject in subjects {
+            guard subjects.count + given.count <= 5 else { throw GraphError.badRequest("At most 5 subjects can be provisioned on demand at once.") }
+            for subject in given {
                 try subject.rejectUnknown(allowed: ["objectId", "objectTypeName", "links"], resource: "synchronizationJobSubject")
                 let objectId = try subject.requiredString("objectId")
                 let type = try subject.string("objectTypeName") ?? "User"
                 guard ["user", "group"].contains(type.lowercased()) else {
                     throw GraphError.badRequest("objectTypeName must be 'User' or 'Group', not '\(type)'.")
                 }
+                let began = Date()
                 let entry = try await self.engine.provisionOnDemand(job, objectId: objectId, objectType: type)
-                reports.append(.object([
-                    ("objectId", .string(objectId)), ("objectTypeName", .string(type)),
-                    ("action", .string(entry?.action ?? "Skip")), ("status", .string(entry?.status ?? "skipped")),
-                    ("targetId", JSONValue(entry?.targetId)), ("modifiedProperties", JSONValue(entry?.modifiedProperties ?? [])),
-                    ("detail", JSONValue(entry == nil ? "The object is not in scope: assign it (or a group it belongs to) to the application." : entry?.detail)),
-                ]))
+                subjects.append(.init(objectId: objectId, objectType: type, entry: entry, began: began))
             }
         }
-        let value = String(decoding: JSONValue.array(reports).serialized(), as: UTF8.self)
-        return try self.services.odata(request).entity(
-            .object([("key", .string("provisionOnDemand")), ("value", .string(value))]), context: "microsoft.graph.stringKeyStringValuePair")
+        let answer = ProvisionOnDemandJSON.answer(subjects) { type in job.schema.objectMapping(for: type)?.targetObjectName }
+        return try self.services.odata(request).entity(answer, context: "microsoft.graph.stringKeyStringValuePair")
     }
 
     /// Tests the connection to the app with saved or given credentials: 204 when the app answers a SCIM query.

@@ -27,13 +27,15 @@ struct TokenController {
         do {
             switch form["grant_type"] {
             case "client_credentials":
-                grant = try await self.authority.clientCredentials(clientId: clientId, clientSecret: clientSecret, scope: form["scope"])
+                grant = try await self.authority.clientCredentials(
+                    clientId: clientId, clientSecret: clientSecret, scope: form["scope"], servedAt: self.endpoints.baseURL(for: request))
             case "password":
                 guard let username = form["username"], let password = form["password"] else {
                     throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'username' and 'password'.")
                 }
                 grant = try await self.authority.password(
-                    clientId: clientId, clientSecret: clientSecret, username: username, password: password, scope: form["scope"])
+                    clientId: clientId, clientSecret: clientSecret, username: username, password: password, scope: form["scope"],
+                    servedAt: self.endpoints.baseURL(for: request))
             case nil:
                 throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'grant_type'.")
             case let other?:

@@ -98,7 +98,7 @@ enum SynchronizationJSON {
         .object([
             ("id", .string(entry.id)), ("activityDateTime", JSONValue(entry.activityDateTime)), ("jobId", .string(entry.jobId)),
             ("changeId", .string(entry.id)), ("cycleId", .null),
-            ("provisioningAction", .string(entry.action.lowercased())),
+            ("provisioningAction", .string(self.provisioningAction(entry.action))),
             ("provisioningStatusInfo", .object([
                 ("status", .string(entry.status)),
                 ("errorInformation", entry.detail.map { .object([("reason", .string($0))]) } ?? .null),
@@ -109,6 +109,13 @@ enum SynchronizationJSON {
             ("targetIdentity", .object([("id", JSONValue(entry.targetId)), ("identityType", .string(entry.objectType))])),
             ("modifiedProperties", .array(entry.modifiedProperties.map { .object([("displayName", .string($0))]) })),
         ])
+    }
+
+    /// An engine action as a member of Graph's `provisioningAction` enum (`other, create, delete, disable, update,
+    /// stagedDelete`): matching an existing object and skipping one are `other`.
+    static func provisioningAction(_ action: String) -> String {
+        let lowered = action.lowercased()
+        return ["create", "delete", "disable", "update", "stageddelete"].contains(lowered) ? (lowered == "stageddelete" ? "stagedDelete" : lowered) : "other"
     }
 
     /// ISO 8601 duration (`PT40M`); a never-started interval shows .NET's `TimeSpan.MaxValue` as Graph does.

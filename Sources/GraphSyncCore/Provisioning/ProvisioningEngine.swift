@@ -119,7 +119,9 @@ public struct ProvisioningEngine: Sendable {
                 "CredentialsMissing: Please configure provisioning by providing your admin credentials (the Tenant URL as BaseAddress, and a SecretToken or an authorized OAuth token), then retry provisioning on demand.")
         }
         let rules = job.schema.synchronizationRules.map(\.id)
-        if let ruleId, !ruleId.isEmpty, !rules.contains(where: { $0.caseInsensitiveCompare(ruleId) == .orderedSame }) {
+        // Entra's ids may carry a version suffix (`…#V2`).
+        let bare = ruleId.map { String($0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "") }
+        if let ruleId, let bare, !bare.isEmpty, !rules.contains(where: { $0.caseInsensitiveCompare(bare) == .orderedSame }) {
             throw DirectoryError.badRequest("ruleId '\(ruleId.prefix(100))' is not a rule of this job's schema; its rules are \(rules.joined(separator: ", ")).")
         }
     }

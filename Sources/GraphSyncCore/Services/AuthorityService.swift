@@ -24,15 +24,26 @@ public struct AuthorityService: Sendable {
     private var repositories: Repositories { self.directory.repositories }
     private var tenantId: String { self.directory.tenant.id }
 
+    /// The identifiers of Graph a scope may name: the cloud's Graph URL, Graph's appId, and GraphSync's own address
+    /// (`servedAt`), which clients pointed at GraphSync as a custom cloud use (Terraform's `metadata_host`).
+    func resourceIdentifiers(servedAt: String?) -> [String] {
+        guard let servedAt, !servedAt.isEmpty else { return self.graphResourceIdentifiers }
+        var base = servedAt
+        while base.hasSuffix("/") { base.removeLast() }
+        return self.graphResourceIdentifiers + [base]
+    }
+
     /// The client credentials grant (RFC 6749 §4.4): an app-only token carrying the client's granted app roles.
-    public func clientCredentials(clientId: String, clientSecret: String?, scope: String?) async throws -> AccessTokenGrant {
+    public func clientCredentials(clientId: String, clientSecret: String?, scope: String?, servedAt: String? = nil) async throws -> AccessTokenGrant {
         let scopes = (scope ?? "").split(separator: " ").map(String.init)
         guard scopes.count == 1, let resource = self.resource(ofDefaultScope: scopes[0]) else {
             throw TokenRequestError(
                 .invalidScope, aadsts: 1_002_012,
                 "AADSTS1002012: The provided value for scope \(scope ?? "") is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).")
         }
-        guard self.graphResourceIdentifiers.contains(where: { $0.caseInsensitiveCompare(resource) == .orderedSame }) else {
+        var named = resource
+        while named.hasSuffix("/") { named.removeLast() }
+        guard self.resourceIdentifiers(servedAt: servedAt).contains(where: { $0.caseInsensitiveCompare(named) == .orderedSame }) else {
             throw TokenRequestError(
                 .invalidResource, aadsts: 500_011,
                 "AADSTS500011: The resource principal named \(resource) was not found in the tenant named \(self.tenantId).")
@@ -44,9 +55,9 @@ public struct AuthorityService: Sendable {
     }
 
     /// The resource owner password grant: a delegated token for a directory user with the consented Graph scopes.
-    public func password(clientId: String, clientSecret: String?, username: String, password: String, scope: String?) async throws
-        -> AccessTokenGrant
-    {
+    public func password(
+        clientId: String, clientSecret: String?, username: String, password: String, scope: String?, servedAt: String? = nil
+    ) async throws -> AccessTokenGrant {
         let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
         let attempt = try self.throttle.begin(clientId: clientId, username: username)
         let user: User?
@@ -65,7 +76,7 @@ public struct AuthorityService: Sendable {
         }
         self.throttle.end(attempt, succeeded: true, password: password)
         let consented = try await self.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
-        let requested = try self.requestedGraphScopes(scope)
+        let requested = try self.requestedGraphScopes(scope, servedAt: servedAt)
         let granted: [String]
         if requested.isEmpty || requested == [".default"] {
             granted = consented
@@ -149,10 +160,10 @@ public struct AuthorityService: Sendable {
     }
 
     /// Graph scope values named in `scope` (`https://graph.microsoft.com/X` or bare `X`); OIDC scopes are ignored.
-    private func requestedGraphScopes(_ scope: String?) throws -> [String] {
+    private func requestedGraphScopes(_ scope: String?, servedAt: String?) throws -> [String] {
         let oidc: Set<String> = ["openid", "profile", "offline_access", "email"]
         return try (scope ?? "").split(separator: " ").map(String.init).filter { !oidc.contains($0) }.map { item in
-            for resource in self.graphResourceIdentifiers where item.lowercased().hasPrefix(resource.lowercased() + "/") {
+            for resource in self.resourceIdentifiers(servedAt: servedAt) where item.lowercased().hasPrefix(resource.lowercased() + "/") {
                 return String(item.dropFirst(resource.count + 1))
             }
             guard !item.contains("/") else {
