@@ -40,6 +40,7 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     let routes = GraphRoutes(groups: groups)
     let services = GraphServices(directory: directory, endpoints: endpoints)
     ApplicationsController(services: services).addRoutes(to: routes)
+    ApplicationTemplatesController(services: services).addRoutes(to: routes)
     ServicePrincipalsController(services: services).addRoutes(to: routes)
     UsersController(services: services).addRoutes(to: routes)
     GroupsController(services: services).addRoutes(to: routes)

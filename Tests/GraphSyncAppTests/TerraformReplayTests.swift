@@ -245,4 +245,60 @@ import Testing
             #expect(other.status == 400 && other.text.contains("AADSTS500011"))
         }
     }
+
+    /// `data.azuread_application_template`, `azuread_application_from_template` and `azuread_application` with
+    /// `template_id` (`application_template_data_source.go`, `application_from_template_resource.go`,
+    /// `application_resource.go:983-1122`), and hamilton's instantiate body (the whole template, `id` included).
+    @Test func applicationTemplatesFindAndInstantiate() async throws {
+        try await TestServer.run { server in
+            let provider = Provider(server: server, token: try await server.adminToken())
+            let found = try await provider.send(.GET, "/v1.0/applicationTemplates?%24filter=displayName+eq+%27Azure+Databricks+SCIM+Provisioning+Connector%27")
+            let matches = try #require(found["value"] as? [[String: Any]], "\(found.text)")
+            #expect(matches.count == 1)
+            let templateId = try #require(matches.first?["id"] as? String)
+            #expect(templateId == "9c9818d2-2900-49e8-8ba4-22688be7c675")
+            #expect(matches.first?["supportedProvisioningTypes"] as? [String] == ["sync"])
+            #expect(try await provider.send(.GET, "/v1.0/applicationTemplates/\(templateId)")["displayName"] as? String == "Azure Databricks SCIM Provisioning Connector")
+            #expect(try await provider.send(.GET, "/v1.0/applicationTemplates/00000000-0000-0000-0000-000000000001").status == 404)
+
+            // azuread_application_from_template: instantiate, then poll the application.
+            let made = try await provider.send(.POST, "/v1.0/applicationTemplates/\(templateId)/instantiate", ["displayName": "acctest-databricks"])
+            #expect(made.status == 201, "\(made.text)")
+            let application = try #require(made["application"] as? [String: Any])
+            let servicePrincipal = try #require(made["servicePrincipal"] as? [String: Any])
+            let applicationId = try #require(application["id"] as? String)
+            let spId = try #require(servicePrincipal["id"] as? String)
+            #expect(application["applicationTemplateId"] as? String == templateId && servicePrincipal["applicationTemplateId"] as? String == templateId)
+            #expect(try await provider.fiveTimes { try await provider.send(.GET, "/v1.0/applications/\(applicationId)").status == 200 })
+            // The gallery app's job template works on it.
+            let job = try await provider.send(.POST, "/v1.0/servicePrincipals/\(spId)/synchronization/jobs", ["templateId": "dataBricks"])
+            #expect(job.status == 201)
+
+            // azuread_application with template_id: instantiate under a marker name, then find it by template and name.
+            let marker = "TERRAFORM_INSTANTIATE_\(UUID().uuidString)"
+            #expect(try await provider.send(.POST, "/v1.0/applicationTemplates/\(templateId)/instantiate", ["displayName": marker]).status == 201)
+            let byTemplate = try await provider.send(.GET,
+                "/v1.0/applications?%24filter=applicationTemplateId+eq+%27\(templateId)%27+and+displayName+eq+%27\(marker)%27")
+            let apps = try #require(byTemplate["value"] as? [[String: Any]], "\(byTemplate.text)")
+            #expect(apps.count == 1 && apps.first?["displayName"] as? String == marker)
+            let appId = try #require(apps.first?["appId"] as? String)
+            let sps = try await provider.send(.GET, "/v1.0/servicePrincipals?%24filter=appId+eq+%27\(appId)%27")
+            #expect((sps["value"] as? [[String: Any]])?.map { $0["applicationTemplateId"] as? String } == [templateId])
+
+            // hamilton sends the whole template; Marketo's gallery app comes with its msiam_access role.
+            let marketo = try await provider.send(.POST, "/v1.0/applicationTemplates/4601ed45-8ff3-4599-8377-b6649007e876/instantiate",
+                                                  ["id": "4601ed45-8ff3-4599-8377-b6649007e876", "displayName": "acctest-marketo"])
+            #expect(marketo.status == 201, "\(marketo.text)")
+            let roles = (marketo["application"] as? [String: Any])?["appRoles"] as? [[String: Any]]
+            #expect(roles?.map { $0["id"] as? String } == ["dfd0e7dd-26fb-4b2c-98d2-e444486c1e37"])
+
+            // Destroy deletes the application only; its service principal goes with it.
+            #expect(try await provider.send(.DELETE, "/v1.0/applications/\(applicationId)").status == 204)
+            #expect(try await provider.send(.GET, "/v1.0/servicePrincipals/\(spId)").status == 404)
+            // Reading templates needs no permission beyond a signed-in caller; instantiating needs Application.ReadWrite.All.
+            let reader = try await server.mint(server.appGrant(roles: []))
+            #expect(try await server.send(.GET, "/v1.0/applicationTemplates", token: reader).status == 200)
+            #expect(try await server.send(.POST, "/v1.0/applicationTemplates/\(templateId)/instantiate", token: reader, json: ["displayName": "x"]).status == 403)
+        }
+    }
 }

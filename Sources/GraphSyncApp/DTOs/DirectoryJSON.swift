@@ -96,6 +96,15 @@ enum DirectoryJSON {
         return self.shape.complete(properties.members, of: "group")
     }
 
+    static func applicationTemplate(_ template: ApplicationTemplate) -> JSONValue {
+        self.shape.complete([
+            ("id", .string(template.id)), ("displayName", .string(template.displayName)), ("description", JSONValue(template.description)),
+            ("publisher", JSONValue(template.publisher)), ("categories", JSONValue(template.categories)), ("homePageUrl", JSONValue(template.homePageUrl)),
+            ("logoUrl", JSONValue(template.logoUrl)), ("supportedProvisioningTypes", JSONValue(template.supportedProvisioningTypes)),
+            ("supportedSingleSignOnModes", JSONValue(template.supportedSingleSignOnModes)), ("isEntraIntegrated", .bool(true)),
+        ], of: "applicationTemplate")
+    }
+
     /// Any directory object in full, led by its `@odata.type` (as `GET /directoryObjects/{id}` answers).
     static func typed(_ type: String, _ object: JSONValue) -> JSONValue {
         .object([("@odata.type", .string("#microsoft.graph.\(type)"))] + (object.objectValue ?? []))

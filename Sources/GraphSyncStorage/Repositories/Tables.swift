@@ -5,14 +5,26 @@ import GraphSyncCore
 enum Tables {
     static let applications = DocumentTable<Application>(
         name: "applications",
-        fields: ["appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true)],
-        columnValues: { [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased())] },
+        fields: [
+            "appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true),
+            "applicationTemplateId": .init(column: "application_template_id", caseInsensitive: true),
+        ],
+        columnValues: {
+            [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased()),
+             ("application_template_id", $0.properties["applicationTemplateId"]?.stringValue?.lowercased())]
+        },
         id: \.id, cache: DecodedDocumentCache())
 
     static let servicePrincipals = DocumentTable<ServicePrincipal>(
         name: "service_principals",
-        fields: ["appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true)],
-        columnValues: { [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased())] },
+        fields: [
+            "appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true),
+            "applicationTemplateId": .init(column: "application_template_id", caseInsensitive: true),
+        ],
+        columnValues: {
+            [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased()),
+             ("application_template_id", $0.properties["applicationTemplateId"]?.stringValue?.lowercased())]
+        },
         id: \.id, cache: DecodedDocumentCache())
 
     static let users = DocumentTable<User>(
