@@ -56,13 +56,14 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
         if collection == "servicePrincipals" { controller.addProvisioningLogRoute(to: routes) }
     }
     routes.finish()
+    let patterns = routes.patterns
 
     // Anything else under a Graph version is an unknown segment; other paths fall to the router's not-found, which
     // GraphErrorMiddleware renders as a Graph error.
     for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
         for version in ["v1.0", "beta"] {
             router.on(RouterPath("\(version)/**"), method: method) { request, _ -> Response in
-                let segment = request.uri.path.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+                let segment = GraphRoutes.unknownSegment(of: Array(request.uri.path.split(separator: "/").dropFirst()), patterns: patterns)
                 throw GraphError.badRequest("Resource not found for the segment '\(segment)'.", code: "BadRequest")
             }
         }

@@ -24,6 +24,31 @@ import Testing
         }
     }
 
+    /// Graph names the first segment it cannot resolve, and writes a `$select` into the context URL.
+    @Test func unknownSegmentsAreNamedAndSelectionsShowInTheContext() async throws {
+        try await TestServer.run { server in
+            let token = try await server.adminToken()
+            let (application, sp, _) = try await server.runtime.createApplication(displayName: "Segments", permissions: [])
+            for (path, segment) in [
+                ("/v1.0/servicePrincipals/\(sp.id)/synchronization/bogus", "bogus"), ("/beta/applications/\(application.id)/colours", "colours"),
+                ("/v1.0/nonsense/x", "nonsense"),
+            ] {
+                let reply = try await server.send(.GET, path, token: token)
+                #expect(reply.status == 400 && reply.errorMessage == "Resource not found for the segment '\(segment)'.", "\(path): \(reply.text)")
+            }
+            let selected = try await server.send(.GET, "/v1.0/applications/\(application.id)?$select=displayName,id", token: token)
+            #expect((selected["@odata.context"] as? String)?.hasSuffix("$metadata#applications(displayName,id)/$entity") == true, "\(selected.text)")
+            #expect(Set(selected.json.keys) == ["@odata.context", "displayName", "id"])
+            let listed = try await server.send(.GET, "/v1.0/servicePrincipals?$select=appId", token: token)
+            #expect((listed["@odata.context"] as? String)?.hasSuffix("$metadata#servicePrincipals(appId)") == true)
+            // The SDKs generate PATCH for a job's schema; Graph answers 404 and only PUT replaces it.
+            let job = try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs", token: token, json: ["templateId": "scim"])
+            let jobId = try #require(job["id"] as? String)
+            let patched = try await server.send(.PATCH, "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs/\(jobId)/schema", token: token, json: [:] as [String: Any])
+            #expect(patched.status == 404 && patched.errorMessage?.contains("PUT") == true)
+        }
+    }
+
     @Test func unknownRouteWrongMethodAndUnknownId() async throws {
         try await TestServer.run { server in
             let token = try await server.adminToken()

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -23,6 +24,25 @@ final class GraphRoutes {
     func put(_ path: String, _ handler: @escaping Handler) { self.on(.put, path, handler) }
     func patch(_ path: String, _ handler: @escaping Handler) { self.on(.patch, path, handler) }
     func delete(_ path: String, _ handler: @escaping Handler) { self.on(.delete, path, handler) }
+
+    /// The registered paths, split into segments (`:name` for a parameter), for naming the bad segment of an unknown path.
+    var patterns: [[Substring]] { self.order.map { $0.split(separator: "/") } }
+
+    /// The first segment of `path` (after the version) that no registered route has at that place: Graph names it in
+    /// "Resource not found for the segment '…'".
+    static func unknownSegment(of path: [Substring], patterns: [[Substring]]) -> Substring {
+        var matched = 0
+        for pattern in patterns {
+            var count = 0
+            while count < min(pattern.count, path.count),
+                pattern[count].hasPrefix(":") || pattern[count].caseInsensitiveCompare(path[count]) == .orderedSame
+            {
+                count += 1
+            }
+            matched = max(matched, count)
+        }
+        return matched < path.count ? path[matched] : path.last ?? ""
+    }
 
     /// Adds 405 answers for the methods a path does not have. Call once, after every route is registered.
     func finish() {

@@ -28,6 +28,12 @@ struct SynchronizationJobsController {
         routes.post("\(base)/jobs/:jobId/restart", self.restart)
         routes.get("\(base)/jobs/:jobId/schema", self.getSchema)
         routes.put("\(base)/jobs/:jobId/schema", self.putSchema)
+        // msgraph-sdk and PowerShell generate PATCH for the schema; Graph answers it 404 (msgraph-sdk-powershell #2643).
+        routes.patch("\(base)/jobs/:jobId/schema") { _, _ in
+            throw GraphError(
+                .notFound, code: "Request_ResourceNotFound",
+                message: "The schema of a synchronization job is replaced with PUT, not updated with PATCH: send the whole schema with PUT.")
+        }
         routes.post("\(base)/jobs/:jobId/provisionOnDemand", self.provisionOnDemand)
         routes.post("\(base)/jobs/:jobId/validateCredentials", self.validateCredentials)
         routes.post("\(base)/jobs/validateCredentials", self.validateCredentials)

@@ -16,11 +16,12 @@ struct ODataResponse {
 
     func entity(_ value: JSONValue, context: String, select: [String]? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
         let members = Self.project(value, select: select)
-        return try GraphResponse.json(.object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(context)"))] + members), status: status)
+        return try GraphResponse.json(
+            .object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(Self.context(context, select: select))"))] + members), status: status)
     }
 
     func collection(_ values: [JSONValue], context: String, select: [String]? = nil, next: String? = nil) throws -> Response {
-        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(context)"))]
+        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(Self.context(context, select: select))"))]
         if let next { members.append(("@odata.nextLink", .string(self.nextLink(skipToken: next)))) }
         members.append(("value", .array(values.map { .object(Self.project($0, select: select)) })))
         return try GraphResponse.json(.object(members))
@@ -41,6 +42,13 @@ struct ODataResponse {
     }
 
     private static let queryCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$'(),:@/")
+
+    /// The context URL's fragment with the selection, as Graph writes it: `applications(displayName,id)/$entity`.
+    static func context(_ context: String, select: [String]?) -> String {
+        guard let select, !select.isEmpty else { return context }
+        let list = "(\(select.joined(separator: ",")))"
+        return context.hasSuffix("/$entity") ? context.dropLast("/$entity".count) + list + "/$entity" : context + list
+    }
 
     /// Applies `$select` (keeping `@odata.type` and `id`-less selections as asked).
     static func project(_ value: JSONValue, select: [String]?) -> [(String, JSONValue)] {
