@@ -147,6 +147,29 @@ import Testing
         }
     }
 
+    /// Users carry every property of Graph's metadata: stored as sent, checked by type, returned with defaults; the
+    /// password is never returned.
+    @Test func usersTakeEveryGraphPropertyAndNeverShowTheirPassword() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let created = try await server.send(.POST, "/v1.0/users", token: admin, json: [
+                "accountEnabled": true, "displayName": "Lin", "mailNickname": "lin", "userPrincipalName": "lin@graphsync.local",
+                "passwordProfile": ["password": "Lin-Pass-12345"], "department": "Research", "employeeId": "E-17",
+                "businessPhones": ["+1 555 0101"], "usageLocation": "US",
+            ])
+            #expect(created.status == 201, "\(created.text)")
+            let id = try #require(created["id"] as? String)
+            let user = try await server.send(.GET, "/v1.0/users/\(id)", token: admin)
+            #expect(user["department"] as? String == "Research" && user["employeeId"] as? String == "E-17")
+            #expect(user["businessPhones"] as? [String] == ["+1 555 0101"] && user["officeLocation"] is NSNull)
+            #expect(user["passwordProfile"] == nil && !user.text.contains("Lin-Pass-12345"))
+            let wrong = try await server.send(.PATCH, "/v1.0/users/\(id)", token: admin, json: ["businessPhones": "+1 555 0101"])
+            #expect(wrong.status == 400 && wrong.errorMessage?.contains("businessPhones") == true)
+            #expect(try await server.send(.PATCH, "/v1.0/users/\(id)", token: admin, json: ["colour": "red"]).status == 400)
+            #expect(try await server.send(.PATCH, "/v1.0/users/\(id)", token: admin, json: ["createdDateTime": "2020-01-01T00:00:00Z"]).status == 400)
+        }
+    }
+
     @Test func deletingAnApplicationRemovesItsServicePrincipal() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()

@@ -68,6 +68,10 @@ import Testing
             expectForbidden(try await server.send(.PATCH, "/v1.0/users/\(plain.id)", token: appOnly, json: reset), "app-only reset needs a role")
             #expect(try await server.send(.PATCH, "/v1.0/users/\(plain.id)", token: appOnly, json: ["accountEnabled": false]).status == 204)
             #expect(try await server.send(.PATCH, "/v1.0/users/\(globalAdminId)", token: appOnly, json: ["jobTitle": "CEO"]).status == 204, "not sensitive")
+            // Phones and other mails (where MFA and reset codes go) are sensitive too; department is not.
+            expectForbidden(try await server.send(.PATCH, "/v1.0/users/\(globalAdminId)", token: appOnly, json: ["mobilePhone": "+1 555 0100"]))
+            expectForbidden(try await server.send(.PATCH, "/v1.0/users/\(globalAdminId)", token: appOnly, json: ["otherMails": ["evil@example.test"]]))
+            #expect(try await server.send(.PATCH, "/v1.0/users/\(globalAdminId)", token: appOnly, json: ["department": "Board"]).status == 204)
 
             // With User Administrator on its service principal, the app may reset a plain user, still not a Global Administrator.
             let assigned = try await server.send(.POST, "/v1.0/roleManagement/directory/roleAssignments", token: admin, json: [

@@ -17,7 +17,13 @@ enum DirectoryInput {
             "deletedDateTime", "disabledByMicrosoftStatus", "oauth2PermissionScopes", "passwordCredentials", "keyCredentials", "servicePrincipalType",
             "signInAudience",
         ],
-        "user": ["id", "createdDateTime", "deletedDateTime"],
+        "user": [
+            "id", "createdDateTime", "deletedDateTime", "lastPasswordChangeDateTime", "signInSessionsValidFromDateTime", "signInActivity",
+            "onPremisesSyncEnabled", "onPremisesLastSyncDateTime", "onPremisesSecurityIdentifier", "onPremisesProvisioningErrors",
+            "onPremisesDistinguishedName", "onPremisesDomainName", "onPremisesSamAccountName", "onPremisesUserPrincipalName",
+            "securityIdentifier", "assignedPlans", "provisionedPlans", "licenseAssignmentStates", "proxyAddresses", "imAddresses",
+            "creationType", "externalUserState", "externalUserStateChangeDateTime",
+        ],
         "group": [
             "id", "createdDateTime", "deletedDateTime", "mail", "proxyAddresses", "renewedDateTime", "expirationDateTime", "securityIdentifier",
             "onPremisesDomainName", "onPremisesLastSyncDateTime", "onPremisesNetBiosName", "onPremisesProvisioningErrors",
@@ -122,15 +128,9 @@ enum DirectoryInput {
         return .object(members.filter { $0.0 != name })
     }
 
-    static let userProperties: Set<String> = [
-        "accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile", "givenName", "surname", "mail", "jobTitle",
-    ]
-
+    /// Applies a create or PATCH body to a user; `passwordProfile` is read separately (`password`) and never stored.
     static func applyUser(_ body: JSONObject, to user: inout User) throws {
-        if let name = body.keys.first(where: { self.readOnly["user", default: []].contains($0) }) {
-            throw GraphError.badRequest("Property '\(name)' is read-only and cannot be set.")
-        }
-        try body.rejectUnknown(allowed: self.userProperties, resource: "user")
+        var members = try self.checked(body, as: "user")
         if let enabled = try body.bool("accountEnabled") { user.accountEnabled = enabled }
         if body.has("displayName") { user.displayName = try body.requiredString("displayName") }
         if body.has("mailNickname") { user.mailNickname = try body.requiredString("mailNickname") }
@@ -139,6 +139,11 @@ enum DirectoryInput {
         if body.has("surname") { user.surname = try body.string("surname") }
         if body.has("mail") { user.mail = try body.string("mail") }
         if body.has("jobTitle") { user.jobTitle = try body.string("jobTitle") }
+        let typed: Set<String> = [
+            "accountEnabled", "displayName", "mailNickname", "userPrincipalName", "givenName", "surname", "mail", "jobTitle", "passwordProfile",
+        ]
+        members.removeAll { typed.contains($0.0) }
+        user.properties.members = self.shape.merge(members, into: user.properties.members, of: "user")
     }
 
     /// `passwordProfile.password`, if present.

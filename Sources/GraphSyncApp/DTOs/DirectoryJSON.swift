@@ -65,22 +65,20 @@ enum DirectoryJSON {
     }
 
     static func user(_ user: User) -> JSONValue {
-        .object([
-            ("id", .string(user.id)),
-            ("accountEnabled", .bool(user.accountEnabled)),
-            ("businessPhones", .array([])),
-            ("createdDateTime", JSONValue(user.createdDateTime)),
-            ("displayName", .string(user.displayName)),
-            ("givenName", JSONValue(user.givenName)),
-            ("jobTitle", JSONValue(user.jobTitle)),
-            ("mail", JSONValue(user.mail)),
-            ("mailNickname", .string(user.mailNickname)),
-            ("mobilePhone", .null),
-            ("officeLocation", .null),
-            ("preferredLanguage", .null),
-            ("surname", JSONValue(user.surname)),
-            ("userPrincipalName", .string(user.userPrincipalName)),
-        ])
+        var properties = user.properties
+        properties["id"] = .string(user.id)
+        properties["accountEnabled"] = .bool(user.accountEnabled)
+        properties["createdDateTime"] = JSONValue(user.createdDateTime)
+        properties["displayName"] = .string(user.displayName)
+        properties["givenName"] = JSONValue(user.givenName)
+        properties["jobTitle"] = JSONValue(user.jobTitle)
+        properties["mail"] = JSONValue(user.mail)
+        properties["mailNickname"] = .string(user.mailNickname)
+        properties["surname"] = JSONValue(user.surname)
+        properties["userPrincipalName"] = .string(user.userPrincipalName)
+        properties["passwordProfile"] = nil
+        // Graph leaves passwordProfile out of reads; the rest of the metadata's properties come back with defaults.
+        return .object(self.shape.complete(properties.members, of: "user").objectValue?.filter { $0.0 != "passwordProfile" } ?? [])
     }
 
     static func group(_ group: Group) -> JSONValue {

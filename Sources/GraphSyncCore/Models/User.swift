@@ -14,11 +14,13 @@ public struct User: Sendable, Codable, Hashable {
     public var createdDateTime: Date
     public var passwordHash: String?
     public var forceChangePasswordNextSignIn: Bool
+    /// Every other property Graph defines for users, as sent (never `passwordProfile`).
+    public var properties: GraphProperties
 
     public init(
         id: String, userPrincipalName: String, displayName: String, mailNickname: String, accountEnabled: Bool = true,
         givenName: String? = nil, surname: String? = nil, mail: String? = nil, jobTitle: String? = nil, createdDateTime: Date,
-        passwordHash: String? = nil, forceChangePasswordNextSignIn: Bool = false
+        passwordHash: String? = nil, forceChangePasswordNextSignIn: Bool = false, properties: GraphProperties = GraphProperties()
     ) {
         self.id = id
         self.userPrincipalName = userPrincipalName
@@ -32,5 +34,6 @@ public struct User: Sendable, Codable, Hashable {
         self.createdDateTime = createdDateTime
         self.passwordHash = passwordHash
         self.forceChangePasswordNextSignIn = forceChangePasswordNextSignIn
+        self.properties = properties
     }
 }

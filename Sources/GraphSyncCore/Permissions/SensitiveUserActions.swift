@@ -7,8 +7,12 @@ import Foundation
 /// App-only callers are judged by the directory roles of their service principal (`wids` in their token), as Graph
 /// requires ("the app must be assigned a higher privileged administrator role"); resetting a password app-only needs a
 /// role that can reset passwords (User Administrator or Authentication Administrator, or higher) whoever the target is.
-/// GraphSync's users have no phone or `otherMails` properties, so those sensitive properties do not arise.
+/// The sensitive properties besides those are `sensitiveProperties`.
 public enum SensitiveUserActions {
+    /// User properties whose change is a sensitive action on an administrator (with `accountEnabled`,
+    /// `userPrincipalName` and the password), from the same table.
+    public static let sensitiveProperties = ["businessPhones", "mobilePhone", "otherMails", "onPremisesImmutableId"]
+
     /// Target roles each acting role may act on (tenant-wide roles), from the "Who can perform sensitive actions" table.
     /// Privileged Authentication Administrator and Global Administrator may act on everyone.
     static let reach: [DirectoryRoleTemplate: Set<DirectoryRoleTemplate>] = [

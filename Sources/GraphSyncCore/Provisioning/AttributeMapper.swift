@@ -2,19 +2,27 @@ import Foundation
 
 /// Evaluates a job's attribute mappings for one directory object and builds SCIM payloads from the result.
 public enum AttributeMapper {
-    /// Source attribute values of a user, by Entra attribute name.
+    /// Source attribute values of a user, by Entra attribute name: every Graph property it has (`department`,
+    /// `employeeId`, `businessPhones`, …) and the names Entra's mappings use.
     public static func sourceValues(of user: User) -> [String: JSONValue] {
-        [
+        var values = Dictionary(user.properties.members, uniquingKeysWith: { $1 })
+        values.merge([
             "objectId": .string(user.id), "userPrincipalName": .string(user.userPrincipalName), "accountEnabled": .bool(user.accountEnabled),
             "displayName": .string(user.displayName), "givenName": JSONValue(user.givenName), "surname": JSONValue(user.surname),
             "mail": JSONValue(user.mail), "jobTitle": JSONValue(user.jobTitle), "mailNickname": .string(user.mailNickname),
             // In scope, Entra's IsSoftDeleted is true exactly when sign-in is blocked.
             "IsSoftDeleted": .bool(!user.accountEnabled),
-        ]
+        ]) { $1 }
+        return values
     }
 
     public static func sourceValues(of group: Group) -> [String: JSONValue] {
-        ["objectId": .string(group.id), "displayName": .string(group.displayName), "mailNickname": .string(group.mailNickname)]
+        var values = Dictionary(group.properties.members, uniquingKeysWith: { $1 })
+        values.merge([
+            "objectId": .string(group.id), "displayName": .string(group.displayName), "mailNickname": .string(group.mailNickname),
+            "description": JSONValue(group.description),
+        ]) { $1 }
+        return values
     }
 
     /// Target attribute path → value, for mappings whose source has a value (`members` is handled separately).

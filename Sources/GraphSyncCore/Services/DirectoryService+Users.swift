@@ -32,6 +32,7 @@ extension DirectoryService {
             let before = user
             try change(&user)
             let sensitive = before.accountEnabled != user.accountEnabled || before.userPrincipalName != user.userPrincipalName || password != nil
+                || SensitiveUserActions.sensitiveProperties.contains { before.properties[$0] != user.properties[$0] }
             if sensitive {
                 try SensitiveUserActions.authorize(
                     caller, targetRoles: try await Self.directoryRoles(of: id, in: tx), resetsPassword: password != nil, action: "this change")
