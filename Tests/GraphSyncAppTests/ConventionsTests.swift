@@ -41,6 +41,8 @@ import Testing
             #expect(Set(selected.json.keys) == ["@odata.context", "displayName", "id"])
             let listed = try await server.send(.GET, "/v1.0/servicePrincipals?$select=appId", token: token)
             #expect((listed["@odata.context"] as? String)?.hasSuffix("$metadata#servicePrincipals(appId)") == true)
+            let unknown = try await server.send(.GET, "/v1.0/applications/\(application.id)?$select=displayName,colour", token: token)
+            #expect(unknown.status == 400 && unknown.errorMessage?.contains("'colour'") == true)
             // The SDKs generate PATCH for a job's schema; Graph answers 404 and only PUT replaces it.
             let job = try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs", token: token, json: ["templateId": "scim"])
             let jobId = try #require(job["id"] as? String)

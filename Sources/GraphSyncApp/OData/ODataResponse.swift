@@ -15,7 +15,7 @@ struct ODataResponse {
     }
 
     func entity(_ value: JSONValue, context: String, select: [String]? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        let members = Self.project(value, select: select)
+        let members = try Self.project(value, select: select)
         return try GraphResponse.json(
             .object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(Self.context(context, select: select))"))] + members), status: status)
     }
@@ -23,7 +23,7 @@ struct ODataResponse {
     func collection(_ values: [JSONValue], context: String, select: [String]? = nil, next: String? = nil) throws -> Response {
         var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(Self.context(context, select: select))"))]
         if let next { members.append(("@odata.nextLink", .string(self.nextLink(skipToken: next)))) }
-        members.append(("value", .array(values.map { .object(Self.project($0, select: select)) })))
+        members.append(("value", .array(try values.map { .object(try Self.project($0, select: select)) })))
         return try GraphResponse.json(.object(members))
     }
 
@@ -50,10 +50,15 @@ struct ODataResponse {
         return context.hasSuffix("/$entity") ? context.dropLast("/$entity".count) + list + "/$entity" : context + list
     }
 
-    /// Applies `$select` (keeping `@odata.type` and `id`-less selections as asked).
-    static func project(_ value: JSONValue, select: [String]?) -> [(String, JSONValue)] {
+    /// Applies `$select` (keeping `@odata.type` and `id`-less selections as asked). Every object carries its type's
+    /// full property set, so a name it does not have is not a property of the type: 400, as Graph answers.
+    static func project(_ value: JSONValue, select: [String]?) throws -> [(String, JSONValue)] {
         let members = value.objectValue ?? []
         guard let select, !select.isEmpty else { return members }
+        let present = Set(members.map { $0.0.lowercased() })
+        if let unknown = select.first(where: { !present.contains($0.lowercased()) }) {
+            throw GraphError.badRequest("Could not find a property named '\(unknown.prefix(100))' on this type.", code: "BadRequest")
+        }
         let wanted = Set(select.map { $0.lowercased() })
         return members.filter { wanted.contains($0.0.lowercased()) || $0.0.hasPrefix("@odata.") }
     }
