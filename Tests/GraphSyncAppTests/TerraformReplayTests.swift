@@ -301,4 +301,62 @@ import Testing
             #expect(try await server.send(.POST, "/v1.0/applicationTemplates/\(templateId)/instantiate", token: reader, json: ["displayName": "x"]).status == 403)
         }
     }
+
+    /// What the review of the metadata-driven shapes found, kept fixed: no property that reaches past the permission
+    /// model, no owner bound past one's permission, no half-applied PATCH, no request half-provisioned.
+    @Test func shapesStayInsideThePermissionModel() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (application, sp, _) = try await server.runtime.createApplication(displayName: "Review", permissions: [])
+            let csa = try await server.send(.PATCH, "/v1.0/servicePrincipals/\(sp.id)", token: admin,
+                                            json: ["customSecurityAttributes": ["Engineering": ["@odata.type": "#Microsoft.DirectoryServices.CustomSecurityAttributeValue", "Level": "x"]]])
+            #expect(csa.status == 403 && csa.errorMessage?.contains("CustomSecAttributeAssignment") == true)
+            #expect(try await server.send(.PATCH, "/v1.0/servicePrincipals/\(sp.id)", token: admin, json: ["servicePrincipalNames": ["https://graph.microsoft.com"]]).status == 400)
+
+            // An OwnedBy app creates objects it owns, and binds no other owner.
+            let (_, ownedBy, secret) = try await server.runtime.createApplication(displayName: "owned-by", permissions: [.applicationReadWriteOwnedBy])
+            let token = try await server.token(clientId: ownedBy.appId, secret: secret)
+            let bound = try await server.send(.POST, "/v1.0/applications", token: token, json: [
+                "displayName": "mine", "owners@odata.bind": ["https://graph.microsoft.com/v1.0/directoryObjects/\(sp.id)"],
+            ])
+            #expect(bound.status == 403, "\(bound.text)")
+            let selfBound = try await server.send(.POST, "/v1.0/applications", token: token, json: [
+                "displayName": "mine", "owners@odata.bind": ["https://graph.microsoft.com/v1.0/directoryObjects/\(ownedBy.id)"],
+            ])
+            #expect(selfBound.status == 201, "\(selfBound.text)")
+            // It can read itself through /directoryObjects, and no one else.
+            #expect(try await server.send(.GET, "/v1.0/directoryObjects/\(ownedBy.id)", token: token).status == 200)
+            #expect(try await server.send(.GET, "/v1.0/directoryObjects/\(sp.id)", token: token).status == 404)
+
+            // A group PATCH with a bad member bind changes nothing; create-only properties stay so.
+            let group = try await server.send(.POST, "/v1.0/groups", token: admin, json: [
+                "displayName": "before", "mailNickname": "review", "mailEnabled": false, "securityEnabled": true, "isAssignableToRole": false,
+            ])
+            let groupId = try #require(group["id"] as? String, "\(group.text)")
+            let badBind = try await server.send(.PATCH, "/v1.0/groups/\(groupId)", token: admin, json: [
+                "displayName": "after", "members@odata.bind": ["https://graph.microsoft.com/v1.0/directoryObjects/\(UUID().uuidString.lowercased())"],
+            ])
+            #expect(badBind.status == 404)
+            #expect(try await server.send(.GET, "/v1.0/groups/\(groupId)", token: admin)["displayName"] as? String == "before")
+            #expect(try await server.send(.PATCH, "/v1.0/groups/\(groupId)", token: admin, json: ["isAssignableToRole": true]).status == 400)
+
+            // A service principal takes what Graph derives from its application.
+            let multi = try await server.send(.POST, "/v1.0/applications", token: admin, json: [
+                "displayName": "multi", "signInAudience": "AzureADMultipleOrgs", "web": ["redirectUris": ["https://app.example/cb"]],
+            ])
+            let multiSp = try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": try #require(multi["appId"] as? String)])
+            #expect(multiSp["signInAudience"] as? String == "AzureADMultipleOrgs" && multiSp["replyUrls"] as? [String] == ["https://app.example/cb"])
+
+            // provisionOnDemand checks the whole request before it provisions anyone.
+            let sync = "/v1.0/servicePrincipals/\(sp.id)/synchronization"
+            #expect(try await server.send(.PUT, "\(sync)/secrets", token: admin, json: ["value": [
+                ["key": "BaseAddress", "value": "http://127.0.0.1:9/scim"], ["key": "SecretToken", "value": "t"],
+            ]]).status == 204)
+            let job = try #require(try await server.send(.POST, "\(sync)/jobs", token: admin, json: ["templateId": "scim"])["id"] as? String)
+            let six = (0..<6).map { _ in ["objectId": UUID().uuidString.lowercased(), "objectTypeName": "User"] }
+            let tooMany = try await server.send(.POST, "\(sync)/jobs/\(job)/provisionOnDemand", token: admin, json: ["parameters": [["ruleId": "", "subjects": six]]])
+            #expect(tooMany.status == 400 && tooMany.errorMessage?.contains("At most 5") == true)
+            _ = application
+        }
+    }
 }

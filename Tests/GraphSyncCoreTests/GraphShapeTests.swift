@@ -27,7 +27,10 @@ import Testing
         #expect(problem([("isFallbackPublicClient", .string("yes"))])?.contains("Edm.Boolean") == true)
         #expect(problem([("api", .object([("requestedAccessTokenVersion", .number(2.5))]))])?.contains("api.requestedAccessTokenVersion") == true)
         #expect(problem([("api", .object([("requestedAccessTokenVersion", .number(3_000_000_000))]))]) != nil, "beyond Int32")
-        #expect(problem([("identifierUris", .null)])?.contains("cannot be null") == true)
+        #expect(problem([("identifierUris", .null)]) == nil, "a null collection is taken as empty")
+        #expect(problem([("description", .null), ("isFallbackPublicClient", .null)]) == nil)
+        #expect(problem([("oauth2RequirePostResponse", .null)])?.contains("cannot be null") == true)
+        #expect(problem([("api", .object([("requestedAccessTokenVersion", .number(.infinity))]))]) != nil)
         #expect(problem([("identifierUris", .array([.number(1)]))])?.contains("identifierUris[0]") == true)
         #expect(problem([("web", .object([("implicitGrantSettings", .object([("enableIdTokenIssuance", .null)]))]))]) == nil)
         #expect(problem([("tokenEncryptionKeyId", .string("not-a-guid"))])?.contains("Edm.Guid") == true)
@@ -46,6 +49,17 @@ import Testing
         #expect(members.contains { $0.0 == "logo" } == false, "streams are not part of the object")
     }
 
+    @Test func valuesUnderOpenTypesAreBounded() {
+        var deep: JSONValue = .string("x")
+        for _ in 0..<40 { deep = .object([("a", deep)]) }
+        #expect(throws: GraphShape.Mismatch.self) {
+            try self.shape.check([("customSecurityAttributes", .object([("set", deep)]))], of: "servicePrincipal")
+        }
+        #expect(throws: Never.self) {
+            try self.shape.check([("customSecurityAttributes", .object([("set", .object([("a", .number(1))]))]))], of: "servicePrincipal")
+        }
+    }
+
     @Test func aPatchMergesComplexValuesAndReplacesTheRest() {
         let stored: [(String, JSONValue)] = [
             ("api", .object([("requestedAccessTokenVersion", .number(1)), ("acceptMappedClaims", .bool(false))])),
@@ -55,5 +69,6 @@ import Testing
             [("api", .object([("requestedAccessTokenVersion", .number(2))])), ("tags", .array([.string("b")]))], into: stored, of: "application"))
         #expect(merged["api"] == .object([("requestedAccessTokenVersion", .number(2)), ("acceptMappedClaims", .bool(false))]))
         #expect(merged["tags"] == .array([.string("b")]))
+        #expect(JSONValue.object(self.shape.merge([("tags", .null)], into: stored, of: "application"))["tags"] == .array([]))
     }
 }

@@ -54,11 +54,8 @@ struct GraphServices: Sendable {
 
     /// The object id at the end of an `@odata.id` reference URL (`…/directoryObjects/{id}`).
     static func referencedId(_ body: JSONObject) throws -> String {
-        let reference = try body.requiredString("@odata.id")
-        guard let last = reference.split(separator: "/").last, !last.isEmpty else {
-            throw GraphError.badRequest("'@odata.id' must be a URL ending in the referenced object's id.")
-        }
-        return String(last)
+        _ = try body.requiredString("@odata.id")
+        return try DirectoryInput.referencedId(body["@odata.id"] ?? .null, in: "@odata.id")
     }
 }
 

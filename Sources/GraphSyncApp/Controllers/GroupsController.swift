@@ -38,7 +38,7 @@ struct GroupsController {
             throw GraphError.badRequest("Property '\(required)' is required when creating a group.")
         }
         var group = Group(id: Identifiers.objectId(), displayName: "", mailNickname: "", createdDateTime: Date())
-        try DirectoryInput.applyGroup(body, to: &group)
+        try DirectoryInput.applyGroup(body, to: &group, creating: true)
         let bound = try DirectoryInput.bindings(body, of: "group", allowed: ["members", "owners"])
         _ = try await self.services.directory.createGroup(group, memberIds: bound["members"] ?? [], ownerIds: bound["owners"] ?? [])
         return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", status: .created)
@@ -55,8 +55,7 @@ struct GroupsController {
         let group = try await self.group(request, context)
         let body = try await RequestBody.object(request, context: context)
         let bound = try DirectoryInput.bindings(body, of: "group", allowed: ["members"])
-        try await self.services.directory.changeGroup(group.id) { try DirectoryInput.applyGroup(body, to: &$0) }
-        if let members = bound["members"] { try await self.services.directory.addMembers(members, to: group.id) }
+        try await self.services.directory.changeGroup(group.id, addingMembers: bound["members"] ?? []) { try DirectoryInput.applyGroup(body, to: &$0) }
         return GraphResponse.noContent()
     }
 

@@ -158,23 +158,27 @@ struct SynchronizationJobsController {
             try parameter.rejectUnknown(allowed: ["ruleId", "subjects"], resource: "synchronizationJobApplicationParameters")
             try await self.engine.checkOnDemand(job, ruleId: try parameter.string("ruleId"))
         }
-        var subjects: [ProvisionOnDemandJSON.Subject] = []
+        // The whole request is checked before anything is provisioned.
+        var requested: [(objectId: String, type: String)] = []
         for parameter in parameters {
             guard let given = try parameter.objects("subjects"), !given.isEmpty else {
                 throw GraphError.badRequest("Each parameter needs 'subjects': [{\"objectId\", \"objectTypeName\"}].")
             }
-            guard subjects.count + given.count <= 5 else { throw GraphError.badRequest("At most 5 subjects can be provisioned on demand at once.") }
             for subject in given {
                 try subject.rejectUnknown(allowed: ["objectId", "objectTypeName", "links"], resource: "synchronizationJobSubject")
-                let objectId = try subject.requiredString("objectId")
                 let type = try subject.string("objectTypeName") ?? "User"
                 guard ["user", "group"].contains(type.lowercased()) else {
                     throw GraphError.badRequest("objectTypeName must be 'User' or 'Group', not '\(type)'.")
                 }
-                let began = Date()
-                let entry = try await self.engine.provisionOnDemand(job, objectId: objectId, objectType: type)
-                subjects.append(.init(objectId: objectId, objectType: type, entry: entry, began: began))
+                requested.append((try subject.requiredString("objectId"), type))
             }
+        }
+        guard requested.count <= 5 else { throw GraphError.badRequest("At most 5 subjects can be provisioned on demand at once.") }
+        var subjects: [ProvisionOnDemandJSON.Subject] = []
+        for (objectId, type) in requested {
+            let began = Date()
+            let entry = try await self.engine.provisionOnDemand(job, objectId: objectId, objectType: type)
+            subjects.append(.init(objectId: objectId, objectType: type, entry: entry, began: began))
         }
         let answer = ProvisionOnDemandJSON.answer(subjects) { type in job.schema.objectMapping(for: type)?.targetObjectName }
         return try self.services.odata(request).entity(answer, context: "microsoft.graph.stringKeyStringValuePair")

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import GraphSyncCore
 
 /// Reads directory objects from request bodies: every property is checked against Graph's metadata (type, nullability,
@@ -15,7 +16,7 @@ enum DirectoryInput {
         "servicePrincipal": [
             "id", "appDisplayName", "appOwnerOrganizationId", "applicationTemplateId", "appRoles", "createdByAppId", "createdDateTime",
             "deletedDateTime", "disabledByMicrosoftStatus", "oauth2PermissionScopes", "passwordCredentials", "keyCredentials", "servicePrincipalType",
-            "signInAudience",
+            "signInAudience", "servicePrincipalNames",
         ],
         "user": [
             "id", "createdDateTime", "deletedDateTime", "lastPasswordChangeDateTime", "signInSessionsValidFromDateTime", "signInActivity",
@@ -27,13 +28,23 @@ enum DirectoryInput {
         "group": [
             "id", "createdDateTime", "deletedDateTime", "mail", "proxyAddresses", "renewedDateTime", "expirationDateTime", "securityIdentifier",
             "onPremisesDomainName", "onPremisesLastSyncDateTime", "onPremisesNetBiosName", "onPremisesProvisioningErrors",
-            "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "serviceProvisioningErrors",
+            "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "serviceProvisioningErrors", "isArchived",
+            "hasMembersWithLicenseErrors", "licenseProcessingState", "isManagementRestricted", "isFavorite", "isSubscribedByMail",
+            "unseenCount", "unseenConversationsCount", "unseenMessagesCount",
         ],
     ]
+
+    /// Properties whose permission GraphSync does not implement (`CustomSecAttributeAssignment.ReadWrite.All`): refused.
+    static let unsupported: Set<String> = ["customSecurityAttributes"]
 
     /// Checks `body` as a `type` and returns its members without OData annotations and `…@odata.bind` references.
     static func checked(_ body: JSONObject, as type: String, allowing: Set<String> = []) throws -> [(String, JSONValue)] {
         let members = body.members.filter { !$0.0.hasPrefix("@odata.") && !$0.0.hasSuffix("@odata.bind") }
+        if let name = members.first(where: { self.unsupported.contains($0.0) })?.0 {
+            throw GraphError(
+                .forbidden, code: "Authorization_RequestDenied",
+                message: "Insufficient privileges to complete the operation. '\(name)' needs CustomSecAttributeAssignment.ReadWrite.All, which GraphSync does not grant.")
+        }
         let refused = self.readOnly[type, default: []].subtracting(allowing)
         if let name = members.first(where: { refused.contains($0.0) })?.0 {
             throw GraphError.badRequest("Property '\(name)' is read-only and cannot be set.")
@@ -104,13 +115,18 @@ enum DirectoryInput {
         if let required = try body.bool("appRoleAssignmentRequired") { sp.appRoleAssignmentRequired = required }
         if let tags = try body.strings("tags") { sp.tags = tags }
         if body.has("notes") { sp.notes = try body.string("notes") }
-        if let names = try body.strings("servicePrincipalNames") { sp.servicePrincipalNames = names }
-        members.removeAll { ["appId", "displayName", "accountEnabled", "appRoleAssignmentRequired", "tags", "notes", "servicePrincipalNames"].contains($0.0) }
+        members.removeAll { ["appId", "displayName", "accountEnabled", "appRoleAssignmentRequired", "tags", "notes"].contains($0.0) }
         sp.properties.members = self.shape.merge(members, into: sp.properties.members, of: "servicePrincipal")
     }
 
+    /// Group properties Graph takes on create only.
+    static let groupCreateOnly: Set<String> = ["isAssignableToRole", "uniqueName"]
+
     /// Applies a create or PATCH body to a group.
-    static func applyGroup(_ body: JSONObject, to group: inout Group) throws {
+    static func applyGroup(_ body: JSONObject, to group: inout Group, creating: Bool = false) throws {
+        if !creating, let name = body.keys.first(where: self.groupCreateOnly.contains) {
+            throw GraphError.badRequest("Property '\(name)' can be set only when the group is created.")
+        }
         var members = try self.checked(body, as: "group")
         if body.has("displayName") { group.displayName = try body.requiredString("displayName") }
         if body.has("description") { group.description = try body.string("description") }

@@ -50,24 +50,7 @@ enum ProvisionOnDemandJSON {
         let ended = entry?.activityDateTime ?? Date()
         let status = entry.map { $0.status == "success" ? "Success" : $0.status == "skipped" ? "Skipped" : "Failure" } ?? "Skipped"
         let name = entry?.sourceDisplayName ?? subject.objectId
-        func step(_ name: String, _ type: String, _ status: String, _ description: String, _ details: [(String, JSONValue)]) -> JSONValue {
-            .object([("name", .string(name)), ("type", .string(type)), ("status", .string(status)), ("description", .string(description)),
-                     ("timestamp", JSONValue(ended)), ("details", .object(details))])
-        }
-        var steps = [
-            step("EntryImport", "Import", "Success", "Retrieved \(subject.objectType) '\(name)' from Azure Active Directory",
-                 [("objectId", .string(subject.objectId))]),
-            step("EntrySynchronizationScoping", "Scoping", entry == nil ? "Skipped" : "Success",
-                 "Determine if \(subject.objectType) in scope by evaluating against each scoping filter",
-                 [("IsEffectivelyEntitledForProvisioning", .string(entry == nil ? "False" : "True"))]),
-        ]
-        if let entry {
-            steps.append(step("EntryImport", "Matching", "Success",
-                              entry.targetId.map { "Retrieved '\(name)' from the app (id \($0))" } ?? "No matching object in the app",
-                              [("id", JSONValue(entry.targetId))]))
-            steps.append(step(entry.status == "skipped" ? "EntrySynchronizationSkip" : "EntryExport", "Export", status,
-                              entry.detail ?? "\(entry.action) \(subject.objectType) '\(name)' in the app", []))
-        }
+        let steps = self.steps(subject, status: status, name: name, at: ended)
         return .object([
             ("action", .string(SynchronizationJSON.provisioningAction(entry?.action ?? "Other").capitalizedFirst)),
             ("changeId", .string(entry?.id ?? UUID().uuidString.lowercased())),
@@ -81,11 +64,41 @@ enum ProvisionOnDemandJSON {
                                     ("additionalDetails", .null), ("errorCategory", .null), ("recommendedAction", .null)])),
             ("sourceIdentity", .object([("id", .string(subject.objectId)), ("type", .string(subject.objectType)),
                                         ("displayName", JSONValue(entry?.sourceDisplayName)), ("details", .null)])),
-            ("sourceSystem", .object([("id", .null), ("name", .string("Azure Active Directory")), ("details", .null)])),
+            ("sourceSystem", self.sourceSystem),
             ("targetIdentity", .object([("id", JSONValue(entry?.targetId)), ("type", JSONValue(targetObjectName)), ("displayName", .null), ("details", .null)])),
-            ("targetSystem", .object([("id", .null), ("name", .string("customappsso")), ("details", .null)])),
+            ("targetSystem", self.targetSystem),
         ])
     }
+
+    /// The record's `provisioningSteps`: import, matching, scoping, export, as Entra lists them.
+    static func steps(_ subject: Subject, status: String, name: String, at ended: Date) -> [JSONValue] {
+        let entry = subject.entry
+        func step(_ name: String, _ type: String, _ status: String, _ description: String, _ details: [(String, JSONValue)]) -> JSONValue {
+            .object([("name", .string(name)), ("type", .string(type)), ("status", .string(status)), ("description", .string(description)),
+                     ("timestamp", JSONValue(ended)), ("details", .object(details))])
+        }
+        var steps = [
+            step("EntryImport", "Import", "Success", "Retrieved \(subject.objectType) '\(name)' from Azure Active Directory",
+                 [("objectId", .string(subject.objectId))]),
+        ]
+        if let entry {
+            steps.append(step("EntryImport", "Matching", "Success",
+                              entry.targetId.map { "Retrieved '\(name)' from the app (id \($0))" } ?? "No matching object in the app",
+                              [("id", JSONValue(entry.targetId))]))
+        }
+        steps.append(step("EntrySynchronizationScoping", "Scoping", entry == nil ? "Skipped" : "Success",
+                          "Determine if \(subject.objectType) in scope by evaluating against each scoping filter",
+                          [("IsEffectivelyEntitledForProvisioning", .string(entry == nil ? "False" : "True"))]))
+        if let entry {
+            steps.append(step(entry.status == "skipped" ? "EntrySynchronizationSkip" : "EntryExport", "Export", status,
+                              entry.detail ?? "\(entry.action) \(subject.objectType) '\(name)' in the app", []))
+        }
+        return steps
+    }
+
+    /// Graph's systems of a provisioning record.
+    static let sourceSystem: JSONValue = .object([("id", .null), ("name", .string("Azure Active Directory")), ("details", .null)])
+    static let targetSystem: JSONValue = .object([("id", .null), ("name", .string("customappsso")), ("details", .null)])
 
     static func text(_ value: JSONValue) -> String { String(decoding: value.serialized(), as: UTF8.self) }
 }

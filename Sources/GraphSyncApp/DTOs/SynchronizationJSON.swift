@@ -107,7 +107,13 @@ enum SynchronizationJSON {
             ("sourceIdentity", .object([("id", .string(entry.sourceId)), ("displayName", JSONValue(entry.sourceDisplayName)),
                                         ("identityType", .string(entry.objectType))])),
             ("targetIdentity", .object([("id", JSONValue(entry.targetId)), ("identityType", .string(entry.objectType))])),
-            ("modifiedProperties", .array(entry.modifiedProperties.map { .object([("displayName", .string($0))]) })),
+            ("modifiedProperties", .array(entry.modifiedProperties.map { .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", .null)]) })),
+            ("provisioningSteps", .array(ProvisionOnDemandJSON.steps(
+                .init(objectId: entry.sourceId, objectType: entry.objectType, entry: entry, began: entry.activityDateTime),
+                status: entry.status == "success" ? "Success" : entry.status == "skipped" ? "Skipped" : "Failure",
+                name: entry.sourceDisplayName ?? entry.sourceId, at: entry.activityDateTime))),
+            ("sourceSystem", ProvisionOnDemandJSON.sourceSystem),
+            ("targetSystem", ProvisionOnDemandJSON.targetSystem),
         ])
     }
 

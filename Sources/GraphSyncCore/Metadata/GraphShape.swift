@@ -22,10 +22,18 @@ public struct GraphShape: Sendable {
         try self.check(members, of: type, at: "")
     }
 
+    /// How deep a value kept under an open type may nest (the stored document wraps it further, and decoders stop at 512).
+    static let openValueDepth = 16
+
     private func check(_ members: [(String, JSONValue)], of type: GraphMetadata.StructuredType, at path: String) throws(Mismatch) {
         for (name, value) in members where !name.hasPrefix("@odata.") {
             guard let property = type.property(name) else {
-                if type.isOpen && path != "" { continue }
+                if type.isOpen && path != "" {
+                    guard Self.depth(of: value) <= Self.openValueDepth, Self.allNumbersFinite(value) else {
+                        throw Mismatch(message: "Property '\(path)\(name)' nests deeper than \(Self.openValueDepth) levels or holds a number JSON cannot carry.")
+                    }
+                    continue
+                }
                 throw Mismatch(message:
                     "Property '\(path)\(name)' does not exist on type 'microsoft.graph.\(type.name)'. Make sure to only use property names that are defined by the type.")
             }
@@ -35,6 +43,8 @@ public struct GraphShape: Sendable {
 
     private func check(_ value: JSONValue, as type: GraphMetadata.TypeReference, nullable: Bool, at path: String) throws(Mismatch) {
         if case .null = value {
+            // On a collection, the metadata's nullability is its elements'; a null collection is taken as empty.
+            if case .collection = type { return }
             guard nullable else { throw Mismatch(message: "Property '\(path)' cannot be null: its type is '\(type)'.") }
             return
         }
@@ -42,8 +52,7 @@ public struct GraphShape: Sendable {
         case .collection(let element):
             guard case .array(let items) = value else { throw self.mismatch(value, type, path) }
             for (index, item) in items.enumerated() {
-                // Items of a collection are never null in Graph's metadata (Nullable=false on collections' elements).
-                try self.check(item, as: element, nullable: false, at: "\(path)[\(index)]")
+                try self.check(item, as: element, nullable: nullable, at: "\(path)[\(index)]")
             }
         case .named(let name):
             if let members = self.metadata.enums[name] {
@@ -75,13 +84,31 @@ public struct GraphShape: Sendable {
         case ("Edm.Boolean", .bool): true
         case ("Edm.Int32", .number(let n)): n == n.rounded() && n >= Double(Int32.min) && n <= Double(Int32.max)
         case ("Edm.Int64", .number(let n)): n == n.rounded() && abs(n) <= 9_007_199_254_740_992
-        case ("Edm.Double", .number), ("Edm.Single", .number): true
+        case ("Edm.Double", .number(let n)): n.isFinite
+        case ("Edm.Single", .number(let n)): n.isFinite && abs(n) <= Double(Float.greatestFiniteMagnitude)
         case ("Edm.Guid", .string(let text)): UUID(uuidString: text) != nil
         case ("Edm.DateTimeOffset", .string(let text)): GraphDate.parse(text) != nil
         case ("Edm.Date", .string(let text)): text.count == 10 && GraphDate.parse(text + "T00:00:00Z") != nil
         case ("Edm.Binary", .string(let text)): Data(base64Encoded: text) != nil
         case ("Edm.String", .string), ("Edm.Duration", .string), ("Edm.TimeOfDay", .string): true
         default: false
+        }
+    }
+
+    static func depth(of value: JSONValue) -> Int {
+        switch value {
+        case .array(let items): 1 + (items.map(Self.depth).max() ?? 0)
+        case .object(let members): 1 + (members.map { Self.depth(of: $0.1) }.max() ?? 0)
+        default: 0
+        }
+    }
+
+    static func allNumbersFinite(_ value: JSONValue) -> Bool {
+        switch value {
+        case .number(let n): n.isFinite
+        case .array(let items): items.allSatisfy(Self.allNumbersFinite)
+        case .object(let members): members.allSatisfy { Self.allNumbersFinite($0.1) }
+        default: true
         }
     }
 
@@ -139,6 +166,7 @@ public struct GraphShape: Sendable {
         for (name, value) in patch where !name.hasPrefix("@odata.") {
             let index = result.firstIndex { $0.0 == name }
             var merged = value
+            if case .null = value, case .collection = type?.property(name)?.type { merged = .array([]) }
             if case .object(let members) = value, let index, case .object(let old) = result[index].1,
                 case .named(let complexName) = type?.property(name)?.type, self.metadata.type(complexName) != nil
             {

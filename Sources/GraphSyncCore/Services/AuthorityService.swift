@@ -164,7 +164,8 @@ public struct AuthorityService: Sendable {
         let oidc: Set<String> = ["openid", "profile", "offline_access", "email"]
         return try (scope ?? "").split(separator: " ").map(String.init).filter { !oidc.contains($0) }.map { item in
             for resource in self.resourceIdentifiers(servedAt: servedAt) where item.lowercased().hasPrefix(resource.lowercased() + "/") {
-                return String(item.dropFirst(resource.count + 1))
+                // go-azure-sdk builds `{resource}//.default` from a resource id that ends in a slash.
+                return String(item.dropFirst(resource.count + 1).drop { $0 == "/" })
             }
             guard !item.contains("/") else {
                 throw TokenRequestError(

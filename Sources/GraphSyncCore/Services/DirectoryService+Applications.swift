@@ -14,7 +14,7 @@ extension DirectoryService {
         application.displayName = application.displayName.trimmingCharacters(in: .whitespaces)
         guard !application.displayName.isEmpty else { throw DirectoryError.badRequest("Property 'displayName' is required.") }
         try Self.validateUniqueIds(application.appRoles.map(\.id) + application.oauth2PermissionScopes.map(\.id))
-        let owners = try await self.ownerIds(first: owner, bound: boundOwners)
+        let owners = try await self.ownerIds(first: owner, bound: boundOwners, within: scope)
         try await self.repositories.applications.create(application, owners: owners)
         return application
     }
@@ -39,13 +39,25 @@ extension DirectoryService {
             id: Identifiers.objectId(), appId: appId, displayName: application.displayName, appDisplayName: application.displayName,
             appOwnerOrganizationId: self.tenant.id, servicePrincipalNames: [appId] + application.identifierUris, tags: application.tags,
             appRoles: application.appRoles, oauth2PermissionScopes: application.oauth2PermissionScopes, createdDateTime: Date())
+        // What Graph derives from the application.
+        sp.properties["signInAudience"] = .string(application.signInAudience)
+        sp.properties["replyUrls"] = JSONValue(application.webRedirectUris)
+        sp.properties["appDescription"] = JSONValue(application.description)
+        if let homepage = application.properties["web"]?["homePageUrl"] { sp.properties["homepage"] = homepage }
+        if let info = application.properties["info"] { sp.properties["info"] = info }
         try overrides(&sp)
-        try await self.repositories.servicePrincipals.create(sp, owners: try await self.ownerIds(first: owner, bound: boundOwners))
+        try await self.repositories.servicePrincipals.create(sp, owners: try await self.ownerIds(first: owner, bound: boundOwners, within: scope))
         return sp
     }
 
-    /// The creator, then each bound owner once; bound owners must be users or service principals that exist.
-    func ownerIds(first owner: DirectoryObjectSummary?, bound: [String]) async throws -> [String] {
+    /// The creator, then each bound owner once; bound owners must be users or service principals that exist. A caller
+    /// whose permission reaches only what it owns may bind no one but itself (adding owners needs more, as `$ref` does).
+    func ownerIds(first owner: DirectoryObjectSummary?, bound: [String], within scope: AccessScope) async throws -> [String] {
+        guard bound.count <= 20 else { throw DirectoryError.badRequest("At most 20 owners can be bound when creating an object.") }
+        if let caller = scope.ownerId, let other = bound.first(where: { $0 != caller }) {
+            throw DirectoryError.forbidden(
+                "Application.ReadWrite.OwnedBy creates objects owned by the calling app only; it cannot bind '\(other)' as an owner.")
+        }
         var ids = owner.map { [$0.id] } ?? []
         for id in bound where !ids.contains(id) {
             guard let principal = try await self.principal(id: id) else { throw DirectoryError.notFound(id: id) }

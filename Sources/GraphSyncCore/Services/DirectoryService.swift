@@ -119,23 +119,22 @@ extension DirectoryService {
         return group
     }
 
-    /// Adds the bound members of a group PATCH (`members@odata.bind`), in one transaction; members already there stay.
-    public func addMembers(_ memberIds: [String], to groupId: String) async throws {
+    /// Reads, changes and writes a group in one transaction, so concurrent changes are all kept; the members bound in
+    /// the same PATCH (`members@odata.bind`) are added in it too, so a bad one leaves nothing changed.
+    public func changeGroup(
+        _ id: String, addingMembers memberIds: [String] = [], _ change: @escaping @Sendable (inout Group) throws -> Void
+    ) async throws {
         guard memberIds.count <= 20 else { throw DirectoryError.badRequest("At most 20 members can be bound in one request.") }
         try await self.repositories.transaction { tx in
-            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
-            for id in memberIds {
-                guard let member = try await directory.principal(id: id), member.type != .servicePrincipal else { throw DirectoryError.notFound(id: id) }
-                guard member.id != groupId else { throw DirectoryError.badRequest("A group cannot be a member of itself.") }
-                _ = try await tx.groups.addMember(member, to: groupId)
-            }
-        }
-    }
-
-    /// Reads, changes and writes a group in one transaction, so concurrent changes are all kept.
-    public func changeGroup(_ id: String, _ change: @escaping @Sendable (inout Group) throws -> Void) async throws {
-        try await self.repositories.transaction { tx in
             guard var group = try await tx.groups.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+            for memberId in memberIds {
+                guard let member = try await directory.principal(id: memberId), member.type != .servicePrincipal else {
+                    throw DirectoryError.notFound(id: memberId)
+                }
+                guard member.id != group.id else { throw DirectoryError.badRequest("A group cannot be a member of itself.") }
+                _ = try await tx.groups.addMember(member, to: group.id)
+            }
             try change(&group)
             try await tx.groups.update(group)
         }

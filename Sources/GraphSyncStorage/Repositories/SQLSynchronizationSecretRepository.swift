@@ -15,7 +15,7 @@ public struct SQLSynchronizationSecretRepository: SynchronizationSecretRepositor
     public func secrets(of servicePrincipalId: String) async throws -> SynchronizationSecrets {
         let rows = try await self.database.read { db in
             try await db.select().columns("key", "sealed_value").from("synchronization_secrets")
-                .where("service_principal_id", .equal, SQLBind(servicePrincipalId.lowercased())).orderBy("position").all()
+                .where("service_principal_id", .equal, SQLBind(servicePrincipalId.lowercased())).orderBy("position").orderBy("key").all()
                 .map { (try $0.decode(column: "key", as: String.self), try $0.decode(column: "sealed_value", as: String.self)) }
         }
         var pairs: [(SynchronizationSecretKey, String)] = []
