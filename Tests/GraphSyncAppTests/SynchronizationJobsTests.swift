@@ -95,6 +95,70 @@ import Testing
         }
     }
 
+    /// Graph's documented minimal attribute mapping (`{source: {name, type}, targetAttributeName}`) is enough: every
+    /// omitted member takes Graph's default, a null where the metadata forbids one is named, and GET returns every
+    /// member of the schema's types.
+    @Test func aMinimalMappingTakesGraphsDefaults() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs"
+            let jobId = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
+            var schema = try await server.send(.GET, "\(base)/\(jobId)/schema", token: admin).json
+            schema["@odata.context"] = nil
+            var rules = try #require(schema["synchronizationRules"] as? [[String: Any]])
+            var mappings = try #require(rules[0]["objectMappings"] as? [[String: Any]])
+            mappings[0]["attributeMappings"] = [
+                ["source": ["name": "userPrincipalName", "type": "Attribute"], "targetAttributeName": "userName", "matchingPriority": 1],
+                ["source": ["name": "department", "type": "Attribute"], "targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"],
+            ]
+            rules[0]["objectMappings"] = mappings
+            schema["synchronizationRules"] = rules
+            let put = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
+            #expect(put.status == 204, "\(put.text)")
+
+            let read = try await server.send(.GET, "\(base)/\(jobId)/schema", token: admin)
+            let stored = try #require(((read["synchronizationRules"] as? [[String: Any]])?[0]["objectMappings"] as? [[String: Any]])?[0]["attributeMappings"] as? [[String: Any]])
+            let department = try #require(stored.last)
+            #expect(department["matchingPriority"] as? Int == 0 && department["flowType"] as? String == "Always")
+            #expect(department["flowBehavior"] as? String == "FlowWhenChanged" && department["exportMissingReferences"] as? Bool == false)
+            #expect(department["defaultValue"] is NSNull)
+            #expect(((department["source"] as? [String: Any])?["parameters"] as? [Any])?.isEmpty == true)
+            #expect((department["source"] as? [String: Any])?["expression"] is NSNull)
+            let rule = try #require((read["synchronizationRules"] as? [[String: Any]])?.first)
+            #expect(rule.keys.contains("containerFilter") && rule["containerFilter"] is NSNull, "every member of synchronizationRule")
+
+            // A null where the metadata does not allow one, and a wrong type, are named with their path.
+            mappings[0]["attributeMappings"] = [["source": ["name": "x", "type": "Attribute"], "targetAttributeName": "x", "matchingPriority": NSNull()]]
+            rules[0]["objectMappings"] = mappings
+            schema["synchronizationRules"] = rules
+            let null = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
+            #expect(null.status == 400 && null.errorMessage?.contains("objectMappings[0].attributeMappings[0].matchingPriority") == true, "\(null.text)")
+            mappings[0]["attributeMappings"] = [["source": ["name": "x", "type": "Sorcery"], "targetAttributeName": "x"]]
+            rules[0]["objectMappings"] = mappings
+            schema["synchronizationRules"] = rules
+            let wrong = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
+            #expect(wrong.status == 400 && wrong.errorMessage?.contains("Attribute, Constant, Function") == true, "\(wrong.text)")
+            #expect(!(wrong.errorMessage ?? "").contains("DecodingError"))
+
+            // DELETE resets the job's schema to its template's, which templates/{id}/schema shows.
+            #expect(try await server.send(.DELETE, "\(base)/\(jobId)/schema", token: admin).status == 204)
+            let reset = try await server.send(.GET, "\(base)/\(jobId)/schema", token: admin)
+            let template = try await server.send(.GET, "/v1.0/servicePrincipals/\(sp.id)/synchronization/templates/scim/schema", token: admin)
+            #expect(template.status == 200)
+            func targets(_ reply: TestServer.Reply) -> [String] {
+                (((reply["synchronizationRules"] as? [[String: Any]])?[0]["objectMappings"] as? [[String: Any]])?[0]["attributeMappings"] as? [[String: Any]] ?? [])
+                    .compactMap { $0["targetAttributeName"] as? String }
+            }
+            #expect(!targets(reset).isEmpty && targets(reset) == targets(template))
+            // What the schema's expressions and scoping filters may use.
+            let operators = try await server.send(.GET, "\(base)/\(jobId)/schema/filterOperators", token: admin)
+            #expect((operators["value"] as? [[String: Any]])?.contains { $0["name"] as? String == "EQUALS" && $0["arity"] as? String == "Binary" } == true)
+            let functions = try await server.send(.GET, "\(base)/\(jobId)/schema/functions", token: admin)
+            #expect((functions["value"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.contains("Append") == true)
+        }
+    }
+
     @Test func jobRoutesUnderApplicationsActOnTheServicePrincipal() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()

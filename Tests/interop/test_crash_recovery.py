@@ -112,7 +112,7 @@ def test_killed_mid_cycle_next_cycle_converges(private_graphsync):
         assert status["quarantine"] is None, status
         assert status["countSuccessiveCompleteFailures"] == 0, status
         counts = {c["key"]: c["value"] for c in status["synchronizedEntryCountByType"]}
-        assert counts == {"User": TOTAL_USERS, "Group": 1}, status
+        assert counts == {"user to User": TOTAL_USERS, "group to Group": 1}, status
 
         # The restarted cycle matched new users with batched `or` queries, at most 50 users per query.
         queries = [r["query"].get("filter", "") for r in scim.control("GET", "/requests")[1]

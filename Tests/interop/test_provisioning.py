@@ -140,7 +140,7 @@ def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim)
         member_ids = {users[m["userPrincipalName"].lower()]["id"] for m in team_members}
         assert {m["value"] for m in groups[team["displayName"]]["members"]} == member_ids
     counts = {c["key"]: c["value"] for c in status["synchronizedEntryCountByType"]}
-    assert counts == {"User": 180, "Group": 3}
+    assert counts == {"user to User": 180, "group to Group": 3}
     scim_ids = {u["userName"].lower(): u["id"] for u in users.values()}
 
     # A change in the directory: only that user is sent in the next cycle.

@@ -19,6 +19,7 @@ struct SynchronizationJobsController {
         let base = "\(self.collection)/:id/synchronization"
         routes.get("\(base)/templates", self.listTemplates)
         routes.get("\(base)/templates/:templateId", self.getTemplate)
+        routes.get("\(base)/templates/:templateId/schema", self.getTemplateSchema)
         routes.get("\(base)/jobs", self.list)
         routes.post("\(base)/jobs", self.create)
         routes.get("\(base)/jobs/:jobId", self.get)
@@ -28,6 +29,9 @@ struct SynchronizationJobsController {
         routes.post("\(base)/jobs/:jobId/restart", self.restart)
         routes.get("\(base)/jobs/:jobId/schema", self.getSchema)
         routes.put("\(base)/jobs/:jobId/schema", self.putSchema)
+        routes.delete("\(base)/jobs/:jobId/schema", self.resetSchema)
+        routes.get("\(base)/jobs/:jobId/schema/filterOperators", self.filterOperators)
+        routes.get("\(base)/jobs/:jobId/schema/functions", self.functions)
         // msgraph-sdk and PowerShell generate PATCH for the schema; Graph answers it 404 (msgraph-sdk-powershell #2643).
         routes.patch("\(base)/jobs/:jobId/schema") { _, _ in
             throw GraphError(
@@ -57,6 +61,14 @@ struct SynchronizationJobsController {
         guard let template = SynchronizationTemplate.named(id) else { throw GraphError.notFound(id) }
         return try self.services.odata(request).entity(
             SynchronizationJSON.template(template, applicationId: target.servicePrincipal.appId), context: "\(target.contextPath)/templates/$entity")
+    }
+
+    @Sendable func getTemplateSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let target = try await self.target(request, context, GraphPolicies.readSynchronization)
+        let id = try request.parameter("templateId", context)
+        guard let template = SynchronizationTemplate.named(id) else { throw GraphError.notFound(id) }
+        return try self.services.odata(request).entity(
+            SynchronizationJSON.schema(template.schema), context: "\(target.contextPath)/templates('\(template.id)')/schema/$entity")
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -120,20 +132,51 @@ struct SynchronizationJobsController {
             SynchronizationJSON.schema(job.schema), context: "\(target.contextPath)/jobs('\(job.id)')/schema/$entity")
     }
 
+    /// `DELETE …/schema`: back to the template's schema (204).
+    @Sendable func resetSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        try await self.jobs.resetSchema(of: job)
+        return GraphResponse.noContent()
+    }
+
+    /// The scoping-filter operators GraphSync evaluates, as `filterOperatorSchema` items.
+    @Sendable func filterOperators(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        _ = try await self.job(request, context, GraphPolicies.readSynchronization)
+        let unary: Set<String> = ["ISTRUE", "ISFALSE", "ISNULL", "ISNOTNULL"]
+        return try self.services.odata(request).collection(
+            ScopingFilter.operatorNames.map { name in
+                .object([
+                    ("name", .string(name)), ("arity", .string(unary.contains(name) ? "Unary" : "Binary")),
+                    ("multivaluedComparisonType", .string("Any")),
+                    ("supportedAttributeTypes", JSONValue(["String", "Integer", "Reference", "Binary", "Boolean", "DateTime"])),
+                ])
+            }, context: "Collection(microsoft.graph.filterOperatorSchema)")
+    }
+
+    /// The mapping functions GraphSync evaluates, as `attributeMappingFunctionSchema` items.
+    @Sendable func functions(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        _ = try await self.job(request, context, GraphPolicies.readSynchronization)
+        return try self.services.odata(request).collection(
+            AttributeMapper.functionSignatures.map { name, parameters in
+                .object([
+                    ("name", .string(name)),
+                    ("parameters", .array((0..<max(1, parameters.lowerBound)).map { index in
+                        .object([
+                            ("allowMultipleOccurrences", .bool(parameters.upperBound > parameters.lowerBound && index == parameters.lowerBound - 1)),
+                            ("name", .string(index == 0 ? "source" : "source\(index + 1)")), ("required", .bool(true)), ("type", .string("String")),
+                        ])
+                    })),
+                ])
+            }, context: "Collection(microsoft.graph.attributeMappingFunctionSchema)")
+    }
+
+    /// Replaces the job's schema. The body is read as Graph reads it: checked against the metadata (a wrong type or an
+    /// unknown member is named), every omitted member takes its default, so the documented minimal attribute mapping
+    /// (`{source: {name, type}, targetAttributeName}`) is enough.
     @Sendable func putSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
-        try RequestBody.requireJSONContentType(request)
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let schema: SynchronizationSchema
-        do {
-            schema = try JSONDecoder().decode(SynchronizationSchema.self, from: Data(buffer.readableBytesView))
-        } catch let DecodingError.keyNotFound(key, path) {
-            throw GraphError.badRequest("The schema is missing '\((path.codingPath + [key]).map(\.stringValue).joined(separator: "."))'.")
-        } catch let DecodingError.typeMismatch(_, path) {
-            throw GraphError.badRequest("The schema has a value of the wrong type at '\(path.codingPath.map(\.stringValue).joined(separator: "."))'.")
-        } catch {
-            throw GraphError.badRequest("The schema is not a valid synchronizationSchema: \(error).")
-        }
+        let body = try await RequestBody.object(request, context: context)
+        let schema = try SynchronizationJSON.schema(reading: body.members)
         try await self.jobs.replaceSchema(of: job, with: schema)
         return GraphResponse.noContent()
     }

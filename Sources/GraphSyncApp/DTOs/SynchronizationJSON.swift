@@ -46,8 +46,9 @@ enum SynchronizationJSON {
         ])
     }
 
+    /// Entra names the counts by mapping, `{source object} to {Target object}`: `user to User`, `group to Group`.
     static func count(_ entry: (key: String, value: Int)) -> JSONValue {
-        .object([("key", .string(entry.key)), ("value", .number(Double(entry.value)))])
+        .object([("key", .string("\(entry.key.lowercased()) to \(entry.key)")), ("value", .number(Double(entry.value)))])
     }
 
     static func quarantine(_ quarantine: SynchronizationJob.Quarantine) -> JSONValue {
@@ -90,8 +91,56 @@ enum SynchronizationJSON {
     }
 
     /// The schema through its Codable form, whose property names are Graph's.
+    static let shape = GraphShape()
+
+    /// A schema as Graph returns it: every member of the metadata's types, `null` or `[]` where unset.
     static func schema(_ schema: SynchronizationSchema) -> JSONValue {
-        (try? JSONValue.parse(JSONEncoder().encode(schema))) ?? .null
+        guard let encoded = try? JSONValue.parse(JSONEncoder().encode(schema)), let members = encoded.objectValue else { return .null }
+        let directories = (encoded["directories"]?.arrayValue ?? []).map { self.shape.complete($0.objectValue ?? [], of: "directoryDefinition") }
+        let rest = self.shape.complete(members.filter { $0.0 != "directories" }, of: "synchronizationSchema").objectValue ?? []
+        return .object(rest + [("directories", .array(directories))])
+    }
+
+    /// A schema from a PUT body: checked against the metadata, completed with Graph's defaults, then decoded.
+    static func schema(reading members: [(String, JSONValue)]) throws -> SynchronizationSchema {
+        let given = members.filter { !$0.0.hasPrefix("@odata.") }
+        let directories = given.first { $0.0 == "directories" }?.1 ?? .array([])
+        guard case .array(let directoryValues) = directories else {
+            throw GraphError.badRequest("Property 'directories' must be an array of directoryDefinition objects.")
+        }
+        var completedDirectories: [JSONValue] = []
+        do {
+            try self.shape.check(given.filter { $0.0 != "directories" }, of: "synchronizationSchema")
+            for (index, directory) in directoryValues.enumerated() {
+                guard case .object(let directoryMembers) = directory else {
+                    throw GraphShape.Mismatch(message: "Property 'directories[\(index)]' must be a directoryDefinition object.")
+                }
+                try self.shape.check(directoryMembers, of: "directoryDefinition")
+                completedDirectories.append(self.shape.complete(directoryMembers, of: "directoryDefinition"))
+            }
+        } catch let error as GraphShape.Mismatch {
+            throw GraphError.badRequest("The schema is not a valid synchronizationSchema: \(error.message)")
+        }
+        var completed = self.shape.complete(given.filter { $0.0 != "directories" }, of: "synchronizationSchema").objectValue ?? []
+        completed.append(("directories", .array(completedDirectories)))
+        do {
+            return try JSONDecoder().decode(SynchronizationSchema.self, from: Data(JSONValue.object(completed).serialized()))
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw GraphError.badRequest("The schema needs a value at '\(Self.path(context.codingPath))'.")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw GraphError.badRequest("The schema needs a value at '\(Self.path(context.codingPath + [key]))'.")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw GraphError.badRequest("The schema has a value of the wrong type at '\(Self.path(context.codingPath))'.")
+        } catch {
+            throw GraphError.badRequest("The schema is not a valid synchronizationSchema.")
+        }
+    }
+
+    /// `synchronizationRules[0].objectMappings[1].sourceObjectName`.
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce(into: "") { text, key in
+            if let index = key.intValue { text += "[\(index)]" } else { text += text.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+        }
     }
 
     static func logEntry(_ entry: ProvisioningLogEntry) -> JSONValue {

@@ -12,6 +12,7 @@ public struct GraphShape: Sendable {
     /// A request value that does not fit the metadata, with a message that names the property.
     public struct Mismatch: Error, Sendable, Equatable {
         public var message: String
+        public init(message: String) { self.message = message }
     }
 
     // MARK: Checking
@@ -56,7 +57,12 @@ public struct GraphShape: Sendable {
             }
         case .named(let name):
             if let members = self.metadata.enums[name] {
-                guard case .string(let text) = value, members.contains(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) else {
+                // Flags enums (`objectFlowTypes`) combine members with commas: "Add, Update, Delete".
+                guard case .string(let text) = value, !text.isEmpty,
+                    text.split(separator: ",").allSatisfy({ part in
+                        members.contains { $0.caseInsensitiveCompare(part.trimmingCharacters(in: .whitespaces)) == .orderedSame }
+                    })
+                else {
                     throw Mismatch(message: "Property '\(path)' must be one of \(members.joined(separator: ", ")) (type 'microsoft.graph.\(name)').")
                 }
             } else if let complex = self.metadata.type(name) {
@@ -152,6 +158,8 @@ public struct GraphShape: Sendable {
         case .primitive("Edm.Boolean"): return .bool(false)
         case .primitive("Edm.Int32"), .primitive("Edm.Int64"), .primitive("Edm.Double"): return .number(0)
         case .named(let name) where self.metadata.type(name) != nil: return self.complete([], of: name)
+        // A required enum defaults to its first member (`Always`, `FlowWhenChanged`, `Attribute`, `ReadWrite`, …).
+        case .named(let name): return self.metadata.enums[name]?.first.map(JSONValue.string) ?? .null
         default: return .null
         }
     }

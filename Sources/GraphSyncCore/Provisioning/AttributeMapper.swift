@@ -2,6 +2,9 @@ import Foundation
 
 /// Evaluates a job's attribute mappings for one directory object and builds SCIM payloads from the result.
 public enum AttributeMapper {
+    /// The functions mappings may use: name, and how many parameters each takes (`schema/functions`).
+    public static var functionSignatures: [(name: String, parameters: ClosedRange<Int>)] { MappingFunction.signatures }
+
     /// Source attribute values of a user, by Entra attribute name: every Graph property it has (`department`,
     /// `employeeId`, `businessPhones`, …) and the names Entra's mappings use.
     public static func sourceValues(of user: User) -> [String: JSONValue] {

@@ -71,6 +71,17 @@ public struct JobService: Sendable {
         }
     }
 
+    /// `DELETE …/schema`: the job's schema goes back to its template's, with a new version.
+    public func resetSchema(of job: SynchronizationJob) async throws {
+        guard let template = SynchronizationTemplate.named(job.templateId) else {
+            throw DirectoryError.badRequest("The job's template '\(job.templateId)' no longer exists; replace its schema with PUT instead.")
+        }
+        _ = try await self.change(job.id) { job in
+            job.schema = template.schema
+            job.schema.version = UUID().uuidString.uppercased()
+        }
+    }
+
     /// Reads, changes and writes a job in one transaction, so concurrent changes (a cycle's progress, a pause) are kept.
     func change(_ id: String, _ body: @escaping @Sendable (inout SynchronizationJob) throws -> Void) async throws -> SynchronizationJob {
         try await self.repositories.transaction { tx in

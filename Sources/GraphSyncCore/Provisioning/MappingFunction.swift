@@ -20,6 +20,9 @@ enum MappingFunction: String, CaseIterable, Sendable {
     /// `StripSpaces(source)`: without any space.
     case stripSpaces = "StripSpaces"
 
+    /// Each function's name and how many parameters it takes at least and at most (`schema/functions`).
+    static var signatures: [(name: String, parameters: ClosedRange<Int>)] { Self.allCases.map { ($0.rawValue, $0.arity) } }
+
     /// How many parameters the function takes.
     var arity: ClosedRange<Int> {
         switch self {

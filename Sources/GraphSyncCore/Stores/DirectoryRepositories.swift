@@ -129,6 +129,7 @@ public struct Repositories: Sendable {
     public var provisionedObjects: any ProvisionedObjectRepository
     public var provisioningLog: any ProvisioningLogRepository
     public var provisioningScope: any ProvisioningScopeRepository
+    public var deletedItems: any DeletedItemRepository
     /// Runs read-modify-writes as one transaction over these repositories.
     public var unitOfWork: any UnitOfWork
 
@@ -138,7 +139,7 @@ public struct Repositories: Sendable {
         permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
         synchronizationSecrets: any SynchronizationSecretRepository, jobs: any SynchronizationJobRepository,
         provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository,
-        provisioningScope: any ProvisioningScopeRepository, unitOfWork: any UnitOfWork
+        provisioningScope: any ProvisioningScopeRepository, deletedItems: any DeletedItemRepository, unitOfWork: any UnitOfWork
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -154,6 +155,7 @@ public struct Repositories: Sendable {
         self.provisionedObjects = provisionedObjects
         self.provisioningLog = provisioningLog
         self.provisioningScope = provisioningScope
+        self.deletedItems = deletedItems
         self.unitOfWork = unitOfWork
     }
 

@@ -43,6 +43,9 @@ public struct ScopingFilter: Sendable, Codable, Equatable {
 
 extension ScopingFilter {
     /// The operators Entra's scoping filters offer, by their normalized names (upper case, no spaces or underscores).
+    /// The operator names scoping filters may use (`schema/filterOperators`).
+    public static var operatorNames: [String] { Operator.allCases.map(\.rawValue) }
+
     enum Operator: String, CaseIterable {
         case equals = "EQUALS", notEquals = "NOTEQUALS", isTrue = "ISTRUE", isFalse = "ISFALSE", isNull = "ISNULL", isNotNull = "ISNOTNULL"
         case endsWith = "ENDSWITH", includes = "INCLUDES", regexMatch = "REGEXMATCH", notRegexMatch = "NOTREGEXMATCH"

@@ -37,12 +37,15 @@ public struct SQLApplicationRepository: ApplicationRepository {
     public func delete(id: String) async throws -> Bool {
         try await self.database.write { db in
             guard let application = try await Tables.applications.first(where: "id", equals: id.lowercased(), on: db) else { return false }
+            let now = Date()
             if let sp = try await Tables.servicePrincipals.first(where: "app_id", equals: application.appId.lowercased(), on: db) {
                 try await Cascade.removePrincipal(sp.id, on: db)
                 try await Tables.servicePrincipals.delete(where: "id", equals: sp.id, on: db)
+                try await SQLDeletedItemRepository.keep(DeletedItem(.servicePrincipal(sp), deletedDateTime: now), on: db)
             }
             try await Cascade.removePrincipal(application.id, on: db)
             try await Tables.applications.delete(where: "id", equals: application.id, on: db)
+            try await SQLDeletedItemRepository.keep(DeletedItem(.application(application), deletedDateTime: now), on: db)
             return true
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GraphSyncCore
 import SQLKit
 
@@ -25,9 +26,13 @@ public struct SQLGroupRepository: GroupRepository {
 
     public func delete(id: String) async throws -> Bool {
         try await self.database.write { db in
-            guard try await Tables.groups.exists(id: id.lowercased(), on: db) else { return false }
-            try await Cascade.removePrincipal(id.lowercased(), on: db)
-            try await Tables.groups.delete(where: "id", equals: id.lowercased(), on: db)
+            guard let group = try await Tables.groups.first(where: "id", equals: id.lowercased(), on: db) else { return false }
+            try await Cascade.removePrincipal(group.id, on: db)
+            try await Tables.groups.delete(where: "id", equals: group.id, on: db)
+            // Graph keeps deleted Microsoft 365 groups for restore; security groups are deleted for good.
+            if group.groupTypes.contains(where: { $0.caseInsensitiveCompare("Unified") == .orderedSame }) {
+                try await SQLDeletedItemRepository.keep(DeletedItem(.group(group), deletedDateTime: Date()), on: db)
+            }
             return true
         }
     }

@@ -20,6 +20,7 @@ extension Repositories {
             provisionedObjects: SQLProvisionedObjectRepository(database: database),
             provisioningLog: SQLProvisioningLogRepository(database: database),
             provisioningScope: SQLProvisioningScopeRepository(database: database),
+            deletedItems: SQLDeletedItemRepository(database: database),
             unitOfWork: SQLUnitOfWork(database: database, sealer: sealer))
     }
 }

@@ -36,9 +36,10 @@ public struct SQLServicePrincipalRepository: ServicePrincipalRepository {
 
     public func delete(id: String) async throws -> Bool {
         try await self.database.write { db in
-            guard try await Tables.servicePrincipals.exists(id: id.lowercased(), on: db) else { return false }
-            try await Cascade.removePrincipal(id.lowercased(), on: db)
-            try await Tables.servicePrincipals.delete(where: "id", equals: id.lowercased(), on: db)
+            guard let sp = try await Tables.servicePrincipals.first(where: "id", equals: id.lowercased(), on: db) else { return false }
+            try await Cascade.removePrincipal(sp.id, on: db)
+            try await Tables.servicePrincipals.delete(where: "id", equals: sp.id, on: db)
+            try await SQLDeletedItemRepository.keep(DeletedItem(.servicePrincipal(sp), deletedDateTime: Date()), on: db)
             return true
         }
     }

@@ -44,9 +44,10 @@ public struct SQLUserRepository: UserRepository {
 
     public func delete(id: String) async throws -> Bool {
         try await self.database.write { db in
-            guard try await Tables.users.exists(id: id.lowercased(), on: db) else { return false }
-            try await Cascade.removePrincipal(id.lowercased(), on: db)
-            try await Tables.users.delete(where: "id", equals: id.lowercased(), on: db)
+            guard let user = try await Tables.users.first(where: "id", equals: id.lowercased(), on: db) else { return false }
+            try await Cascade.removePrincipal(user.id, on: db)
+            try await Tables.users.delete(where: "id", equals: user.id, on: db)
+            try await SQLDeletedItemRepository.keep(DeletedItem(.user(user), deletedDateTime: Date()), on: db)
             return true
         }
     }
