@@ -40,6 +40,11 @@ public enum AttributeMapper {
         }
     }
 
+    /// The value of a mapping source (an attribute, a constant or an expression) for an object's attribute values.
+    public static func value(of source: AttributeMappingSource, in values: [String: JSONValue]) -> JSONValue? {
+        self.evaluate(source, values)
+    }
+
     static func evaluate(_ source: AttributeMappingSource, _ values: [String: JSONValue]) -> JSONValue? {
         switch source.type {
         case "Constant": return source.name.map(JSONValue.string)
@@ -63,6 +68,11 @@ public enum AttributeMapper {
                 return "Function '\(source.name ?? "")' is not supported; GraphSync evaluates \(supported)."
             }
             let count = source.parameters?.count ?? 0
+            if function.name == "Replace", let pattern = source.parameters?.dropFirst(2).first?.value, pattern.type == "Constant",
+                pattern.name?.isEmpty == false
+            {
+                return "Replace() with a regexPattern is not supported; replace plain text (oldValue, replacementValue) instead."
+            }
             guard function.arity.contains(count) else {
                 return "\(function.rawValue)() takes \(function.arity.lowerBound)\(function.arity.count > 1 ? " to \(function.arity.upperBound)" : "") parameters, not \(count)."
             }
