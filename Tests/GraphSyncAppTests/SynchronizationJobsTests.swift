@@ -156,6 +156,16 @@ import Testing
             #expect((operators["value"] as? [[String: Any]])?.contains { $0["name"] as? String == "EQUALS" && $0["arity"] as? String == "Binary" } == true)
             let functions = try await server.send(.GET, "\(base)/\(jobId)/schema/functions", token: admin)
             #expect((functions["value"] as? [[String: Any]])?.compactMap { $0["name"] as? String }.contains("Append") == true)
+            // parseExpression: the editor's text parsed into a source, and tried on a test object.
+            let parsed = try await server.send(.POST, "\(base)/\(jobId)/schema/parseExpression", token: admin, json: [
+                "expression": "Join(\" \", [givenName], ToUpper([surname]))",
+                "testInputObject": ["properties": [["key": "givenName", "value": "Ada"], ["key": "surname", "value": "Lovelace"]]],
+            ])
+            #expect(parsed["parsingSucceeded"] as? Bool == true && parsed["evaluationResult"] as? [String] == ["Ada LOVELACE"], "\(parsed.text)")
+            #expect((parsed["parsedExpression"] as? [String: Any])?["name"] as? String == "Join")
+            let broken = try await server.send(.POST, "\(base)/\(jobId)/schema/parseExpression", token: admin, json: ["expression": "Nope([a])"])
+            #expect(broken.status == 200 && broken["parsingSucceeded"] as? Bool == false)
+            #expect(((broken["error"] as? [String: Any])?["message"] as? String)?.contains("Nope") == true)
         }
     }
 

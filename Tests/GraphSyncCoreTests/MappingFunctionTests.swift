@@ -62,3 +62,30 @@ import Testing
         #expect(AttributeMapper.problem(in: .function("Mid", [a("mail")]))?.contains("takes 3") == true)
     }
 }
+
+/// Expressions as Entra's mapping editor writes them, parsed into the source tree a schema stores.
+@Suite struct MappingExpressionTests {
+    @Test func entrasExpressionsParse() throws {
+        let join = try MappingExpression.parse(#"Join(" ", [givenName], [surname])"#)
+        #expect(join.type == "Function" && join.name == "Join")
+        #expect(join.parameters?.map(\.value) == [.constant(" "), .attribute("givenName"), .attribute("surname")])
+        // Entra's default for `active`, with an empty argument.
+        let active = try MappingExpression.parse(#"Switch([IsSoftDeleted], , "False", "True", "True", "False")"#)
+        #expect(active.parameters?.map(\.value.name) == ["IsSoftDeleted", "", "False", "True", "True", "False"])
+        #expect(AttributeMapper.value(of: active, in: ["IsSoftDeleted": .bool(false)]) == .bool(true))
+        let nested = try MappingExpression.parse(#"ToLower(Mid([mailNickname], 1, 3), "en-US")"#)
+        #expect(AttributeMapper.value(of: nested, in: ["mailNickname": .string("ADAMS")]) == .string("ada"))
+        #expect(try MappingExpression.parse(#""say \"hi\"""#) == .constant(#"say "hi""#))
+        #expect(try MappingExpression.parse("[userPrincipalName]") == .attribute("userPrincipalName"))
+    }
+
+    @Test func brokenExpressionsSayWhere() {
+        for (text, words) in [
+            ("Join(\" \", [givenName]", "not closed"), ("[givenName", "not closed"), ("IIF([c]=\"US\", 1, 2)", "comparisons"),
+            ("Mid([a], 1, 3) extra", "Unexpected"), (String(repeating: "Not(", count: 40) + "[a]" + String(repeating: ")", count: 40), "deeper"),
+        ] {
+            #expect(throws: MappingExpression.Invalid.self) { try MappingExpression.parse(text) }
+            do { _ = try MappingExpression.parse(text) } catch { #expect(error.message.contains(words), "\(text): \(error.message)") }
+        }
+    }
+}

@@ -32,6 +32,7 @@ struct SynchronizationJobsController {
         routes.delete("\(base)/jobs/:jobId/schema", self.resetSchema)
         routes.get("\(base)/jobs/:jobId/schema/filterOperators", self.filterOperators)
         routes.get("\(base)/jobs/:jobId/schema/functions", self.functions)
+        routes.post("\(base)/jobs/:jobId/schema/parseExpression", self.parseExpression)
         // msgraph-sdk and PowerShell generate PATCH for the schema; Graph answers it 404 (msgraph-sdk-powershell #2643).
         routes.patch("\(base)/jobs/:jobId/schema") { _, _ in
             throw GraphError(
@@ -168,6 +169,44 @@ struct SynchronizationJobsController {
                     })),
                 ])
             }, context: "Collection(microsoft.graph.attributeMappingFunctionSchema)")
+    }
+
+    /// Parses an expression as Entra's mapping editor does, and evaluates it for `testInputObject.properties` when given.
+    @Sendable func parseExpression(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        _ = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["expression", "testInputObject", "targetAttributeDefinition"], resource: "parseExpression")
+        let expression = try body.requiredString("expression")
+        var values: [String: JSONValue] = [:]
+        for property in try body.object("testInputObject")?.objects("properties") ?? [] {
+            if let key = try property.string("key") { values[key] = property["value"] ?? .null }
+        }
+        let answer: [(String, JSONValue)]
+        do {
+            let parsed = try MappingExpression.parse(expression)
+            if let problem = AttributeMapper.problem(in: parsed) { throw MappingExpression.Invalid(message: problem) }
+            let result = AttributeMapper.value(of: parsed, in: values)
+            let texts: [String] = result.map { value in value.arrayValue?.compactMap { Self.text($0) } ?? Self.text(value).map { [$0] } ?? [] } ?? []
+            answer = [
+                ("error", .null), ("evaluationResult", JSONValue(texts)), ("evaluationSucceeded", .bool(true)),
+                ("parsedExpression", SynchronizationJSON.mappingSource(parsed)), ("parsingSucceeded", .bool(true)),
+            ]
+        } catch let error as MappingExpression.Invalid {
+            answer = [
+                ("error", .object([("code", .string("InvalidExpression")), ("message", .string(error.message)), ("target", .string("expression"))])),
+                ("evaluationResult", .array([])), ("evaluationSucceeded", .bool(false)), ("parsedExpression", .null), ("parsingSucceeded", .bool(false)),
+            ]
+        }
+        return try self.services.odata(request).entity(.object(answer), context: "microsoft.graph.parseExpressionResponse")
+    }
+
+    private static func text(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .bool(let flag): flag ? "True" : "False"
+        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        default: nil
+        }
     }
 
     /// Replaces the job's schema. The body is read as Graph reads it: checked against the metadata (a wrong type or an

@@ -101,6 +101,12 @@ enum SynchronizationJSON {
         return .object(rest + [("directories", .array(directories))])
     }
 
+    /// One mapping source (`attributeMappingSource`), every member present.
+    static func mappingSource(_ source: AttributeMappingSource) -> JSONValue {
+        guard let encoded = try? JSONValue.parse(JSONEncoder().encode(source)) else { return .null }
+        return self.shape.complete(encoded.objectValue ?? [], of: "attributeMappingSource")
+    }
+
     /// A schema from a PUT body: checked against the metadata, completed with Graph's defaults, then decoded.
     static func schema(reading members: [(String, JSONValue)]) throws -> SynchronizationSchema {
         let given = members.filter { !$0.0.hasPrefix("@odata.") }
