@@ -33,6 +33,9 @@ struct SynchronizationJobsController {
         routes.get("\(base)/jobs/:jobId/schema/filterOperators", self.filterOperators)
         routes.get("\(base)/jobs/:jobId/schema/functions", self.functions)
         routes.post("\(base)/jobs/:jobId/schema/parseExpression", self.parseExpression)
+        routes.get("\(base)/jobs/:jobId/schema/directories", self.directories)
+        routes.get("\(base)/jobs/:jobId/schema/directories/:directoryId", self.directory)
+        routes.post("\(base)/jobs/:jobId/schema/directories/:directoryId/discover", self.discover)
         // msgraph-sdk and PowerShell generate PATCH for the schema; Graph answers it 404 (msgraph-sdk-powershell #2643).
         routes.patch("\(base)/jobs/:jobId/schema") { _, _ in
             throw GraphError(
@@ -169,6 +172,38 @@ struct SynchronizationJobsController {
                     })),
                 ])
             }, context: "Collection(microsoft.graph.attributeMappingFunctionSchema)")
+    }
+
+    /// The schema's directory definitions (the source directory and the app), each with every member Graph has.
+    @Sendable func directories(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (target, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
+        return try self.services.odata(request).collection(
+            job.schema.directories.map(SynchronizationJSON.directory), context: "\(target.contextPath)/jobs('\(job.id)')/schema/directories")
+    }
+
+    @Sendable func directory(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (target, job) = try await self.job(request, context, GraphPolicies.readSynchronization)
+        let directory = try self.directory(request, context, in: job)
+        return try self.services.odata(request).entity(
+            SynchronizationJSON.directory(directory), context: "\(target.contextPath)/jobs('\(job.id)')/schema/directories/$entity")
+    }
+
+    /// `discover`: GraphSync's directory definitions are the ones its engine reads and writes, so discovering one
+    /// answers it as it is, stamped with the time of discovery (Graph answers the discovered definition, 200).
+    @Sendable func discover(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
+        let directory = try self.directory(request, context, in: job)
+        var json = SynchronizationJSON.directory(directory).objectValue ?? []
+        if let index = json.firstIndex(where: { $0.0 == "discoveryDateTime" }) { json[index].1 = JSONValue(Date()) }
+        return try self.services.odata(request).entity(.object(json), context: "microsoft.graph.directoryDefinition")
+    }
+
+    private func directory(_ request: Request, _ context: AuthenticatedContext, in job: SynchronizationJob) throws -> DirectoryDefinition {
+        let id = try request.parameter("directoryId", context)
+        guard let directory = job.schema.directories.first(where: { $0.id.caseInsensitiveCompare(id) == .orderedSame }) else {
+            throw GraphError.notFound(id)
+        }
+        return directory
     }
 
     /// Parses an expression as Entra's mapping editor does, and evaluates it for `testInputObject.properties` when given.

@@ -96,9 +96,15 @@ enum SynchronizationJSON {
     /// A schema as Graph returns it: every member of the metadata's types, `null` or `[]` where unset.
     static func schema(_ schema: SynchronizationSchema) -> JSONValue {
         guard let encoded = try? JSONValue.parse(JSONEncoder().encode(schema)), let members = encoded.objectValue else { return .null }
-        let directories = (encoded["directories"]?.arrayValue ?? []).map { self.shape.complete($0.objectValue ?? [], of: "directoryDefinition") }
+        let directories = schema.directories.map(self.directory)
         let rest = self.shape.complete(members.filter { $0.0 != "directories" }, of: "synchronizationSchema").objectValue ?? []
         return .object(rest + [("directories", .array(directories))])
+    }
+
+    /// One directory definition, every member present.
+    static func directory(_ directory: DirectoryDefinition) -> JSONValue {
+        guard let encoded = try? JSONValue.parse(JSONEncoder().encode(directory)) else { return .null }
+        return self.shape.complete(encoded.objectValue ?? [], of: "directoryDefinition")
     }
 
     /// One mapping source (`attributeMappingSource`), every member present.

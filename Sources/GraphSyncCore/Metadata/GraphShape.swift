@@ -5,8 +5,29 @@ import Foundation
 public struct GraphShape: Sendable {
     public let metadata: GraphMetadata
 
+    /// Each type's properties in order with what an unset one answers, worked out once (responses are built from them on
+    /// every read).
+    private let slots: [String: [Slot]]
+
+    struct Slot: Sendable {
+        let name: String
+        let type: GraphMetadata.TypeReference
+        let unset: JSONValue
+    }
+
     public init(metadata: GraphMetadata = .v1) {
+        let plain = GraphShape(metadata: metadata, slots: [:])
+        var slots: [String: [Slot]] = [:]
+        for (name, type) in metadata.types {
+            slots[name] = type.properties.filter { $0.type != .primitive("Edm.Stream") }
+                .map { Slot(name: $0.name, type: $0.type, unset: plain.defaultValue($0)) }
+        }
+        self.init(metadata: metadata, slots: slots)
+    }
+
+    private init(metadata: GraphMetadata, slots: [String: [Slot]]) {
         self.metadata = metadata
+        self.slots = slots
     }
 
     /// A request value that does not fit the metadata, with a message that names the property.
@@ -125,17 +146,20 @@ public struct GraphShape: Sendable {
     public func complete(_ members: [(String, JSONValue)], of typeName: String) -> JSONValue {
         guard let type = self.metadata.type(typeName) else { return .object(members) }
         var given: [String: JSONValue] = [:]
+        given.reserveCapacity(members.count)
         for (name, value) in members { given[name] = value }
         var result: [(String, JSONValue)] = []
-        result.reserveCapacity(type.properties.count)
-        for property in type.properties where property.type != .primitive("Edm.Stream") {
-            if let value = given.removeValue(forKey: property.name) {
-                result.append((property.name, self.completeValue(value, as: property.type)))
+        let slots = self.slots[typeName] ?? type.properties.filter { $0.type != .primitive("Edm.Stream") }
+            .map { Slot(name: $0.name, type: $0.type, unset: self.defaultValue($0)) }
+        result.reserveCapacity(slots.count)
+        for slot in slots {
+            if let value = given.removeValue(forKey: slot.name) {
+                result.append((slot.name, self.completeValue(value, as: slot.type)))
             } else {
-                result.append((property.name, self.defaultValue(property)))
+                result.append((slot.name, slot.unset))
             }
         }
-        if type.isOpen {
+        if type.isOpen && !given.isEmpty {
             // Members an open type was given beyond its declared ones, in their given order.
             result += members.filter { given[$0.0] != nil && !$0.0.hasPrefix("@odata.") }
         }
