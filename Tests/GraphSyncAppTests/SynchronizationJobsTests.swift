@@ -151,6 +151,24 @@ import Testing
                     .compactMap { $0["targetAttributeName"] as? String }
             }
             #expect(!targets(reset).isEmpty && targets(reset) == targets(template))
+
+            // An application's own version of a template's schema: new jobs from the template start from it.
+            let application = try #require(try await server.runtime.repositories.applications.get(appId: sp.appId))
+            let templateSchema = "/v1.0/applications/\(application.id)/synchronization/templates/scim/schema"
+            var custom = template.json
+            custom["@odata.context"] = nil
+            var customRules = try #require(custom["synchronizationRules"] as? [[String: Any]])
+            var customMappings = try #require(customRules[0]["objectMappings"] as? [[String: Any]])
+            customMappings[0]["attributeMappings"] = [["source": ["name": "userPrincipalName", "type": "Attribute"], "targetAttributeName": "userName", "matchingPriority": 1]]
+            customRules[0]["objectMappings"] = customMappings
+            custom["synchronizationRules"] = customRules
+            #expect(try await server.send(.PUT, templateSchema, token: admin, json: custom).status == 204)
+            #expect(targets(try await server.send(.GET, templateSchema, token: admin)) == ["userName"])
+            let fromCustom = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
+            #expect(targets(try await server.send(.GET, "\(base)/\(fromCustom)/schema", token: admin)) == ["userName"])
+            #expect(try await server.send(.PUT, "/v1.0/servicePrincipals/\(sp.id)/synchronization/templates/scim/schema", token: admin, json: custom).status == 405)
+            #expect(try await server.send(.DELETE, templateSchema, token: admin).status == 204)
+            #expect(targets(try await server.send(.GET, templateSchema, token: admin)) == targets(template))
             // What the schema's expressions and scoping filters may use.
             let operators = try await server.send(.GET, "\(base)/\(jobId)/schema/filterOperators", token: admin)
             #expect((operators["value"] as? [[String: Any]])?.contains { $0["name"] as? String == "EQUALS" && $0["arity"] as? String == "Binary" } == true)

@@ -20,6 +20,10 @@ struct SynchronizationJobsController {
         routes.get("\(base)/templates", self.listTemplates)
         routes.get("\(base)/templates/:templateId", self.getTemplate)
         routes.get("\(base)/templates/:templateId/schema", self.getTemplateSchema)
+        if self.collection == "applications" {
+            routes.put("\(base)/templates/:templateId/schema", self.putTemplateSchema)
+            routes.delete("\(base)/templates/:templateId/schema", self.deleteTemplateSchema)
+        }
         routes.get("\(base)/jobs", self.list)
         routes.post("\(base)/jobs", self.create)
         routes.get("\(base)/jobs/:jobId", self.get)
@@ -71,8 +75,25 @@ struct SynchronizationJobsController {
         let target = try await self.target(request, context, GraphPolicies.readSynchronization)
         let id = try request.parameter("templateId", context)
         guard let template = SynchronizationTemplate.named(id) else { throw GraphError.notFound(id) }
+        let custom = try await self.services.repositories.applications.get(appId: target.servicePrincipal.appId)?.templateSchema(template.id)
         return try self.services.odata(request).entity(
-            SynchronizationJSON.schema(template.schema), context: "\(target.contextPath)/templates('\(template.id)')/schema/$entity")
+            SynchronizationJSON.schema(custom ?? template.schema), context: "\(target.contextPath)/templates('\(template.id)')/schema/$entity")
+    }
+
+    /// The application's own version of a template's schema; jobs created from the template afterwards start from it.
+    @Sendable func putTemplateSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let target = try await self.target(request, context, GraphPolicies.writeSynchronization)
+        let schema = try SynchronizationJSON.schema(reading: try await RequestBody.object(request, context: context).members)
+        try await self.jobs.customizeTemplate(
+            try request.parameter("templateId", context), of: target.pathId, schema: schema, directory: self.services.directory)
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func deleteTemplateSchema(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let target = try await self.target(request, context, GraphPolicies.writeSynchronization)
+        try await self.jobs.customizeTemplate(
+            try request.parameter("templateId", context), of: target.pathId, schema: nil, directory: self.services.directory)
+        return GraphResponse.noContent()
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -85,7 +106,10 @@ struct SynchronizationJobsController {
         let target = try await self.target(request, context, GraphPolicies.writeSynchronization)
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["templateId"], resource: "synchronizationJob")
-        let job = try await self.jobs.create(servicePrincipalId: target.servicePrincipal.id, templateId: try body.requiredString("templateId"))
+        let templateId = try body.requiredString("templateId")
+        let application = try await self.services.repositories.applications.get(appId: target.servicePrincipal.appId)
+        let custom = SynchronizationTemplate.named(templateId).flatMap { application?.templateSchema($0.id) }
+        let job = try await self.jobs.create(servicePrincipalId: target.servicePrincipal.id, templateId: templateId, schema: custom)
         return try self.services.odata(request).entity(
             SynchronizationJSON.job(job), context: "\(target.contextPath)/jobs/$entity", status: .created)
     }

@@ -17,6 +17,9 @@ public struct Application: Sendable, Codable, Hashable {
     public var passwordCredentials: [PasswordCredential]
     /// Every other property Graph defines for applications, as sent (`api` and `web` without the members above).
     public var properties: GraphProperties
+    /// Synchronization template schemas customized for this application (`PUT …/templates/{id}/schema`), by template
+    /// id, as JSON (see `templateSchema(_:)`).
+    public var templateSchemas: [String: JSONValue]?
 
     public init(
         id: String, appId: String, displayName: String, description: String? = nil, createdDateTime: Date,
@@ -38,5 +41,20 @@ public struct Application: Sendable, Codable, Hashable {
         self.webRedirectUris = webRedirectUris
         self.passwordCredentials = passwordCredentials
         self.properties = properties
+    }
+}
+
+extension Application {
+    /// The application's customized schema of a synchronization template, if it has one.
+    public func templateSchema(_ templateId: String) -> SynchronizationSchema? {
+        guard let stored = self.templateSchemas?[templateId] else { return nil }
+        return try? JSONDecoder().decode(SynchronizationSchema.self, from: Data(stored.serialized()))
+    }
+
+    /// Sets (or, with nil, removes) the customized schema of a template.
+    public mutating func setTemplateSchema(_ schema: SynchronizationSchema?, for templateId: String) throws {
+        var schemas = self.templateSchemas ?? [:]
+        schemas[templateId] = try schema.map { try JSONValue.parse(JSONEncoder().encode($0)) }
+        self.templateSchemas = schemas.isEmpty ? nil : schemas
     }
 }

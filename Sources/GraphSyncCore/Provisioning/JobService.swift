@@ -13,7 +13,8 @@ public struct JobService: Sendable {
 
     /// A new job from a template, as Graph creates one: disabled, `NotConfigured`, its interval unset until it is started.
     /// Its id is `{templateId}.{32 hex}` as Graph's are; `templateId` reads back exactly as it was sent.
-    public func create(servicePrincipalId: String, templateId: String) async throws -> SynchronizationJob {
+    /// `schema` is the application's customized template schema, when it has one.
+    public func create(servicePrincipalId: String, templateId: String, schema: SynchronizationSchema? = nil) async throws -> SynchronizationJob {
         guard let template = SynchronizationTemplate.named(templateId) else {
             throw DirectoryError.badRequest("Template '\(templateId)' does not exist. Available: \(SynchronizationTemplate.builtIn.map(\.id).joined(separator: ", ")).")
         }
@@ -23,7 +24,7 @@ public struct JobService: Sendable {
         let job = SynchronizationJob(
             id: "\(template.id).\(suffix)", servicePrincipalId: servicePrincipalId, templateId: templateId,
             schedule: .init(expiration: nil, interval: SynchronizationJob.unsetInterval, state: "Disabled"), status: status,
-            schema: template.schema, nextRun: nil)
+            schema: schema ?? template.schema, nextRun: nil)
         try await self.repositories.jobs.create(job)
         return job
     }
@@ -68,6 +69,20 @@ public struct JobService: Sendable {
         _ = try await self.change(job.id) { job in
             job.schema = schema
             job.schema.version = UUID().uuidString.uppercased()
+        }
+    }
+
+    /// `PUT`/`DELETE applications/{id}/synchronization/templates/{templateId}/schema`: the application's own version of a
+    /// template's schema (validated), which its new jobs start from; nil goes back to the built-in one.
+    public func customizeTemplate(_ templateId: String, of applicationId: String, schema: SynchronizationSchema?, directory: DirectoryService)
+        async throws
+    {
+        guard let template = SynchronizationTemplate.named(templateId) else { throw DirectoryError.notFound(id: templateId) }
+        if let problem = schema?.problem { throw DirectoryError.badRequest(problem) }
+        var versioned = schema
+        versioned?.version = UUID().uuidString.uppercased()
+        try await directory.changeApplication(applicationId) { [versioned] application in
+            try application.setTemplateSchema(versioned, for: template.id)
         }
     }
 
