@@ -4,28 +4,27 @@ import GraphSyncCore
 /// The directory's tables and the columns each one is filtered by.
 enum Tables {
     static let applications = DocumentTable<Application>(
-        name: "applications",
-        fields: [
-            "appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true),
-            "applicationTemplateId": .init(column: "application_template_id", caseInsensitive: true),
-        ],
-        columnValues: {
-            [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased()),
-             ("application_template_id", $0.properties["applicationTemplateId"]?.stringValue?.lowercased())]
-        },
+        name: "applications", fields: Self.appFields(),
+        columnValues: { Self.appColumns(appId: $0.appId, displayName: $0.displayName, properties: $0.properties) },
         id: \.id, cache: DecodedDocumentCache())
 
     static let servicePrincipals = DocumentTable<ServicePrincipal>(
-        name: "service_principals",
-        fields: [
+        name: "service_principals", fields: Self.appFields(),
+        columnValues: { Self.appColumns(appId: $0.appId, displayName: $0.displayName, properties: $0.properties) },
+        id: \.id, cache: DecodedDocumentCache())
+
+    /// Applications and service principals are filtered by the same properties.
+    private static func appFields<Model>() -> [String: DocumentTable<Model>.Field] {
+        [
             "appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true),
             "applicationTemplateId": .init(column: "application_template_id", caseInsensitive: true),
-        ],
-        columnValues: {
-            [("app_id", $0.appId.lowercased()), ("display_name", $0.displayName.lowercased()),
-             ("application_template_id", $0.properties["applicationTemplateId"]?.stringValue?.lowercased())]
-        },
-        id: \.id, cache: DecodedDocumentCache())
+        ]
+    }
+
+    private static func appColumns(appId: String, displayName: String, properties: GraphProperties) -> [(String, any Encodable & Sendable)] {
+        [("app_id", appId.lowercased()), ("display_name", displayName.lowercased()),
+         ("application_template_id", properties["applicationTemplateId"]?.stringValue?.lowercased())]
+    }
 
     static let users = DocumentTable<User>(
         name: "users",
