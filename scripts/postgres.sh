@@ -21,7 +21,8 @@ start)
     id postgres >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
     rm -rf "$dir" && mkdir -p "$dir" && chown postgres "$dir"
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-    runas() { if [ "$(id -u)" = 0 ]; then su -s /bin/sh postgres -c "$*"; else sh -c "$*"; fi; }
+    # su starts in the caller's directory, which the postgres user may not enter (a mktemp -d clone): start at /.
+    runas() { if [ "$(id -u)" = 0 ]; then (cd / && su -s /bin/sh postgres -c "$*"); else sh -c "$*"; fi; }
     runas "'$bin/initdb' -D '$dir/data' -U postgres --auth=trust -E UTF8 >/dev/null"
     settings="${POSTGRES_SETTINGS:--c fsync=off}"
     pin="${POSTGRES_CPUS:+taskset -c $POSTGRES_CPUS}"
