@@ -101,3 +101,18 @@ import Testing
         #expect(escaped["client_id"] == .string("x\\ny") && escaped["list"] == .array([.string("a\\rb")]))
     }
 }
+
+/// What a provisioning log keeps of the values sent to an app.
+@Suite struct LoggedValueTests {
+    @Test func logsShowValuesSentButNeverAPassword() {
+        let logged = CycleRun.loggedValues([
+            ("userName", .string("ada@contoso.test")), ("password", .string("Generated-Secret-1")),
+            ("urn:ietf:params:scim:schemas:core:2.0:User:password", .string("x")), ("emails[type eq \"work\"].value", .array([.string("a@x"), .string("b@x")])),
+            ("active", .bool(true)), ("title", .string(String(repeating: "t", count: 5_000))),
+        ])
+        #expect(logged["userName"] == "ada@contoso.test" && logged["active"] == "True")
+        #expect(logged["password"] == "[Redacted]" && logged["urn:ietf:params:scim:schemas:core:2.0:User:password"] == "[Redacted]")
+        #expect(logged["emails[type eq \"work\"].value"] == "a@x;b@x")
+        #expect(logged["title"]?.count == 1_024, "bounded")
+    }
+}

@@ -323,6 +323,9 @@ def test_provision_on_demand_pushes_one_user_now(graphsync, scim):
     assert records[0]["action"] == "Create" and records[0]["targetIdentity"]["id"], records[0]
     assert records[0]["sourceSystem"]["name"] == "Azure Active Directory" and records[0]["provisioningSteps"][0]["type"] == "Import"
     assert records[1]["action"] == "Other" and outcome["result"] == "Failure"
+    # What was sent, by attribute: the new value of userName is the user's UPN.
+    sent = {p["displayName"]: p["newValue"] for p in records[0]["modifiedProperties"]}
+    assert sent.get("userName") == inside["userPrincipalName"], records[0]["modifiedProperties"]
     assert set(scim_users(scim)) == {inside["userPrincipalName"].lower()}
     # One subject answers exactly Graph's shape: the outcome in key, one provisioning record in value.
     again = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [

@@ -56,7 +56,7 @@ enum ProvisionOnDemandJSON {
             ("changeId", .string(entry?.id ?? UUID().uuidString.lowercased())),
             ("startTime", JSONValue(subject.began)), ("endTime", JSONValue(ended)),
             ("modifiedProperties", .array((entry?.modifiedProperties ?? []).map {
-                .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", .null)])
+                .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", JSONValue(entry?.newValues?[$0]))])
             })),
             ("provisioningSteps", .array(steps)),
             ("reportableIdentifier", .string(name)),

@@ -168,7 +168,9 @@ enum SynchronizationJSON {
             ("sourceIdentity", .object([("id", .string(entry.sourceId)), ("displayName", JSONValue(entry.sourceDisplayName)),
                                         ("identityType", .string(entry.objectType))])),
             ("targetIdentity", .object([("id", JSONValue(entry.targetId)), ("identityType", .string(entry.objectType))])),
-            ("modifiedProperties", .array(entry.modifiedProperties.map { .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", .null)]) })),
+            ("modifiedProperties", .array(entry.modifiedProperties.map {
+                .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", JSONValue(entry.newValues?[$0]))])
+            })),
             ("provisioningSteps", .array(ProvisionOnDemandJSON.steps(
                 .init(objectId: entry.sourceId, objectType: entry.objectType, entry: entry, began: entry.activityDateTime),
                 status: entry.status == "success" ? "Success" : entry.status == "skipped" ? "Skipped" : "Failure",

@@ -72,7 +72,7 @@ extension CycleRun {
             state.exportedMembers = members
             state.lastError = nil
             state.errorCount = 0
-            return Result(state: state, log: self.log(group.id, group.displayName, "Group", action, state, values.map(\.0) + ["members"], nil),
+            return Result(state: state, log: self.log(group.id, group.displayName, "Group", action, state, values.map(\.0) + ["members"], nil, values: values),
                           exported: true, changed: true)
         } catch {
             let error = error as? SCIMError ?? .unavailable("\(error)")

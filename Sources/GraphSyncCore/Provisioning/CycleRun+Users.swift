@@ -90,7 +90,7 @@ extension CycleRun {
             state.active = true
             state.lastError = nil
             state.errorCount = 0
-            return Result(state: state, log: self.log(user.id, user.displayName, "User", action, state, values.map(\.0), nil), exported: true, changed: true)
+            return Result(state: state, log: self.log(user.id, user.displayName, "User", action, state, values.map(\.0), nil, values: values), exported: true, changed: true)
         } catch {
             let error = error as? SCIMError ?? .unavailable("\(error)")
             state.lastError = error.message

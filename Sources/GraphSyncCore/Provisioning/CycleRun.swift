@@ -143,12 +143,29 @@ struct CycleRun: Sendable {
         try Task.checkCancellation()
     }
 
-    func log(_ sourceId: String, _ name: String?, _ type: String, _ action: String, _ state: ProvisionedObject, _ properties: [String], _ failure: String?)
-        -> ProvisioningLogEntry
-    {
+    func log(
+        _ sourceId: String, _ name: String?, _ type: String, _ action: String, _ state: ProvisionedObject, _ properties: [String], _ failure: String?,
+        values: [(String, JSONValue)] = []
+    ) -> ProvisioningLogEntry {
         ProvisioningLogEntry(
             jobId: self.job.id, servicePrincipalId: self.job.servicePrincipalId, sourceId: sourceId, sourceDisplayName: name, objectType: type,
-            action: action, status: failure == nil ? "success" : "failure", targetId: state.targetId, modifiedProperties: properties, detail: failure)
+            action: action, status: failure == nil ? "success" : "failure", targetId: state.targetId, modifiedProperties: properties,
+            newValues: values.isEmpty ? nil : Self.loggedValues(values), detail: failure)
+    }
+
+    /// What the log shows of values sent: text (several values joined with `;`), and never a password.
+    static func loggedValues(_ values: [(String, JSONValue)]) -> [String: String] {
+        var logged: [String: String] = [:]
+        for (name, value) in values {
+            if name.lowercased().contains("password") {
+                logged[name] = "[Redacted]"
+            } else if let items = value.arrayValue {
+                logged[name] = items.compactMap { MappingFunction.text($0) }.joined(separator: ";")
+            } else if let text = MappingFunction.text(value) {
+                logged[name] = String(text.prefix(1_024))
+            }
+        }
+        return logged
     }
 }
 

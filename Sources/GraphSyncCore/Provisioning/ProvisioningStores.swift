@@ -97,11 +97,13 @@ public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
     public var status: String
     public var targetId: String?
     public var modifiedProperties: [String]
+    /// The values sent for `modifiedProperties`, as text (a password-like attribute shows as `[Redacted]`).
+    public var newValues: [String: String]?
     public var detail: String?
 
     public init(
         jobId: String, servicePrincipalId: String, sourceId: String, sourceDisplayName: String?, objectType: String, action: String,
-        status: String, targetId: String?, modifiedProperties: [String], detail: String?, at date: Date = Date()
+        status: String, targetId: String?, modifiedProperties: [String], newValues: [String: String]? = nil, detail: String?, at date: Date = Date()
     ) {
         self.id = UUID().uuidString.lowercased()
         self.jobId = jobId
@@ -114,6 +116,7 @@ public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
         self.status = status
         self.targetId = targetId
         self.modifiedProperties = modifiedProperties
+        self.newValues = newValues
         self.detail = detail
     }
 }
