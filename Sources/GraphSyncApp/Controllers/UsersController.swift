@@ -18,7 +18,8 @@ struct UsersController {
         try context.demand(GraphPolicies.readUsers)
         let query = try ODataQuery(request)
         let page = try await self.services.repositories.users.list(query.directoryQuery(within: .everything))
-        return try self.services.odata(request).collection(page.items.map(DirectoryJSON.user), context: "users", select: query.select, next: page.next)
+        return try self.services.odata(request).collection(
+            page.items.map { DirectoryJSON.user($0, select: query.select) }, context: "users", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -41,7 +42,7 @@ struct UsersController {
         try context.demand(GraphPolicies.readUsers)
         let user = try await self.services.user(try request.parameter("id", context))
         let query = try ODataQuery(request)
-        return try self.services.odata(request).entity(DirectoryJSON.user(user), context: "users/$entity", select: query.select)
+        return try self.services.odata(request).entity(DirectoryJSON.user(user, select: query.select), context: "users/$entity", select: query.select)
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -81,6 +81,19 @@ enum DirectoryJSON {
         return .object(self.shape.complete(properties.members, of: "user").objectValue?.filter { $0.0 != "passwordProfile" } ?? [])
     }
 
+    /// What Graph returns for a user when no `$select` asks for more (its documented default property set).
+    static let userDefaultProperties: Set<String> = [
+        "id", "businessPhones", "displayName", "givenName", "jobTitle", "mail", "mobilePhone", "officeLocation", "preferredLanguage",
+        "surname", "userPrincipalName",
+    ]
+
+    /// A user as a read answers it: Graph's default property set, or every property when `$select` chooses.
+    static func user(_ user: User, select: [String]?) -> JSONValue {
+        let full = self.user(user)
+        guard select == nil || select?.isEmpty == true else { return full }
+        return .object((full.objectValue ?? []).filter { self.userDefaultProperties.contains($0.0) })
+    }
+
     static func group(_ group: Group) -> JSONValue {
         var properties = group.properties
         properties["id"] = .string(group.id)
