@@ -24,8 +24,11 @@ struct TestServer {
     var issuer: String { "\(self.baseURL)/\(self.tenantId)/v2.0" }
     var dataDirectory: String { self.runtime.configuration.dataDirectory }
 
-    /// The server stopped before it listened (its port was taken between `freePort()` and the bind).
-    struct DidNotStart: Error {}
+    /// The server stopped before it listened (usually: its port was taken between `freePort()` and the bind).
+    struct DidNotStart: Error, CustomStringConvertible {
+        var reason: String
+        var description: String { "the test server did not start: \(self.reason)" }
+    }
 
     /// Starts GraphSync (plain http unless `tls`), runs `body`, shuts it down. A start that fails because the port
     /// was taken in the meantime is tried again on another port.
@@ -80,9 +83,10 @@ struct TestServer {
             var iterator = ready.makeAsyncIterator()
             guard await iterator.next() != nil else {
                 try? await client.shutdown()
-                try? await tasks.waitForAll()
+                var reason = "it stopped without an error"
+                do { try await tasks.waitForAll() } catch { reason = String(describing: error) }
                 try? await runtime.close()
-                throw DidNotStart()
+                throw DidNotStart(reason: reason)
             }
             let server = TestServer(
                 runtime: runtime, facts: facts, baseURL: "\(configuration.scheme)://127.0.0.1:\(configuration.port)", client: client)
