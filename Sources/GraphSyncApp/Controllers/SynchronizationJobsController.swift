@@ -245,7 +245,7 @@ struct SynchronizationJobsController {
             let parsed = try MappingExpression.parse(expression)
             if let problem = AttributeMapper.problem(in: parsed) { throw MappingExpression.Invalid(message: problem) }
             let result = AttributeMapper.value(of: parsed, in: values)
-            let texts: [String] = result.map { value in value.arrayValue?.compactMap { Self.text($0) } ?? Self.text(value).map { [$0] } ?? [] } ?? []
+            let texts: [String] = result.map { value in value.arrayValue?.compactMap(AttributeMapper.text) ?? AttributeMapper.text(value).map { [$0] } ?? [] } ?? []
             answer = [
                 ("error", .null), ("evaluationResult", JSONValue(texts)), ("evaluationSucceeded", .bool(true)),
                 ("parsedExpression", SynchronizationJSON.mappingSource(parsed)), ("parsingSucceeded", .bool(true)),
@@ -257,15 +257,6 @@ struct SynchronizationJobsController {
             ]
         }
         return try self.services.odata(request).entity(.object(answer), context: "microsoft.graph.parseExpressionResponse")
-    }
-
-    private static func text(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): text
-        case .bool(let flag): flag ? "True" : "False"
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        default: nil
-        }
     }
 
     /// Replaces the job's schema. The body is read as Graph reads it: checked against the metadata (a wrong type or an

@@ -40,6 +40,9 @@ public enum AttributeMapper {
         }
     }
 
+    /// A value as Entra's expressions show it (`True`/`False` for booleans), or nil.
+    public static func text(_ value: JSONValue) -> String? { MappingFunction.text(value) }
+
     /// The value of a mapping source (an attribute, a constant or an expression) for an object's attribute values.
     public static func value(of source: AttributeMappingSource, in values: [String: JSONValue]) -> JSONValue? {
         self.evaluate(source, values)

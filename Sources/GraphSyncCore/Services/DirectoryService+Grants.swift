@@ -48,7 +48,7 @@ extension DirectoryService {
     /// transaction (so concurrent consents neither lose scopes nor create two grants).
     public func grantDelegatedScopes(clientId: String, resourceId: String, scopes: [String]) async throws -> OAuth2PermissionGrant {
         try await self.repositories.transaction { tx in
-            try await DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+            try await self.within(tx)
                 .mergeDelegatedScopes(clientId: clientId, resourceId: resourceId, scopes: scopes)
         }
     }

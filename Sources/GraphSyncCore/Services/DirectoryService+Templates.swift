@@ -9,7 +9,7 @@ extension DirectoryService {
         within scope: AccessScope = .everything
     ) async throws -> (Application, ServicePrincipal) {
         try await self.repositories.transaction { tx in
-            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+            let directory = self.within(tx)
             var draft = Application(
                 id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: displayName, createdDateTime: Date(),
                 appRoles: template.appRoles)

@@ -17,6 +17,11 @@ public struct DirectoryService: Sendable {
     }
 
     /// Looks up a principal (user, service principal or group) for references such as owners and members.
+    /// The same service over the repositories of an open transaction.
+    func within(_ transaction: Repositories) -> DirectoryService {
+        DirectoryService(repositories: transaction, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+    }
+
     public func principal(id: String) async throws -> DirectoryObjectSummary? {
         if let user = try await self.repositories.users.get(id: id) {
             return DirectoryObjectSummary(id: user.id, type: .user, displayName: user.displayName, userPrincipalName: user.userPrincipalName)
@@ -100,7 +105,7 @@ extension DirectoryService {
             throw DirectoryError.badRequest("At most 20 members and 20 owners can be bound when creating a group.")
         }
         try await self.repositories.transaction { tx in
-            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+            let directory = self.within(tx)
             var members: [DirectoryObjectSummary] = []
             for id in memberIds {
                 guard let member = try await directory.principal(id: id), member.type != .servicePrincipal else { throw DirectoryError.notFound(id: id) }
@@ -127,7 +132,7 @@ extension DirectoryService {
         guard memberIds.count <= 20 else { throw DirectoryError.badRequest("At most 20 members can be bound in one request.") }
         try await self.repositories.transaction { tx in
             guard var group = try await tx.groups.get(id: id) else { throw DirectoryError.notFound(id: id) }
-            let directory = DirectoryService(repositories: tx, hasher: self.hasher, passwordHasher: self.passwordHasher, tenant: self.tenant)
+            let directory = self.within(tx)
             for memberId in memberIds {
                 guard let member = try await directory.principal(id: memberId), member.type != .servicePrincipal else {
                     throw DirectoryError.notFound(id: memberId)
