@@ -18,6 +18,10 @@ import Testing
             ])
             #expect(created.status == 201, "\(created.text)")
             let groupId = try #require(created["id"] as? String)
+            let read = try await server.send(.GET, "/v1.0/groups/\(groupId)", token: admin)
+            #expect(read["description"] != nil && read["unseenCount"] == nil && read["allowExternalSenders"] == nil, "only on $select, as Graph")
+            let selected = try await server.send(.GET, "/v1.0/groups/\(groupId)?$select=displayName,unseenCount", token: admin)
+            #expect(selected["displayName"] as? String == "Engineering" && selected.json.keys.contains("unseenCount") == true, "\(selected.text)")
             #expect(try await server.send(.POST, "/v1.0/groups", token: admin, json: ["displayName": "x"]).status == 400)
 
             let inner = try await server.send(.POST, "/v1.0/groups", token: admin, json: [

@@ -79,9 +79,20 @@ import Testing
         #expect(try MappingExpression.parse("[userPrincipalName]") == .attribute("userPrincipalName"))
     }
 
+    /// Entra's documented condition: `IIF([country]="USA", [country], [department])`.
+    @Test func comparisonsAreIIFsConditions() throws {
+        let iif = try MappingExpression.parse(#"IIF([country]="USA",[country],[department])"#)
+        #expect(iif.parameters?.first?.value == .function("Equals", [.attribute("country"), .constant("USA")]))
+        #expect(AttributeMapper.value(of: iif, in: ["country": .string("USA"), "department": .string("Sales")]) == .string("USA"))
+        #expect(AttributeMapper.value(of: iif, in: ["country": .string("usa"), "department": .string("Sales")]) == .string("Sales"))
+        #expect(AttributeMapper.value(of: iif, in: ["department": .string("Sales")]) == .string("Sales"), "no value is not \"USA\"")
+        let spaced = try MappingExpression.parse(#"IIF( [accountEnabled] = "True" , "on", "off")"#)
+        #expect(AttributeMapper.value(of: spaced, in: ["accountEnabled": .bool(true)]) == .string("on"))
+    }
+
     @Test func brokenExpressionsSayWhere() {
         for (text, words) in [
-            ("Join(\" \", [givenName]", "not closed"), ("[givenName", "not closed"), ("IIF([c]=\"US\", 1, 2)", "comparisons"),
+            ("Join(\" \", [givenName]", "not closed"), ("[givenName", "not closed"), ("IIF([c]<\"US\", 1, 2)", "'=' only"), ("[a] = ", "ends where a value"),
             ("Mid([a], 1, 3) extra", "Unexpected"), (String(repeating: "Not(", count: 40) + "[a]" + String(repeating: ")", count: 40), "deeper"),
         ] {
             #expect(throws: MappingExpression.Invalid.self) { try MappingExpression.parse(text) }

@@ -72,6 +72,24 @@ import Testing
         }
     }
 
+    @Test func anUpdatesLogEntryShowsWhatItReplaced() async throws {
+        try await Self.withWorld { world in
+            let (_, job) = try await Self.app(world, users: ["ada"])
+            let first = try await world.engine.runCycle(job)
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let caller = Caller(kind: .application, tenantId: "t", objectId: "o", clientAppId: "c")
+            try await world.directory.updateUser(id: ada.id, by: caller, password: nil, forceChange: nil) { $0.displayName = "Ada Lovelace" }
+            _ = try await world.engine.runCycle(first)
+            let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 10, within: .everything)
+            let create = try #require(entries.first { $0.action == "Create" })
+            let update = try #require(entries.first { $0.action == "Update" })
+            #expect(create.oldValues == nil, "a create replaced nothing")
+            #expect(update.newValues?["displayName"] == "Ada Lovelace")
+            #expect(update.oldValues?["displayName"] == "ada", "the value the first cycle exported")
+            #expect(update.oldValues?["userName"] == "ada@graphsync.test")
+        }
+    }
+
     @Test func anOAuthTokenNearExpiryIsRefreshedAndTheRotatedTokensKept() async throws {
         try await Self.withWorld(tokenLifetime: 60) { world in
             let (sp, job) = try await Self.app(world, users: ["ada"])

@@ -28,7 +28,7 @@ struct GroupsController {
         try context.demand(GraphPolicies.readGroups)
         let query = try ODataQuery(request)
         let page = try await self.services.repositories.groups.list(query.directoryQuery(within: .everything))
-        return try self.services.odata(request).collection(page.items.map(DirectoryJSON.group), context: "groups", select: query.select, next: page.next)
+        return try self.services.odata(request).collection(page.items.map { DirectoryJSON.group($0, select: query.select) }, context: "groups", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -47,7 +47,8 @@ struct GroupsController {
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.demand(GraphPolicies.readGroups)
         let group = try await self.group(request, context)
-        return try self.services.odata(request).entity(DirectoryJSON.group(group), context: "groups/$entity", select: try ODataQuery(request).select)
+        let select = try ODataQuery(request).select
+        return try self.services.odata(request).entity(DirectoryJSON.group(group, select: select), context: "groups/$entity", select: select)
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -107,6 +107,19 @@ enum DirectoryJSON {
         return self.shape.complete(properties.members, of: "group")
     }
 
+    /// Group properties Graph returns only when `$select` names them (its group resource page).
+    static let groupSelectOnlyProperties: Set<String> = [
+        "allowExternalSenders", "assignedLabels", "assignedLicenses", "autoSubscribeNewMembers", "hideFromAddressLists",
+        "hideFromOutlookClients", "isSubscribedByMail", "licenseProcessingState", "unseenCount",
+    ]
+
+    /// A group as a read answers it: without the `$select`-only properties unless `$select` chooses.
+    static func group(_ group: Group, select: [String]?) -> JSONValue {
+        let full = self.group(group)
+        guard select == nil || select?.isEmpty == true else { return full }
+        return .object((full.objectValue ?? []).filter { !self.groupSelectOnlyProperties.contains($0.0) })
+    }
+
     static func applicationTemplate(_ template: ApplicationTemplate) -> JSONValue {
         self.shape.complete([
             ("id", .string(template.id)), ("displayName", .string(template.displayName)), ("description", JSONValue(template.description)),

@@ -55,9 +55,7 @@ enum ProvisionOnDemandJSON {
             ("action", .string(SynchronizationJSON.provisioningAction(entry?.action ?? "Other").capitalizedFirst)),
             ("changeId", .string(entry?.id ?? UUID().uuidString.lowercased())),
             ("startTime", JSONValue(subject.began)), ("endTime", JSONValue(ended)),
-            ("modifiedProperties", .array((entry?.modifiedProperties ?? []).map {
-                .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", JSONValue(entry?.newValues?[$0]))])
-            })),
+            ("modifiedProperties", entry.map(SynchronizationJSON.modifiedProperties(of:)) ?? .array([])),
             ("provisioningSteps", .array(steps)),
             ("reportableIdentifier", .string(name)),
             ("statusInfo", .object([("status", .string(status)), ("errorCode", .null), ("reason", JSONValue(status == "Failure" ? entry?.detail : nil)),

@@ -168,9 +168,7 @@ enum SynchronizationJSON {
             ("sourceIdentity", .object([("id", .string(entry.sourceId)), ("displayName", JSONValue(entry.sourceDisplayName)),
                                         ("identityType", .string(entry.objectType))])),
             ("targetIdentity", .object([("id", JSONValue(entry.targetId)), ("identityType", .string(entry.objectType))])),
-            ("modifiedProperties", .array(entry.modifiedProperties.map {
-                .object([("displayName", .string($0)), ("oldValue", .null), ("newValue", JSONValue(entry.newValues?[$0]))])
-            })),
+            ("modifiedProperties", self.modifiedProperties(of: entry)),
             ("provisioningSteps", .array(ProvisionOnDemandJSON.steps(
                 .init(objectId: entry.sourceId, objectType: entry.objectType, entry: entry, began: entry.activityDateTime),
                 status: entry.status == "success" ? "Success" : entry.status == "skipped" ? "Skipped" : "Failure",
@@ -182,6 +180,13 @@ enum SynchronizationJSON {
 
     /// An engine action as a member of Graph's `provisioningAction` enum (`other, create, delete, disable, update,
     /// stagedDelete`): matching an existing object and skipping one are `other`.
+    /// `modifiedProperty` values: each attribute sent, with what an update replaced (`null` when not known).
+    static func modifiedProperties(of entry: ProvisioningLogEntry) -> JSONValue {
+        .array(entry.modifiedProperties.map {
+            .object([("displayName", .string($0)), ("oldValue", JSONValue(entry.oldValues?[$0])), ("newValue", JSONValue(entry.newValues?[$0]))])
+        })
+    }
+
     static func provisioningAction(_ action: String) -> String {
         let lowered = action.lowercased()
         return ["create", "delete", "disable", "update", "stageddelete"].contains(lowered) ? (lowered == "stageddelete" ? "stagedDelete" : lowered) : "other"

@@ -68,12 +68,14 @@ extension CycleRun {
                 try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)
                 try await self.updateMembers(id: id, from: state.exportedMembers, to: members)
             }
+            let previous = state.exportedValues
             state.exportedHash = digest
             state.exportedMembers = members
+            state.exportedValues = Self.loggedValues(values)
             state.lastError = nil
             state.errorCount = 0
-            return Result(state: state, log: self.log(group.id, group.displayName, "Group", action, state, values.map(\.0) + ["members"], nil, values: values),
-                          exported: true, changed: true)
+            let entry = self.log(group.id, group.displayName, "Group", action, state, values.map(\.0) + ["members"], nil, values: values, previous: previous)
+            return Result(state: state, log: entry, exported: true, changed: true)
         } catch {
             let error = error as? SCIMError ?? .unavailable("\(error)")
             state.lastError = error.message

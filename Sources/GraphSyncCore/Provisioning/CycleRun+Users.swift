@@ -86,16 +86,20 @@ extension CycleRun {
                     state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: values)
                 }
             }
+            let previous = state.exportedValues
             state.exportedHash = digest
+            state.exportedValues = Self.loggedValues(values)
             state.active = true
             state.lastError = nil
             state.errorCount = 0
-            return Result(state: state, log: self.log(user.id, user.displayName, "User", action, state, values.map(\.0), nil, values: values), exported: true, changed: true)
+            let entry = self.log(user.id, user.displayName, "User", action, state, values.map(\.0), nil, values: values, previous: previous)
+            return Result(state: state, log: entry, exported: true, changed: true)
         } catch {
             let error = error as? SCIMError ?? .unavailable("\(error)")
             state.lastError = error.message
             state.errorCount += 1
-            return Result(state: state, log: self.log(user.id, user.displayName, "User", action, state, values.map(\.0), error.message), error: error, changed: true)
+            let entry = self.log(user.id, user.displayName, "User", action, state, values.map(\.0), error.message, values: values, previous: state.exportedValues)
+            return Result(state: state, log: entry, error: error, changed: true)
         }
     }
 

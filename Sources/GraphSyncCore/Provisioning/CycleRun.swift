@@ -145,12 +145,12 @@ struct CycleRun: Sendable {
 
     func log(
         _ sourceId: String, _ name: String?, _ type: String, _ action: String, _ state: ProvisionedObject, _ properties: [String], _ failure: String?,
-        values: [(String, JSONValue)] = []
+        values: [(String, JSONValue)] = [], previous: [String: String]? = nil
     ) -> ProvisioningLogEntry {
         ProvisioningLogEntry(
             jobId: self.job.id, servicePrincipalId: self.job.servicePrincipalId, sourceId: sourceId, sourceDisplayName: name, objectType: type,
             action: action, status: failure == nil ? "success" : "failure", targetId: state.targetId, modifiedProperties: properties,
-            newValues: values.isEmpty ? nil : Self.loggedValues(values), detail: failure)
+            newValues: values.isEmpty ? nil : Self.loggedValues(values), oldValues: action == "Update" ? previous : nil, detail: failure)
     }
 
     /// What the log shows of values sent: text (several values joined with `;`), and never a password.

@@ -3,7 +3,9 @@ import Foundation
 /// Entra's attribute-mapping expressions as text (`Join(" ", [givenName], [surname])`), parsed into the
 /// `attributeMappingSource` tree a schema stores: `[name]` is an attribute, `"text"` (with `\"` and `\\` escapes) or a
 /// bare token (`3`, `vbTextCompare`) a constant, `Name(…)` a function whose parameters may be empty
-/// (`Switch([IsSoftDeleted], , "False", "True")`). Bounded: at most 4,096 characters and 32 levels of nesting.
+/// (`Switch([IsSoftDeleted], , "False", "True")`), and `a = b` a comparison, which Entra writes as `IIF`'s condition
+/// (`IIF([country]="USA", [country], [department])`) and GraphSync stores as the function `Equals(a, b)`.
+/// Bounded: at most 4,096 characters and 32 levels of nesting.
 public enum MappingExpression {
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
@@ -31,7 +33,16 @@ public enum MappingExpression {
             while !self.atEnd, self.characters[self.index].isWhitespace { self.index += 1 }
         }
 
+        /// A value, or two values compared with `=`.
         mutating func expression(depth: Int) throws(Invalid) -> AttributeMappingSource {
+            let left = try self.value(depth: depth)
+            self.skipSpaces()
+            guard !self.atEnd, self.characters[self.index] == "=" else { return left }
+            self.index += 1
+            return .function(MappingFunction.equalsName, [left, try self.value(depth: depth + 1)])
+        }
+
+        mutating func value(depth: Int) throws(Invalid) -> AttributeMappingSource {
             guard depth < 32 else { throw Invalid(message: "The expression nests deeper than 32 functions.") }
             self.skipSpaces()
             guard !self.atEnd else { throw Invalid(message: "The expression ends where a value was expected.") }
@@ -65,7 +76,7 @@ public enum MappingExpression {
                 }
                 let token = String(self.characters[start..<self.index])
                 guard !token.isEmpty else {
-                    throw Invalid(message: "Unexpected '\(self.characters[self.index])' at position \(self.index + 1); comparisons such as [a]=\"b\" are not supported.")
+                    throw Invalid(message: "Unexpected '\(self.characters[self.index])' at position \(self.index + 1).")
                 }
                 self.skipSpaces()
                 guard !self.atEnd, self.characters[self.index] == "(" else { return .constant(token) }
@@ -95,7 +106,7 @@ public enum MappingExpression {
                 self.index += 1
                 if next == ")" { return arguments }
                 guard next == "," else {
-                    let hint = "=<>".contains(next) ? "; comparisons such as [a]=\"b\" are not supported" : ""
+                    let hint = "<>".contains(next) ? "; a comparison is written with '=' only" : ""
                     throw Invalid(message: "Expected ',' or ')' at position \(self.index), not '\(next)'\(hint).")
                 }
             }

@@ -62,13 +62,15 @@ extension MappingFunction {
         MappingFunction("CStr", 1...1) { a in MappingFunction.text(a[0]).map(JSONValue.string) },
     ]
 
-    /// Conditions and choices: Not, IIF, IsNull, IsNullOrEmpty, IsPresent, IsString, CBool, Coalesce, Switch,
+    /// Conditions and choices: Not, Equals (`a = b`), IIF, IsNull, IsNullOrEmpty, IsPresent, IsString, CBool, Coalesce, Switch,
     /// SelectUniqueValue, IgnoreFlowIfNullOrEmpty, SingleAppRoleAssignment.
     static let testFunctions: [MappingFunction] = [
         MappingFunction("Not", 1...1) { a in
             guard case .bool(let flag)? = a[0] else { return MappingFunction.text(a[0]).map { .bool($0.caseInsensitiveCompare("true") != .orderedSame) } }
             return .bool(!flag)
         },
+        // `a = b` in Entra's text: both as text, compared exactly; no value equals only no value.
+        MappingFunction(MappingFunction.equalsName, 2...2) { a in .bool(MappingFunction.text(a[0]) == MappingFunction.text(a[1])) },
         MappingFunction("IIF", 3...3) { a in MappingFunction.value(MappingFunction.truth(a[0]) ? a[1] : a[2]) },
         MappingFunction("IsNull", 1...1) { a in .bool(a[0] == nil || a[0] == .null) },
         MappingFunction("IsNullOrEmpty", 1...1) { a in .bool(MappingFunction.text(a[0]).map(\.isEmpty) ?? true) },

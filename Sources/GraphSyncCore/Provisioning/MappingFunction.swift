@@ -29,6 +29,9 @@ struct MappingFunction: Sendable {
     /// Each function's name and how many parameters it takes (`schema/functions`).
     static var signatures: [(name: String, parameters: ClosedRange<Int>)] { Self.library.map { ($0.name, $0.arity) } }
 
+    /// The function a comparison `a = b` is stored as (`IIF([country]="USA", …)`).
+    static let equalsName = "Equals"
+
     /// The result for evaluated parameters; nil when there is none.
     func apply(_ arguments: [JSONValue?]) -> JSONValue? { self.evaluate(arguments) }
 

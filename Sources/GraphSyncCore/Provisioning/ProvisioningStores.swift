@@ -47,6 +47,9 @@ public struct ProvisionedObject: Sendable, Codable, Equatable {
     public var exportedHash: String?
     /// For groups: the app ids of the members last exported.
     public var exportedMembers: [String]
+    /// The values last exported as the provisioning log shows them (text, passwords redacted): the next update's
+    /// `oldValue`s. Nil until an export succeeds (and for states saved before GraphSync kept them).
+    public var exportedValues: [String: String]?
     /// False once disabled in the app (out of scope).
     public var active: Bool
     public var lastError: String?
@@ -99,11 +102,14 @@ public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
     public var modifiedProperties: [String]
     /// The values sent for `modifiedProperties`, as text (a password-like attribute shows as `[Redacted]`).
     public var newValues: [String: String]?
+    /// For an update, what was exported before for `modifiedProperties` (nil when unknown: a create or a match).
+    public var oldValues: [String: String]?
     public var detail: String?
 
     public init(
         jobId: String, servicePrincipalId: String, sourceId: String, sourceDisplayName: String?, objectType: String, action: String,
-        status: String, targetId: String?, modifiedProperties: [String], newValues: [String: String]? = nil, detail: String?, at date: Date = Date()
+        status: String, targetId: String?, modifiedProperties: [String], newValues: [String: String]? = nil, oldValues: [String: String]? = nil, detail: String?,
+        at date: Date = Date()
     ) {
         self.id = UUID().uuidString.lowercased()
         self.jobId = jobId
@@ -117,6 +123,7 @@ public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
         self.targetId = targetId
         self.modifiedProperties = modifiedProperties
         self.newValues = newValues
+        self.oldValues = oldValues
         self.detail = detail
     }
 }
