@@ -117,7 +117,7 @@ def test_job_provisions_assigned_users_and_groups_incrementally(graphsync, scim)
         assign(graph, sp["id"], team["id"])
 
     templates = graph.call("GET", f"/servicePrincipals/{sp['id']}/synchronization/templates", expect=200)
-    assert [t["id"] for t in templates["value"]] == ["scim", "dataBricks", "aws"]
+    assert [t["id"] for t in templates["value"]] == ["scim", "dataBricks", "aWSSingleSignon"]
     assert [t["default"] for t in templates["value"]] == [True, False, False]
     job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
     assert job["id"].startswith("scim.") and job["schedule"]["state"] == "Disabled"

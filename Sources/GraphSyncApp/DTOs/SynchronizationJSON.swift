@@ -86,7 +86,8 @@ enum SynchronizationJSON {
         .object([
             ("id", .string(template.id)), ("applicationId", .string(applicationId)), ("default", .bool(template.isDefault)),
             ("description", .string(template.description)), ("discoverable", .bool(template.discoverable)),
-            ("factoryTag", .string(template.factoryTag)), ("metadata", .array([])), ("schema", self.schema(template.schema)),
+            ("factoryTag", .string(template.factoryTag)), ("metadata", .array(template.metadata.map { .object([("key", .string($0.key)), ("value", .string($0.value))]) })),
+            ("schema", self.schema(template.schema)),
         ])
     }
 

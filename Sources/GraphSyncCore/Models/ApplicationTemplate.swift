@@ -31,8 +31,9 @@ public struct ApplicationTemplate: Sendable, Equatable {
             categories: [], supportedProvisioningTypes: ["sync"], supportedSingleSignOnModes: [], appRoles: [],
             synchronizationTemplateId: "dataBricks"),
         ApplicationTemplate(
-            id: "8b1025e4-1dd2-430b-a150-2ef79cd700f5", displayName: "Amazon Web Services (AWS)", publisher: "Amazon", categories: [],
-            supportedProvisioningTypes: ["sync"], supportedSingleSignOnModes: ["saml"], appRoles: [], synchronizationTemplateId: "aws"),
+            id: "21ed01d2-ec13-4e9e-86c1-cd546719ebc4", displayName: "AWS IAM Identity Center (successor to AWS Single Sign-On)",
+            publisher: "Amazon Web Services, Inc.", categories: [], supportedProvisioningTypes: ["sync"],
+            supportedSingleSignOnModes: ["saml", "external"], appRoles: [], synchronizationTemplateId: "aWSSingleSignon"),
         ApplicationTemplate(
             id: "4601ed45-8ff3-4599-8377-b6649007e876", displayName: "Marketo", publisher: "Marketo", categories: [],
             supportedProvisioningTypes: [], supportedSingleSignOnModes: ["saml"],

@@ -94,17 +94,33 @@ public enum AttributeMapper {
             }.first
     }
 
-    /// A SCIM resource body from target paths: `name.givenName` nests, `emails[type eq "work"].value` becomes a typed entry.
+    /// A SCIM resource body from target paths: `name.givenName` nests, `emails[type eq "work"].value` becomes a typed
+    /// entry (paths with the same type fill one entry: `addresses[type eq "work"].locality` and `.postalCode`), and an
+    /// extension's `urn:…:User:department` goes under its schema URN, which joins `schemas`.
     public static func resource(schema: String, values: [(String, JSONValue)], extra: [(String, JSONValue)] = []) -> JSONValue {
         var members: [(String, JSONValue)] = [("schemas", .array([.string(schema)]))]
+        var extensions: [String: [(String, JSONValue)]] = [:]
+        var extensionOrder: [String] = []
         func set(_ key: String, _ value: JSONValue) {
             if let index = members.firstIndex(where: { $0.0 == key }) { members[index].1 = value } else { members.append((key, value)) }
         }
         for (path, value) in values + extra {
-            if let filtered = self.filteredPath(path) {
+            if path.hasPrefix("urn:"), let colon = path.lastIndex(of: ":"), path[..<colon] != schema {
+                let urn = String(path[..<colon])
+                if extensions[urn] == nil { extensionOrder.append(urn) }
+                extensions[urn, default: []].append((String(path[path.index(after: colon)...]), value))
+            } else if let filtered = self.filteredPath(path) {
                 var entries = members.first { $0.0 == filtered.attribute }?.1.arrayValue ?? []
-                entries.append(.object([("type", .string(filtered.type)), (filtered.subAttribute, value), ("primary", .bool(true))]))
+                if let index = entries.firstIndex(where: { $0["type"] == .string(filtered.type) }), var entry = entries[index].objectValue {
+                    entry.removeAll { $0.0 == filtered.subAttribute }
+                    entry.insert((filtered.subAttribute, value), at: max(entry.count - 1, 0))
+                    entries[index] = .object(entry)
+                } else {
+                    entries.append(.object([("type", .string(filtered.type)), (filtered.subAttribute, value), ("primary", .bool(true))]))
+                }
                 set(filtered.attribute, .array(entries))
+            } else if path.hasPrefix("urn:"), let colon = path.lastIndex(of: ":") {
+                set(String(path[path.index(after: colon)...]), value)
             } else if let dot = path.firstIndex(of: ".") {
                 let parent = String(path[..<dot])
                 var object = members.first { $0.0 == parent }?.1.objectValue ?? []
@@ -113,6 +129,10 @@ public enum AttributeMapper {
             } else {
                 set(path, value)
             }
+        }
+        if !extensionOrder.isEmpty {
+            members[0].1 = .array([.string(schema)] + extensionOrder.map(JSONValue.string))
+            for urn in extensionOrder { members.append((urn, .object(extensions[urn] ?? []))) }
         }
         return .object(members)
     }
