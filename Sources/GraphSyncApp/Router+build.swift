@@ -26,7 +26,10 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
 
     DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: dependencies.keys, graphHost: dependencies.graphHost).addRoutes(to: router)
-    TokenController(endpoints: endpoints, tenant: directory.tenant, authority: dependencies.authority, minter: dependencies.minter).addRoutes(to: router)
+    let signIn = SignInService(authority: dependencies.authority)
+    TokenController(endpoints: endpoints, tenant: directory.tenant, authority: dependencies.authority, minter: dependencies.minter, signIn: signIn)
+        .addRoutes(to: router)
+    AuthorizeController(endpoints: endpoints, tenant: directory.tenant, signIn: signIn, pages: PageRenderer()).addRoutes(to: router)
     router.get("health") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
 
     let groups = ["v1.0", "beta"].map { version in

@@ -60,7 +60,7 @@ public struct SigningKeyRing: Sendable {
     }
 
     /// Signs claims with the current key (`kid` in the header, `typ: JWT`, `alg: RS256`).
-    public func sign(_ claims: AccessTokenClaims) async throws -> String {
+    public func sign(_ claims: some JWTPayload) async throws -> String {
         var header = JWTHeader()
         header.typ = "JWT"
         header.alg = "RS256"

@@ -5,7 +5,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// `POST /{tenant}/oauth2/v2.0/token`: the client credentials and resource owner password grants.
+/// `POST /{tenant}/oauth2/v2.0/token`: the client credentials, password, authorization code, refresh token and device
+/// code grants; and `POST /{tenant}/oauth2/v2.0/devicecode`.
 ///
 /// Client authentication by `client_secret_post` or `client_secret_basic` (RFC 6749 §2.3.1).
 struct TokenController {
@@ -13,29 +14,47 @@ struct TokenController {
     let tenant: Tenant
     let authority: AuthorityService
     let minter: TokenMinter
+    let signIn: SignInService
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post(":tenant/oauth2/v2.0/token", use: self.token)
         router.post(":tenant/oauth2/token", use: self.token)
+        router.post(":tenant/oauth2/v2.0/devicecode", use: self.deviceCode)
     }
 
     @Sendable func token(_ request: Request, context: AppRequestContext) async throws -> Response {
         try TenantPath.require(context, tenant: self.tenant)
-        let form = try await self.form(request, context: context)
+        let form = try await FormBody.read(request)
         let (clientId, clientSecret) = try Self.clientCredentials(request, form: form)
-        let grant: AccessTokenGrant
+        let issuer = self.endpoints.issuer(for: request)
         do {
             switch form["grant_type"] {
             case "client_credentials":
-                grant = try await self.authority.clientCredentials(
-                    clientId: clientId, clientSecret: clientSecret, scope: form["scope"], servedAt: self.endpoints.baseURL(for: request))
+                return try await self.answer(self.authority.clientCredentials(
+                    clientId: clientId, clientSecret: clientSecret, scope: form["scope"], servedAt: self.endpoints.baseURL(for: request)), issuer: issuer)
             case "password":
                 guard let username = form["username"], let password = form["password"] else {
                     throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'username' and 'password'.")
                 }
-                grant = try await self.authority.password(
+                return try await self.answer(self.authority.password(
                     clientId: clientId, clientSecret: clientSecret, username: username, password: password, scope: form["scope"],
-                    servedAt: self.endpoints.baseURL(for: request))
+                    servedAt: self.endpoints.baseURL(for: request)), issuer: issuer)
+            case "authorization_code":
+                guard let code = form["code"] else {
+                    throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'code'.")
+                }
+                return try await self.answer(self.signIn.redeem(
+                    code: code, clientId: clientId, clientSecret: clientSecret, redirectUri: form["redirect_uri"], codeVerifier: form["code_verifier"]), issuer: issuer)
+            case "refresh_token":
+                guard let token = form["refresh_token"] else {
+                    throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'refresh_token'.")
+                }
+                return try await self.answer(self.signIn.refresh(token: token, clientId: clientId, clientSecret: clientSecret, scope: form["scope"]), issuer: issuer)
+            case "urn:ietf:params:oauth:grant-type:device_code", "device_code":
+                guard let code = form["device_code"] ?? form["code"] else {
+                    throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'device_code'.")
+                }
+                return try await self.answer(self.signIn.pollDevice(deviceCode: code, clientId: clientId), issuer: issuer)
             case nil:
                 throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'grant_type'.")
             case let other?:
@@ -43,10 +62,37 @@ struct TokenController {
                     .unsupportedGrantType, aadsts: 70_003, "AADSTS70003: The app requested an unsupported grant type '\(other)'.")
             }
         } catch let failure as TokenRequestError {
-            context.logger.info("token request refused", metadata: ["client_id": "\(clientId)", "error": "\(failure.code.rawValue)", "aadsts": "\(failure.aadsts)"])
+            if failure.code != .authorizationPending {
+                context.logger.info("token request refused", metadata: ["client_id": "\(clientId)", "error": "\(failure.code.rawValue)", "aadsts": "\(failure.aadsts)"])
+            }
             throw OAuthError(failure)
         }
-        let token = try await self.minter.token(for: grant, issuer: self.endpoints.issuer(for: request))
+    }
+
+    /// `POST /{tenant}/oauth2/v2.0/devicecode` (RFC 8628 §3.1): a device code, a user code and where to enter it.
+    @Sendable func deviceCode(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try TenantPath.require(context, tenant: self.tenant)
+        let form = try await FormBody.read(request)
+        guard let clientId = form["client_id"], !clientId.isEmpty else {
+            throw OAuthError(TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'client_id'."))
+        }
+        let started: DeviceAuthorization
+        do {
+            started = try await self.signIn.startDeviceFlow(clientId: clientId, scope: form["scope"])
+        } catch let failure as TokenRequestError {
+            throw OAuthError(failure)
+        }
+        let verificationUri = "\(self.endpoints.baseURL(for: request))/devicelogin"
+        return Self.json([
+            ("user_code", .string(started.userCode)), ("device_code", .string(started.deviceCode)),
+            ("verification_uri", .string(verificationUri)), ("expires_in", .number(Double(started.expiresIn))),
+            ("interval", .number(Double(started.interval))),
+            ("message", .string("To sign in, use a web browser to open the page \(verificationUri) and enter the code \(started.userCode) to authenticate.")),
+        ])
+    }
+
+    private func answer(_ grant: AccessTokenGrant, issuer: String) async throws -> Response {
+        let token = try await self.minter.token(for: grant, issuer: issuer)
         var members: [(String, JSONValue)] = [
             ("token_type", .string("Bearer")),
             ("expires_in", .number(Double(token.expiresIn))),
@@ -57,36 +103,30 @@ struct TokenController {
             let audience = grant.audience
             members.insert(("scope", .string(grant.scopes.map { "\(audience)/\($0)" }.joined(separator: " "))), at: 1)
         }
+        return Self.json(members)
+    }
+
+    /// An interactive grant's answer: the access token, and the ID token, refresh token and `client_info` msal keys
+    /// its accounts by.
+    private func answer(_ tokens: SignInTokens, issuer: String) async throws -> Response {
+        let token = try await self.minter.mint(tokens.access, issuer: issuer)
+        var members: [(String, JSONValue)] = [
+            ("token_type", .string("Bearer")), ("scope", .string(tokens.scopes.joined(separator: " "))),
+            ("expires_in", .number(Double(token.expiresIn))), ("ext_expires_in", .number(Double(token.expiresIn))),
+            ("access_token", .string(token.accessToken)),
+        ]
+        if let refreshToken = tokens.refreshToken { members.append(("refresh_token", .string(refreshToken))) }
+        if let idToken = tokens.idToken { members.append(("id_token", .string(try await self.minter.idToken(for: idToken, issuer: issuer)))) }
+        members.append(("client_info", .string(TokenMinter.clientInfo(userId: tokens.access.objectId, tenantId: tokens.access.tenantId))))
+        return Self.json(members)
+    }
+
+    private static func json(_ members: [(String, JSONValue)]) -> Response {
         var response = Response(status: .ok, body: .init(byteBuffer: .init(bytes: JSONValue.object(members).serialized())))
         response.headers[.contentType] = "application/json; charset=utf-8"
         response.headers[.cacheControl] = "no-store, no-cache"
         response.headers[.pragma] = "no-cache"
         return response
-    }
-
-    private func form(_ request: Request, context: AppRequestContext) async throws -> [String: String] {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/x-www-form-urlencoded" else {
-            throw OAuthError(TokenRequestError(
-                .invalidRequest, aadsts: 900_561,
-                "AADSTS900561: The endpoint only accepts POST requests with Content-Type application/x-www-form-urlencoded."))
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: 64 * 1024)
-        } catch is NIOTooManyBytesError {
-            throw OAuthError(status: .contentTooLarge, error: "invalid_request", description: "AADSTS90015: The request body exceeds 64 KiB.", codes: [90_015])
-        }
-        var form: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { Self.formDecode(String($0)) }
-            guard let name = parts.first, !name.isEmpty else { continue }
-            if form[name] != nil {
-                throw OAuthError(TokenRequestError(.invalidRequest, aadsts: 90_015, "AADSTS90015: Requested query string is too long or the parameter '\(name)' is repeated."))
-            }
-            form[name] = parts.count > 1 ? parts[1] : ""
-        }
-        return form
     }
 
     /// The client id and secret from the body (`client_secret_post`) or the Basic header (`client_secret_basic`).
@@ -97,8 +137,8 @@ struct TokenController {
             else {
                 throw OAuthError(TokenRequestError(.invalidClient, aadsts: 7_000_215, "AADSTS7000215: The Basic authorization header is malformed."))
             }
-            let id = Self.formDecode(String(text[..<colon]))
-            let secret = Self.formDecode(String(text[text.index(after: colon)...]))
+            let id = FormBody.decode(String(text[..<colon]))
+            let secret = FormBody.decode(String(text[text.index(after: colon)...]))
             if let bodyId = form["client_id"], bodyId != id {
                 throw OAuthError(TokenRequestError(.invalidRequest, aadsts: 50_148, "AADSTS50148: The client_id in the body does not match the Basic authorization header."))
             }
@@ -113,9 +153,6 @@ struct TokenController {
         return (id, form["client_secret"])
     }
 
-    static func formDecode(_ value: String) -> String {
-        value.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? value
-    }
 }
 
 extension HTTPField.Name {

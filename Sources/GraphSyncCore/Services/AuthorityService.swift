@@ -21,8 +21,8 @@ public struct AuthorityService: Sendable {
         self.graphResourceIdentifiers = [graphAudience, WellKnown.graphAppId]
     }
 
-    private var repositories: Repositories { self.directory.repositories }
-    private var tenantId: String { self.directory.tenant.id }
+    var repositories: Repositories { self.directory.repositories }
+    var tenantId: String { self.directory.tenant.id }
 
     /// The identifiers of Graph a scope may name: the cloud's Graph URL, Graph's appId, and GraphSync's own address
     /// (`servedAt`), which clients pointed at GraphSync as a custom cloud use (Terraform's `metadata_host`).
@@ -59,22 +59,7 @@ public struct AuthorityService: Sendable {
         clientId: String, clientSecret: String?, username: String, password: String, scope: String?, servedAt: String? = nil
     ) async throws -> AccessTokenGrant {
         let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
-        let attempt = try self.throttle.begin(clientId: clientId, username: username)
-        let user: User?
-        do {
-            user = try await self.repositories.users.get(userPrincipalName: username)
-        } catch {
-            self.throttle.end(attempt, succeeded: false, password: password)
-            throw error
-        }
-        // The same stretched-hash work whether or not the user exists, so timing does not tell.
-        let stored = user?.passwordHash
-        let matches = await CPUBoundWork.run { [hasher = self.directory.passwordHasher] in hasher.verify(password, against: stored ?? hasher.decoyHash) }
-        guard let user, user.accountEnabled, stored != nil, matches else {
-            self.throttle.end(attempt, succeeded: false, password: password)
-            throw TokenRequestError(.invalidGrant, aadsts: 50_126, "AADSTS50126: Error validating credentials due to invalid username or password.")
-        }
-        self.throttle.end(attempt, succeeded: true, password: password)
+        let user = try await self.verifyPassword(clientId: clientId, username: username, password: password)
         let consented = try await self.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
         let requested = try self.requestedGraphScopes(scope, servedAt: servedAt)
         let granted: [String]
@@ -93,6 +78,27 @@ public struct AuthorityService: Sendable {
             kind: .delegated, tenantId: self.tenantId, objectId: user.id, clientAppId: client.appId, audience: self.graphAudience,
             scopes: granted, roleTemplateIds: try await self.directoryRoles(of: user.id), userName: user.displayName,
             userPrincipalName: user.userPrincipalName)
+    }
+
+    /// The user whose name and password these are, through smart lockout and per-client throttling (the password
+    /// grant and the sign-in page share it). A wrong name and a wrong password fail alike, in the same time.
+    public func verifyPassword(clientId: String, username: String, password: String) async throws -> User {
+        let attempt = try self.throttle.begin(clientId: clientId, username: username)
+        let user: User?
+        do {
+            user = try await self.repositories.users.get(userPrincipalName: username)
+        } catch {
+            self.throttle.end(attempt, succeeded: false, password: password)
+            throw error
+        }
+        let stored = user?.passwordHash
+        let matches = await CPUBoundWork.run { [hasher = self.directory.passwordHasher] in hasher.verify(password, against: stored ?? hasher.decoyHash) }
+        guard let user, user.accountEnabled, stored != nil, matches else {
+            self.throttle.end(attempt, succeeded: false, password: password)
+            throw TokenRequestError(.invalidGrant, aadsts: 50_126, "AADSTS50126: Error validating credentials due to invalid username or password.")
+        }
+        self.throttle.end(attempt, succeeded: true, password: password)
+        return user
     }
 
     /// The tenant-wide directory roles (`wids`) a user or service principal holds.
@@ -147,7 +153,7 @@ public struct AuthorityService: Sendable {
         return entry
     }
 
-    private func consentedGraphScopes(clientServicePrincipalId: String, userId: String) async throws -> [String] {
+    func consentedGraphScopes(clientServicePrincipalId: String, userId: String) async throws -> [String] {
         let graph = try await self.directory.graphServicePrincipal()
         let grants = try await self.repositories.permissionGrants.list(DirectoryQuery(clauses: [
             .equals(field: "clientId", value: clientServicePrincipalId), .equals(field: "resourceId", value: graph.id),
@@ -160,7 +166,7 @@ public struct AuthorityService: Sendable {
     }
 
     /// Graph scope values named in `scope` (`https://graph.microsoft.com/X` or bare `X`); OIDC scopes are ignored.
-    private func requestedGraphScopes(_ scope: String?, servedAt: String?) throws -> [String] {
+    func requestedGraphScopes(_ scope: String?, servedAt: String?) throws -> [String] {
         let oidc: Set<String> = ["openid", "profile", "offline_access", "email"]
         return try (scope ?? "").split(separator: " ").map(String.init).filter { !oidc.contains($0) }.map { item in
             for resource in self.resourceIdentifiers(servedAt: servedAt) where item.lowercased().hasPrefix(resource.lowercased() + "/") {

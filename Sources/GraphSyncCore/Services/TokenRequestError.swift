@@ -9,6 +9,12 @@ public struct TokenRequestError: Error, Sendable, Equatable {
         case unsupportedGrantType = "unsupported_grant_type"
         case invalidScope = "invalid_scope"
         case invalidResource = "invalid_resource"
+        case consentRequired = "consent_required"
+        // The device flow (RFC 8628 §3.5).
+        case authorizationPending = "authorization_pending"
+        case authorizationDeclined = "authorization_declined"
+        case expiredToken = "expired_token"
+        case badVerificationCode = "bad_verification_code"
     }
 
     public var code: Code

@@ -130,6 +130,7 @@ public struct Repositories: Sendable {
     public var provisioningLog: any ProvisioningLogRepository
     public var provisioningScope: any ProvisioningScopeRepository
     public var deletedItems: any DeletedItemRepository
+    public var signInGrants: any SignInGrantRepository
     /// Runs read-modify-writes as one transaction over these repositories.
     public var unitOfWork: any UnitOfWork
 
@@ -139,7 +140,8 @@ public struct Repositories: Sendable {
         permissionGrants: any PermissionGrantRepository, roleAssignments: any RoleAssignmentRepository,
         synchronizationSecrets: any SynchronizationSecretRepository, jobs: any SynchronizationJobRepository,
         provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository,
-        provisioningScope: any ProvisioningScopeRepository, deletedItems: any DeletedItemRepository, unitOfWork: any UnitOfWork
+        provisioningScope: any ProvisioningScopeRepository, deletedItems: any DeletedItemRepository,
+        signInGrants: any SignInGrantRepository, unitOfWork: any UnitOfWork
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -156,6 +158,7 @@ public struct Repositories: Sendable {
         self.provisioningLog = provisioningLog
         self.provisioningScope = provisioningScope
         self.deletedItems = deletedItems
+        self.signInGrants = signInGrants
         self.unitOfWork = unitOfWork
     }
 

@@ -12,11 +12,11 @@ public enum DataCopier {
     static let tables = [
         "tenant", "signing_keys", "applications", "service_principals", "users", "groups", "owners", "app_role_assignments",
         "permission_grants", "role_assignments", "group_members", "synchronization_secrets", "synchronization_jobs",
-        "provisioned_objects", "provisioning_log", "deleted_items",
+        "provisioned_objects", "provisioning_log", "deleted_items", "sign_in_grants",
     ]
 
     /// Columns that are not text: epoch seconds, and integer flags.
-    static let secondsColumns: [String: Set<String>] = ["synchronization_jobs": ["next_run_at", "lease_until"], "provisioning_log": ["activity_time"], "deleted_items": ["deleted_at"]]
+    static let secondsColumns: [String: Set<String>] = ["synchronization_jobs": ["next_run_at", "lease_until"], "provisioning_log": ["activity_time"], "deleted_items": ["deleted_at"], "sign_in_grants": ["expires_at"]]
     static let integerColumns: [String: Set<String>] = ["provisioned_objects": ["in_app"], "synchronization_secrets": ["position"]]
 
     public struct SourceEmpty: Error, CustomStringConvertible {

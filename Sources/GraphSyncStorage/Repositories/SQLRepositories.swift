@@ -21,6 +21,7 @@ extension Repositories {
             provisioningLog: SQLProvisioningLogRepository(database: database),
             provisioningScope: SQLProvisioningScopeRepository(database: database),
             deletedItems: SQLDeletedItemRepository(database: database),
+            signInGrants: SQLSignInGrantRepository(database: database),
             unitOfWork: SQLUnitOfWork(database: database, sealer: sealer))
     }
 }
