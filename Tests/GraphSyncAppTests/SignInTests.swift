@@ -52,6 +52,7 @@ import Testing
         let admin = try await server.adminToken()
         let app = try await server.send(.POST, "/v1.0/applications", token: admin, json: [
             "displayName": "Portal", "web": ["redirectUris": ["https://portal.example/callback"]], "publicClient": ["redirectUris": ["http://localhost"]],
+            "isFallbackPublicClient": true,
         ])
         let appId = try #require(app["appId"] as? String, "\(app.text)")
         #expect(try await server.send(.POST, "/v1.0/servicePrincipals", token: admin, json: ["appId": appId]).status == 201)
@@ -181,6 +182,10 @@ import Testing
             let deviceCode = try #require(started["device_code"] as? String, "\(started.text)")
             let userCode = try #require(started["user_code"] as? String)
             #expect((started["verification_uri"] as? String)?.hasSuffix("/devicelogin") == true && started["interval"] as? Int == 5)
+            let confidential = try await server.send(.POST, "/\(server.tenantId)/oauth2/v2.0/devicecode", body: TestServer.formEncode([
+                ("client_id", server.facts.clientId), ("scope", "openid"),
+            ]), contentType: "application/x-www-form-urlencoded")
+            #expect(confidential["error"] as? String == "unauthorized_client", "the device flow is for public clients: \(confidential.text)")
             let poll = [("client_id", appId), ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"), ("device_code", deviceCode), ("code", deviceCode)]
             #expect(try await self.token(server, poll)["error"] as? String == "authorization_pending")
 

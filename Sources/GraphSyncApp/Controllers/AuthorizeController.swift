@@ -122,16 +122,17 @@ struct AuthorizeController {
 
     private func render(_ step: SignInStep, tenantPath: String) -> Response {
         switch step {
-        case .signIn(let flow, let clientName, let loginHint, let error):
+        case .signIn(let flow, let clientName, let loginHint, let error, let redirectUri):
             return self.pages.render(
                 "signIn", ["action": "\(tenantPath)/login", "flow": flow, "clientName": clientName, "loginHint": loginHint ?? "", "error": error as Any],
-                status: error == nil ? .ok : .badRequest)
-        case .consent(let flow, let clientName, let scopes, let organizationWide):
+                status: error == nil ? .ok : .badRequest, formTarget: redirectUri)
+        case .consent(let flow, let clientName, let scopes, let organizationWide, let redirectUri):
             let listed: [[String: String]] = scopes.map {
                 ["value": $0.value, "description": $0.adminConsentDisplayName ?? $0.adminConsentDescription ?? $0.value]
             }
             return self.pages.render(
-                "consent", ["action": "\(tenantPath)/consent", "flow": flow, "clientName": clientName, "scopes": listed, "organizationWide": organizationWide])
+                "consent", ["action": "\(tenantPath)/consent", "flow": flow, "clientName": clientName, "scopes": listed, "organizationWide": organizationWide],
+                formTarget: redirectUri)
         case .deliver(let request, let code):
             return self.deliver(request, [("code", code)])
         case .deviceDone(let clientName, let approved):
@@ -162,7 +163,7 @@ struct AuthorizeController {
 
     /// The browser's binding value from its cookie, or a new one to set.
     static func browser(_ request: Request) -> (value: String, isNew: Bool) {
-        if let value = request.cookies[Self.browserCookie]?.value, (20...64).contains(value.count) { return (value, false) }
+        if let value = request.cookies[Self.browserCookie]?.value, value.count == 32, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) { return (value, false) }
         return (SignInHandle.new(byteCount: 24), true)
     }
 

@@ -12,10 +12,11 @@ public enum SignInError: Error, Sendable, Equatable {
 /// What the person sees next in an interactive sign-in.
 public enum SignInStep: Sendable, Equatable {
     /// The sign-in page, for the flow `flow` (its form echoes it); `error` says what went wrong with the last try.
-    case signIn(flow: String, clientName: String, loginHint: String?, error: String?)
+    /// `returnTo` is the app's redirect URI, where the page's answer may lead (its CSP allows it).
+    case signIn(flow: String, clientName: String, loginHint: String?, error: String?, returnTo: String?)
     /// The consent page: the Graph permissions the app asks for that nobody granted yet; `organizationWide` when the
     /// signed-in user is an administrator who may consent for everyone.
-    case consent(flow: String, clientName: String, scopes: [PermissionScope], organizationWide: Bool)
+    case consent(flow: String, clientName: String, scopes: [PermissionScope], organizationWide: Bool, returnTo: String?)
     /// Back to the app with a code.
     case deliver(AuthorizationRequest, code: String)
     /// A device flow is approved (or declined): the person may close the window.

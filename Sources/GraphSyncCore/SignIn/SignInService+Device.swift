@@ -11,8 +11,16 @@ extension SignInService {
         guard servicePrincipal.accountEnabled else {
             throw TokenRequestError(.unauthorizedClient, aadsts: 7_000_112, "AADSTS7000112: Application '\(clientId)' is disabled.")
         }
+        // Like Entra: the device flow is for public clients (allowPublicClient / isFallbackPublicClient).
+        guard let application = try await self.repositories.applications.get(appId: clientId),
+            application.properties["isFallbackPublicClient"] == .bool(true)
+        else {
+            throw TokenRequestError(
+                .unauthorizedClient, aadsts: 7_000_218,
+                "AADSTS7000218: The device code flow needs a public client: set isFallbackPublicClient (Allow public client flows) on the application.")
+        }
         let scopes = (scope ?? "").split(separator: " ").map(String.init)
-        guard scopes.count <= 64 else { throw TokenRequestError(.invalidScope, aadsts: 70_011, "AADSTS70011: Too many scopes.") }
+        guard scopes.count <= 64, (scope ?? "").count <= 4_096 else { throw TokenRequestError(.invalidScope, aadsts: 70_011, "AADSTS70011: Too many scopes.") }
         _ = try self.authority.requestedGraphScopes(scope, servedAt: nil)
         let deviceCode = SignInHandle.new()
         let userCode = SignInHandle.userCode()
@@ -36,7 +44,7 @@ extension SignInService {
         if let (user, authTime) = try await self.sessionUser(session) {
             return try await self.afterSignIn(flow: flow, user: user, authTime: authTime, browser: browser)
         }
-        return .signIn(flow: flow, clientName: device.clientDisplayName, loginHint: nil, error: nil)
+        return .signIn(flow: flow, clientName: device.clientDisplayName, loginHint: nil, error: nil, returnTo: nil)
     }
 
     /// The device's poll (`urn:ietf:params:oauth:grant-type:device_code`): pending, declined, expired, or the tokens

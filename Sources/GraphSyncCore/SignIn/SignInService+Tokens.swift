@@ -75,6 +75,7 @@ extension SignInService {
         guard let client = try await self.repositories.servicePrincipals.get(appId: clientId) else {
             throw TokenRequestError(.unauthorizedClient, aadsts: 700_016, "AADSTS700016: Application with identifier '\(clientId)' was not found in the directory.")
         }
+        guard client.accountEnabled else { throw TokenRequestError(.unauthorizedClient, aadsts: 7_000_112, "AADSTS7000112: Application '\(clientId)' is disabled.") }
         let consented = try await self.authority.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
         let requested = try self.authority.requestedGraphScopes(scopes.joined(separator: " "), servedAt: nil).filter { $0 != ".default" }
         let granted = requested.isEmpty ? consented : consented.filter { scope in requested.contains { $0.caseInsensitiveCompare(scope) == .orderedSame } }

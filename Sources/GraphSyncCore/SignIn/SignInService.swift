@@ -74,7 +74,9 @@ public struct SignInService: Sendable {
         } catch let failure as TokenRequestError {
             throw refuse("invalid_scope", failure.description)
         }
-        guard (request.state?.count ?? 0) <= 2_048, (request.nonce?.count ?? 0) <= 512, request.scopes.count <= 64 else {
+        guard (request.state?.count ?? 0) <= 2_048, (request.nonce?.count ?? 0) <= 512, request.scopes.count <= 64,
+            (parameters["scope"]?.count ?? 0) <= 4_096, (request.loginHint?.count ?? 0) <= 256
+        else {
             throw refuse("invalid_request", "AADSTS90015: A state, nonce or scope value is too long.")
         }
         return request
@@ -89,7 +91,7 @@ public struct SignInService: Sendable {
         }
         let flow = try await self.startFlow(PendingSignIn(request: request, csrf: browser))
         guard let (user, authTime) = signedIn else {
-            return .signIn(flow: flow, clientName: request.clientDisplayName, loginHint: request.loginHint, error: nil)
+            return .signIn(flow: flow, clientName: request.clientDisplayName, loginHint: request.loginHint, error: nil, returnTo: request.redirectUri)
         }
         return try await self.afterSignIn(flow: flow, user: user, authTime: authTime, browser: browser)
     }
@@ -104,7 +106,8 @@ public struct SignInService: Sendable {
             user = try await self.authority.verifyPassword(clientId: clientId, username: username, password: password)
         } catch let failure as TokenRequestError {
             let words = failure.aadsts == 50_126 ? "Your account or password is incorrect." : failure.description
-            return (.signIn(flow: flow, clientName: try await self.clientName(pending), loginHint: username, error: words), nil)
+            return (.signIn(flow: flow, clientName: try await self.clientName(pending), loginHint: username, error: words,
+                            returnTo: pending.request?.redirectUri), nil)
         }
         let now = Date()
         let session = SignInHandle.new()
@@ -168,14 +171,16 @@ public struct SignInService: Sendable {
         pending.authTime = authTime
         _ = try await self.grants.update(try self.encode(pending, id: SignInHandle.storageId(of: flow), kind: .pendingSignIn, lifetime: self.pageLifetime))
         let missing = try await self.missingScopes(pending, user: user)
-        if !missing.isEmpty || pending.request?.prompt == "consent" {
+        // A device code is always confirmed on a page (against device-code phishing), even with consent given.
+        if !missing.isEmpty || pending.request?.prompt == "consent" || pending.request == nil {
             if pending.request?.prompt == "none", let request = pending.request {
                 throw SignInError.redirect(request, error: "consent_required", description: "AADSTS65001: The user or administrator has not consented to use the application.")
             }
             guard try await self.mayConsentForOrganization(user) || missing.isEmpty else {
                 throw SignInError.page(title: "Need admin approval", message: "AADSTS90094: \(try await self.clientName(pending)) needs permission to access resources in your organization that only an admin can grant. Ask an admin to grant permission to this app before you can use it.")
             }
-            return .consent(flow: flow, clientName: try await self.clientName(pending), scopes: missing, organizationWide: true)
+            return .consent(flow: flow, clientName: try await self.clientName(pending), scopes: missing, organizationWide: !missing.isEmpty,
+                            returnTo: pending.request?.redirectUri)
         }
         return try await self.deliver(pending, flow: flow, user: user, authTime: authTime)
     }
