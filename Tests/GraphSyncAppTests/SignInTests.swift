@@ -132,7 +132,14 @@ import Testing
             let refreshed = try await self.token(server, [("client_id", appId), ("grant_type", "refresh_token"), ("refresh_token", first)])
             let second = try #require(refreshed["refresh_token"] as? String, "\(refreshed.text)")
             #expect(second != first)
+            let third = try #require(try await self.token(server, [("client_id", appId), ("grant_type", "refresh_token"), ("refresh_token", second)])["refresh_token"] as? String)
             #expect(try await self.token(server, [("client_id", appId), ("grant_type", "refresh_token"), ("refresh_token", first)])["error"] as? String == "invalid_grant")
+            #expect(try await self.token(server, [("client_id", appId), ("grant_type", "refresh_token"), ("refresh_token", third)])["error"] as? String == "invalid_grant",
+                    "a spent token presented again ends its whole family (the thief's and the owner's)")
+            // A new sign-in (through the session) starts a new family.
+            let code3 = try #require(Self.query(try await browser.send(.GET, self.authorizePath(server, appId)).headers.first(name: "Location"))["code"])
+            let fresh = try #require(try await self.token(server, [("client_id", appId), ("grant_type", "authorization_code"), ("code", code3),
+                                                                   ("redirect_uri", "http://localhost:5555"), ("code_verifier", Self.verifier)])["refresh_token"] as? String)
             // A password change revokes refresh tokens and the browser's session.
             let admin = try await server.adminToken()
             let me = try #require(claims?["oid"] as? String)
@@ -140,7 +147,7 @@ import Testing
             let changed = try await server.send(.PATCH, "/v1.0/users/\(me)", token: globalAdmin, json: ["passwordProfile": ["password": "N3w!Passw0rd-x", "forceChangePasswordNextSignIn": false]])
             #expect(changed.status == 204, "\(changed.text)")
             _ = admin
-            let revoked = try await self.token(server, [("client_id", appId), ("grant_type", "refresh_token"), ("refresh_token", second)])
+            let revoked = try await self.token(server, [("client_id", appId), ("grant_type", "refresh_token"), ("refresh_token", fresh)])
             #expect(revoked["error"] as? String == "invalid_grant" && (revoked["error_description"] as? String)?.contains("AADSTS50173") == true)
             let again = try await browser.send(.GET, self.authorizePath(server, appId))
             #expect(again.status == 200 && again.text.contains("Sign in"), "the session ended with the password")

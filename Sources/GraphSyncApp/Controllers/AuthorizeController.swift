@@ -64,7 +64,7 @@ struct AuthorizeController {
         var response = self.pages.message("You signed out of your account", "It's a good idea to close all browser windows.")
         if let target = request.uri.queryParameters["post_logout_redirect_uri"].map(String.init),
             let clientId = request.uri.queryParameters["client_id"].map(String.init),
-            (try? await self.signIn.check(["client_id": clientId, "redirect_uri": target, "response_type": "code", "code_challenge": String(repeating: "x", count: 43), "code_challenge_method": "S256"])) != nil
+            try await self.signIn.isRegisteredRedirect(clientId: clientId, uri: target)
         {
             response = Response(status: .found, headers: [.location: target])
         }

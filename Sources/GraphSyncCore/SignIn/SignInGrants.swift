@@ -21,6 +21,8 @@ struct AuthorizationCodeGrant: Sendable, Codable {
 /// A refresh token: which user and client, the scopes of the original sign-in, and the user's credential stamp, so
 /// a password change, a disabled account or a deleted user ends it.
 struct RefreshTokenGrant: Sendable, Codable {
+    /// The chain of rotations this token belongs to, from one sign-in: all of it ends if a spent token comes back.
+    var familyId: String
     var userId: String
     var clientId: String
     var scopes: [String]

@@ -30,16 +30,22 @@ extension SignInService {
                                      authTime: grant.authTime, isPublicClient: request.isPublicClient)
     }
 
-    /// The `refresh_token` grant: the token is used up and a new one issued (rotation); a token whose user changed
-    /// password, was disabled or deleted is refused. `scope` may narrow what the token asks for.
+    /// The `refresh_token` grant: the token is used up and a new one issued (rotation); a spent token presented again
+    /// ends its family; a token whose user changed password, was disabled or deleted is refused.
     public func refresh(token: String, clientId: String, clientSecret: String?, scope: String?) async throws -> SignInTokens {
-        guard token.count <= 128, let stored = try await self.grants.take(id: SignInHandle.storageId(of: token), kind: .refreshToken) else {
+        let id = SignInHandle.storageId(of: token)
+        guard token.count <= 128, let stored = try await self.grants.take(id: id, kind: .refreshToken) else {
+            // A spent token presented again was stolen or leaked (OAuth 2.0 Security BCP §4.14): end its whole family.
+            if token.count <= 128, let spent = try await self.grants.get(id: id, kind: .spentRefreshToken), let family = spent.lookup {
+                try await self.grants.delete(lookup: family, kind: .refreshToken)
+            }
             throw TokenRequestError(.invalidGrant, aadsts: 9_002_313, "AADSTS9002313: Invalid request. The refresh token is malformed, unknown or was already used.")
         }
         guard stored.expiresAt > Date() else {
             throw TokenRequestError(.invalidGrant, aadsts: 70_008, "AADSTS70008: The provided authorization code or refresh token has expired due to inactivity.")
         }
         let grant: RefreshTokenGrant = try self.decode(stored)
+        try await self.grants.insert(StoredSignInGrant(id: id, kind: .spentRefreshToken, lookup: grant.familyId, expiresAt: stored.expiresAt, document: "{}"))
         guard grant.clientId == clientId else {
             throw TokenRequestError(.invalidGrant, aadsts: 70_000, "AADSTS70000: The refresh token was issued to another client.")
         }
@@ -51,24 +57,24 @@ extension SignInService {
                 .invalidGrant, aadsts: 50_173,
                 "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or the account was disabled or deleted.")
         }
+        // The token may be spent on other scopes (Entra's refresh tokens are not bound to one): the access token
+        // still carries only what was consented for this user and client.
         var scopes = grant.scopes
         if let scope, !scope.isEmpty {
-            let asked = scope.split(separator: " ").map(String.init)
-            let graph = try self.authority.requestedGraphScopes(scope, servedAt: nil)
-            let original = try self.authority.requestedGraphScopes(grant.scopes.joined(separator: " "), servedAt: nil)
-            let widened = graph.filter { scope in scope != ".default" && !original.contains { $0.caseInsensitiveCompare(scope) == .orderedSame } }
-            guard widened.isEmpty || original.contains(".default") else {
-                throw TokenRequestError(.invalidGrant, aadsts: 65_001, "AADSTS65001: The refresh token was not issued for \(widened.joined(separator: " ")). Send an interactive authorization request.")
-            }
-            scopes = asked.filter { $0 != "offline_access" || grant.scopes.contains("offline_access") } + (grant.scopes.contains("offline_access") ? ["offline_access"] : [])
-            scopes = scopes.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+            _ = try self.authority.requestedGraphScopes(scope, servedAt: nil)
+            let asked = scope.split(separator: " ").map(String.init) + (grant.scopes.contains("offline_access") ? ["offline_access"] : [])
+            scopes = asked.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         }
-        return try await self.tokens(userId: user.id, clientId: clientId, scopes: scopes, nonce: nil, authTime: grant.authTime, isPublicClient: grant.isPublicClient)
+        return try await self.tokens(
+            userId: user.id, clientId: clientId, scopes: scopes, nonce: nil, authTime: grant.authTime, isPublicClient: grant.isPublicClient,
+            family: grant.familyId)
     }
 
     /// An access token for Graph with the permissions consented for this user and client, an ID token and a refresh
     /// token when asked for.
-    func tokens(userId: String, clientId: String, scopes: [String], nonce: String?, authTime: Date, isPublicClient: Bool) async throws -> SignInTokens {
+    func tokens(
+        userId: String, clientId: String, scopes: [String], nonce: String?, authTime: Date, isPublicClient: Bool, family: String? = nil
+    ) async throws -> SignInTokens {
         guard let user = try await self.repositories.users.get(id: userId), user.accountEnabled else {
             throw TokenRequestError(.invalidGrant, aadsts: 50_057, "AADSTS50057: The user account is disabled or was deleted.")
         }
@@ -91,10 +97,11 @@ extension SignInService {
         var refreshToken: String?
         if scopes.contains("offline_access") {
             let handle = SignInHandle.new()
+            let family = family ?? SignInHandle.new(byteCount: 16)
             try await self.store(
-                RefreshTokenGrant(userId: user.id, clientId: clientId, scopes: scopes, credentialStamp: user.credentialStamp, authTime: authTime,
-                                  isPublicClient: isPublicClient),
-                handle: handle, kind: .refreshToken, lifetime: self.refreshTokenLifetime)
+                RefreshTokenGrant(familyId: family, userId: user.id, clientId: clientId, scopes: scopes, credentialStamp: user.credentialStamp,
+                                  authTime: authTime, isPublicClient: isPublicClient),
+                handle: handle, kind: .refreshToken, lookup: family, lifetime: self.refreshTokenLifetime)
             refreshToken = handle
         }
         let reported = granted.map { "\(self.authority.graphAudience)/\($0)" } + scopes.filter { ["openid", "profile", "email", "offline_access"].contains($0) }

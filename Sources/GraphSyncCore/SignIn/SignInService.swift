@@ -157,6 +157,13 @@ public struct SignInService: Sendable {
         return (user, session.authTime)
     }
 
+    /// Whether `uri` is exactly one of the client's registered redirect URIs (where logout may return to).
+    public func isRegisteredRedirect(clientId: String, uri: String) async throws -> Bool {
+        guard let application = try await self.repositories.applications.get(appId: clientId) else { return false }
+        let registered = RegisteredRedirectURIs(application)
+        return (registered.web + registered.publicClient + registered.spa).contains(uri)
+    }
+
     /// Ends a browser session (logout).
     public func signOut(session: String?) async throws {
         guard let session, !session.isEmpty, session.count <= 128 else { return }

@@ -13,6 +13,8 @@ public protocol SignInGrantRepository: Sendable {
     /// Replaces the document of an existing grant; false when it is gone.
     func update(_ grant: StoredSignInGrant) async throws -> Bool
     func delete(id: String, kind: SignInGrantKind) async throws
+    /// Deletes every grant of `kind` with this lookup key (a refresh token family).
+    func delete(lookup: String, kind: SignInGrantKind) async throws
     /// Deletes every grant that expired before `date`.
     func deleteExpired(before date: Date) async throws
 }
@@ -21,6 +23,8 @@ public enum SignInGrantKind: String, Sendable, Codable {
     case pendingSignIn = "pending"
     case authorizationCode = "code"
     case refreshToken = "refresh"
+    /// A refresh token that was used: kept until it would have expired, so presenting it again is noticed.
+    case spentRefreshToken = "spent"
     case deviceCode = "device"
     case browserSession = "session"
 }

@@ -56,6 +56,12 @@ public struct SQLSignInGrantRepository: SignInGrantRepository {
         }
     }
 
+    public func delete(lookup: String, kind: SignInGrantKind) async throws {
+        try await self.database.write { db in
+            try await db.delete(from: "sign_in_grants").where("lookup", .equal, SQLBind(lookup)).where("kind", .equal, SQLBind(kind.rawValue)).run()
+        }
+    }
+
     public func deleteExpired(before date: Date) async throws {
         try await self.database.write { db in
             try await db.delete(from: "sign_in_grants").where("expires_at", .lessThan, SQLBind(date.timeIntervalSince1970)).run()
