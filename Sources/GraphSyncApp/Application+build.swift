@@ -39,10 +39,12 @@ public func buildApplication(
     let keys = SigningKeys(
         try await SigningKeyRing.load(from: runtime.repositories.tenants, cipher: runtime.cipher), tenants: runtime.repositories.tenants,
         cipher: runtime.cipher)
-    // HTTP clients last: nothing below throws, so they are always handed to the service that shuts them down.
-    let httpClient = try OutboundHTTP.makeClient(configuration)
     let endpoints = AuthorityEndpoints(
         scheme: configuration.scheme, host: configuration.host, port: configuration.port, tenantId: runtime.tenant.id, publicURL: configuration.publicURL)
+    // The console signs in through this authority: its redirect URIs are this listener's addresses.
+    try await runtime.directory.registerConsole(redirectUris: endpoints.baseURLs.map { "\($0)/console/callback" })
+    // HTTP clients last: nothing below throws, so they are always handed to the service that shuts them down.
+    let httpClient = try OutboundHTTP.makeClient(configuration)
     let verifier = TokenVerifier(
         keys: keys, localIssuers: { endpoints.isLocalIssuer($0) },
         trustedIssuers: configuration.trustedIssuers.map { TrustedIssuer(authority: $0, httpClient: httpClient, logger: logger) },

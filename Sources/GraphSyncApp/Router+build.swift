@@ -29,7 +29,13 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     let signIn = SignInService(authority: dependencies.authority)
     TokenController(endpoints: endpoints, tenant: directory.tenant, authority: dependencies.authority, minter: dependencies.minter, signIn: signIn)
         .addRoutes(to: router)
-    AuthorizeController(endpoints: endpoints, tenant: directory.tenant, signIn: signIn, pages: PageRenderer()).addRoutes(to: router)
+    let pages = PageRenderer()
+    AuthorizeController(endpoints: endpoints, tenant: directory.tenant, signIn: signIn, pages: pages).addRoutes(to: router)
+    let console = ConsolePages(endpoints: endpoints, signIn: signIn, pages: pages)
+    ConsoleController(console: console, directory: directory, tenantId: directory.tenant.id).addRoutes(to: router)
+    ConsoleAppController(console: console, directory: directory, jobs: jobs, wakeScheduler: wakeScheduler).addRoutes(to: router)
+    ConsoleProvisioningController(console: console, directory: directory, synchronization: synchronization, jobs: jobs, engine: engine).addRoutes(to: router)
+    ConsoleLogsController(console: console, directory: directory).addRoutes(to: router)
     router.get("health") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
 
     let groups = ["v1.0", "beta"].map { version in

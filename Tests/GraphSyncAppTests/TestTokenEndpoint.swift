@@ -88,7 +88,10 @@ final class TestTokenEndpoint: Sendable {
             let code = form["code"] ?? ""
             switch code {
             case "good":
-                guard form["redirect_uri"] == Self.redirectURI else { return Self.error(400, "invalid_grant", "redirect_uri mismatch") }
+                // The registered redirect URI, or the console's callback wherever the test server listens.
+                guard form["redirect_uri"] == Self.redirectURI || (form["redirect_uri"] ?? "").hasSuffix("/console/oauth/callback") else {
+                    return Self.error(400, "invalid_grant", "redirect_uri mismatch")
+                }
                 return self.tokens(refresh: true)
             case "bad-code-1234": return Self.error(400, "invalid_grant", "The authorization code \(code) is invalid or expired (client \(Self.clientSecret)).")
             case "unauthorized": return Self.error(400, "unauthorized_client", "This client may not use this grant.")

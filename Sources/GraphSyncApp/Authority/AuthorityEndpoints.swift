@@ -37,6 +37,12 @@ public struct AuthorityEndpoints: Sendable {
         return "\(self.scheme)://\(authority)"
     }
 
+    /// Every base URL clients may use: the public URL alone when one is set, else each of the listener's names.
+    public var baseURLs: [String] {
+        if let publicBase = self.publicBase { return [publicBase] }
+        return self.authorities.map { "\(self.scheme)://\($0)" }
+    }
+
     public func issuer(for request: Request) -> String { "\(self.baseURL(for: request))/\(self.tenantId)/v2.0" }
 
     /// The issuer of tokens minted outside a request (the CLI): the public URL's, else the canonical name's.

@@ -10,7 +10,7 @@ struct PageRenderer: Sendable {
 
     init() {
         var library = MustacheLibrary()
-        for (name, text) in PageTemplates.all {
+        for (name, text) in PageTemplates.all.merging(ConsoleTemplates.all, uniquingKeysWith: { first, _ in first }) {
             // The templates are constants of this binary: a syntax error is a programming error caught by every test.
             try! library.register(text, named: name)
         }

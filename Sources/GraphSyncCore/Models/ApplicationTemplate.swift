@@ -20,9 +20,12 @@ public struct ApplicationTemplate: Sendable, Equatable {
     /// The templates GraphSync offers. Ids and names are Entra's where they are documented (see
     /// docs/research/terraform-azuread-provider.md §5); descriptive fields Entra's answers carry but that were not
     /// found are left empty rather than invented.
+    /// The non-gallery template ("create your own application").
+    public static let nonGalleryId = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621"
+
     public static let catalog: [ApplicationTemplate] = [
         ApplicationTemplate(
-            id: "8adf8e6e-67b2-4cf2-a259-e3dc5476c621", displayName: "Custom",
+            id: nonGalleryId, displayName: "Custom",
             description: "Integrate any other application that you don't find in the gallery (non-gallery).", publisher: "Microsoft Corporation",
             categories: [], supportedProvisioningTypes: ["sync"], supportedSingleSignOnModes: ["password", "saml", "external"],
             appRoles: [], synchronizationTemplateId: "scim"),

@@ -4,6 +4,8 @@ import Foundation
 public enum WellKnown {
     /// The Microsoft Graph resource application (`00000003-0000-0000-c000-000000000000`).
     public static let graphAppId = "00000003-0000-0000-c000-000000000000"
+    /// GraphSync's web console, a client of its own authority (registered at start-up).
+    public static let consoleAppId = "6b5c1c8e-3f4a-4d8e-9a51-7c0e2d9f4b13"
     /// The tenant id that personal Microsoft accounts carry in `tid`.
     public static let personalAccountTenantId = "9188040d-6c67-4c5b-b112-36a304b66dad"
     /// `appRoleId` meaning "default access" when an application defines no roles.

@@ -53,7 +53,7 @@ extension DirectoryService {
         }
     }
 
-    private func mergeDelegatedScopes(clientId: String, resourceId: String, scopes: [String]) async throws -> OAuth2PermissionGrant {
+    func mergeDelegatedScopes(clientId: String, resourceId: String, scopes: [String]) async throws -> OAuth2PermissionGrant {
         guard let client = try await self.repositories.servicePrincipals.get(id: clientId) else { throw DirectoryError.notFound(id: clientId) }
         guard let resource = try await self.repositories.servicePrincipals.get(id: resourceId) else {
             throw DirectoryError.notFound(id: resourceId)

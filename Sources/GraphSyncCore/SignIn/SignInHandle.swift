@@ -25,6 +25,11 @@ public enum SignInHandle {
         return computed.utf8.count == challenge.utf8.count && zip(computed.utf8, challenge.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// The S256 challenge of a verifier.
+    public static func challenge(for verifier: String) -> String {
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncoded
+    }
+
     /// A device flow's user code: 9 characters from an alphabet without look-alikes (no 0/O, 1/I/L).
     public static func userCode() -> String {
         let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")

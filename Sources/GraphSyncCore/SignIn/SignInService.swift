@@ -16,7 +16,7 @@ public struct SignInService: Sendable {
     public init(authority: AuthorityService) { self.authority = authority }
 
     var grants: any SignInGrantRepository { self.authority.repositories.signInGrants }
-    var repositories: Repositories { self.authority.repositories }
+    public var repositories: Repositories { self.authority.repositories }
 
     // MARK: The authorization request
 

@@ -27,6 +27,11 @@ public enum SignInGrantKind: String, Sendable, Codable {
     case spentRefreshToken = "spent"
     case deviceCode = "device"
     case browserSession = "session"
+    /// The console's sign-in in progress (its PKCE verifier), its signed-in sessions, and an enterprise app's
+    /// Authorize in progress (the state sent to the app's authorization page).
+    case consoleSignIn = "console-sign-in"
+    case consoleSession = "console-session"
+    case appAuthorization = "app-authorization"
 }
 
 /// One stored grant: its hashed handle, kind, optional lookup key, expiry and document.

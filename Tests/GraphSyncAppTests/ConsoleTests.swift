@@ -1,0 +1,129 @@
+import Foundation
+import GraphSyncCore
+import Testing
+
+/// The web console over real HTTP: signing in through the authority's PKCE flow, creating an enterprise app,
+/// admin credentials (Bearer, and Authorize against a real token endpoint), assignments, the job, logs, CSRF, and
+/// what a user without an admin role may do.
+@Suite struct ConsoleTests {
+    typealias Browser = SignInTests.Browser
+
+    /// Signs `browser` in to the console as `user` (the admin by default); returns the CSRF token of its pages.
+    static func signIn(_ browser: Browser, _ server: TestServer, user: String? = nil, password: String? = nil) async throws -> String {
+        let start = try await browser.send(.GET, "/console/apps")
+        #expect(start.status == 302 && start.headers.first(name: "Location")?.hasPrefix("/console/signin") == true)
+        let toAuthority = try await browser.send(.GET, try #require(start.headers.first(name: "Location")))
+        let authorize = try #require(toAuthority.headers.first(name: "Location"))
+        #expect(authorize.contains("code_challenge_method=S256") && authorize.contains("client_id=\(WellKnown.consoleAppId)"))
+        let page = try await browser.send(.GET, authorize)
+        let back = try await browser.send(.POST, "/\(server.tenantId)/login", form: [
+            ("flow", try SignInTests.flow(page)), ("login", user ?? server.facts.adminUserPrincipalName), ("passwd", password ?? server.facts.adminPassword),
+        ])
+        #expect(back.status == 302, "the console is consented for everyone: no consent page (\(back.text.prefix(300)))")
+        let callback = try await browser.send(.GET, try #require(back.headers.first(name: "Location")))
+        #expect(callback.status == 303 && callback.headers.first(name: "Location") == "/console/apps")
+        #expect(browser.cookies["gs_console"] != nil)
+        let apps = try await browser.send(.GET, "/console/apps")
+        #expect(apps.status == 200, "\(apps.text.prefix(300))")
+        return String(try #require(apps.text.firstMatch(of: /name="csrf" value="([^"]+)"/)).1)
+    }
+
+    @Test func anAdminCreatesAnAppAuthorizesItAndStartsProvisioning() async throws {
+        let endpoint = try TestTokenEndpoint()
+        try await endpoint.serve {
+            try await TestServer.run(configure: { $0.allowTokenURLsTo = [.loopback] }) { server in
+                let browser = Browser(server)
+                defer { Task { try? await browser.close() } }
+                let csrf = try await Self.signIn(browser, server)
+
+                let forged = try await browser.send(.POST, "/console/apps", form: [("name", "Forged"), ("csrf", "nope")])
+                #expect(forged.status == 400 && forged.text.contains("form expired"), "forms need the session's CSRF token")
+                let created = try await browser.send(.POST, "/console/apps", form: [("name", "Contoso SaaS"), ("csrf", csrf)])
+                let provisioning = try #require(created.headers.first(name: "Location"))
+                #expect(provisioning.hasSuffix("/provisioning"))
+                let spId = String(provisioning.split(separator: "/")[2])
+                #expect(try await browser.send(.GET, "/console/apps?q=contoso").text.contains("Contoso SaaS"))
+                #expect(!(try await browser.send(.GET, "/console/apps?q=nothing-like-it").text.contains("Contoso SaaS")))
+
+                // OAuth 2 authorization code: Save + Authorize goes to the app's authorization page with a bound state.
+                let authorize = try await browser.send(.POST, provisioning, form: [
+                    ("csrf", csrf), ("method", "oauth"), ("tenantUrl", "https://scim.example/v2"), ("authorizationUrl", "https://saas.example/authorize?tenant=1"),
+                    ("tokenUrl", endpoint.tokenURL), ("clientId", TestTokenEndpoint.clientId), ("clientSecret", TestTokenEndpoint.clientSecret),
+                    ("scope", "scim.write"), ("action", "authorize"),
+                ])
+                #expect(authorize.status == 303, "\(authorize.text.prefix(400))")
+                let appPage = try #require(URLComponents(string: authorize.headers.first(name: "Location") ?? ""))
+                #expect(appPage.host == "saas.example")
+                let items = Dictionary((appPage.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { a, _ in a })
+                #expect(items["tenant"] == "1" && items["client_id"] == TestTokenEndpoint.clientId && items["scope"] == "scim.write")
+                let state = try #require(items["state"])
+                #expect(items["redirect_uri"] == "\(server.baseURL)/console/oauth/callback")
+
+                // Another browser (another session) cannot use the state; the app's own answer can, once.
+                let other = Browser(server)
+                _ = try await Self.signIn(other, server)
+                let stolen = try await other.send(.GET, "/console/oauth/callback?" + TestServer.formEncode([("code", "good"), ("state", state)]))
+                #expect(stolen.text.contains("another session"))
+                try await other.close()
+                let state2 = try #require(URLComponents(string: try await browser.send(.POST, provisioning, form: [
+                    ("csrf", csrf), ("method", "oauth"), ("tenantUrl", "https://scim.example/v2"), ("scope", "scim.write"), ("action", "authorize"),
+                ]).headers.first(name: "Location") ?? "")?.queryItems?.first { $0.name == "state" }?.value)
+                let done = try await browser.send(.GET, "/console/oauth/callback?" + TestServer.formEncode([("code", "good"), ("state", state2)]))
+                #expect(done.status == 200 && done.text.contains("Authorized, token valid until"), "\(done.text.prefix(600))")
+                let secrets = try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)
+                #expect(secrets[.oauth2AccessToken] != nil && secrets[.oauth2ClientSecret] == TestTokenEndpoint.clientSecret)
+                #expect(!done.text.contains(secrets[.oauth2AccessToken] ?? "-") && !done.text.contains(TestTokenEndpoint.clientSecret), "never a token or secret on a page")
+                let replay = try await browser.send(.GET, "/console/oauth/callback?" + TestServer.formEncode([("code", "good"), ("state", state2)]))
+                #expect(replay.text.contains("already used"))
+                let refused = try await browser.send(.POST, provisioning, form: [("csrf", csrf), ("method", "oauth"), ("tenantUrl", "https://scim.example/v2"), ("action", "authorize")])
+                let state3 = try #require(URLComponents(string: refused.headers.first(name: "Location") ?? "")?.queryItems?.first { $0.name == "state" }?.value)
+                let denied = try await browser.send(.GET, "/console/oauth/callback?" + TestServer.formEncode([
+                    ("error", "access_denied"), ("error_description", "The admin said no"), ("state", state3),
+                ]))
+                #expect(denied.status == 400 && denied.text.contains("The admin said no"))
+
+                // Assign the admin, start the job, read the overview and its progress.
+                let users = try await browser.send(.POST, "/console/apps/\(spId)/users", form: [("csrf", csrf), ("principal", server.facts.adminUserPrincipalName)])
+                #expect(users.status == 303)
+                #expect(try await browser.send(.GET, "/console/apps/\(spId)/users").text.contains("User"))
+                #expect(try await browser.send(.POST, "/console/apps/\(spId)/job", form: [("csrf", csrf), ("action", "start")]).status == 303)
+                let overview = try await browser.send(.GET, "/console/apps/\(spId)")
+                #expect(overview.text.contains("id=\"start\"") && overview.headers.first(name: "Content-Security-Policy")?.contains("'nonce-") == true)
+                let progress = try await browser.send(.GET, "/console/apps/\(spId)/progress")
+                #expect(progress.status == 200 && progress["state"] as? String != nil, "\(progress.text)")
+                #expect(try await browser.send(.GET, "/console/apps/\(spId)/logs").status == 200)
+                let csv = try await browser.send(.GET, "/console/apps/\(spId)/logs.csv?file=summary")
+                #expect(csv.text.hasPrefix("Date (UTC),Change ID") && csv.headers.first(name: "Content-Disposition")?.contains("ProvisioningLogs") == true)
+
+                // Signing out ends the console session.
+                #expect(try await browser.send(.POST, "/console/signout", form: [("csrf", csrf)]).status == 303)
+                #expect(try await browser.send(.GET, "/console/apps").status == 302)
+            }
+        }
+    }
+
+    @Test func aUserWithoutAnAdminRoleSeesOnlyWhatTheirTokenWouldAllow() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            #expect(try await server.send(.POST, "/v1.0/users", token: admin, json: [
+                "accountEnabled": true, "displayName": "Reader", "mailNickname": "reader", "userPrincipalName": "reader@graphsync.local",
+                "passwordProfile": ["password": "Str0ng!Passw0rd", "forceChangePasswordNextSignIn": false],
+            ]).status == 201)
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "Existing SaaS", permissions: [])
+            let browser = Browser(server)
+            defer { Task { try? await browser.close() } }
+            let csrf = try await Self.signIn(browser, server, user: "reader@graphsync.local", password: "Str0ng!Passw0rd")
+            let apps = try await browser.send(.GET, "/console/apps")
+            #expect(apps.text.contains("Existing SaaS") && !apps.text.contains("id=\"create\""), "reads apps, cannot create")
+            let create = try await browser.send(.POST, "/console/apps", form: [("name", "Nope"), ("csrf", csrf)])
+            #expect(create.status == 403 && create.text.contains("Application Administrator"), "\(create.text.prefix(500))")
+            let provisioning = try await browser.send(.GET, "/console/apps/\(sp.id)/provisioning")
+            #expect(provisioning.status == 403, "reading synchronization needs an admin role, as through Graph")
+            let save = try await browser.send(.POST, "/console/apps/\(sp.id)/provisioning", form: [
+                ("csrf", csrf), ("method", "bearer"), ("tenantUrl", "https://scim.example/v2"), ("secretToken", "x"), ("action", "save"),
+            ])
+            #expect(save.status == 403)
+            #expect(try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id).keys.isEmpty, "nothing was saved")
+        }
+    }
+}
