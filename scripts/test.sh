@@ -68,5 +68,13 @@ echo "== SCIM test server (scim2-server from PyPI)"
 SCIM_PYTHON="$(Tests/scim/setup.sh)"
 "$SCIM_PYTHON" Tests/scim/selfcheck.py
 
-echo "== Python interop (msal, azure-identity, msgraph-sdk against graphsync serve; provisioning into scim2-server)"
+# The console's browser test drives Debian's headless Chromium through its chromedriver (nothing is downloaded at
+# run time).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "test: installing chromium and chromium-driver" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null
+fi
+
+echo "== Python interop (msal, azure-identity, msgraph-sdk against graphsync serve; provisioning into scim2-server;"
+echo "   the console in headless Chromium)"
 SCIM_PYTHON="$SCIM_PYTHON" GRAPHSYNC_BIN="$PWD/.build/debug/graphsync" Tests/interop/run.sh

@@ -6,6 +6,7 @@ import Hummingbird
 /// What every console page needs: the signed-in session from its cookie, the CSRF check on forms, rendering with the
 /// layout's values, and errors in words (the domain's errors mapped once, by `GraphError.from`).
 struct ConsolePages: Sendable {
+    typealias Session = ConsoleSession
     let endpoints: AuthorityEndpoints
     let signIn: SignInService
     let pages: PageRenderer
@@ -27,7 +28,7 @@ struct ConsolePages: Sendable {
         return form
     }
 
-    func render(_ template: String, _ values: [String: Any], session: ConsoleSession, status: HTTPResponse.Status = .ok, scriptNonce: String? = nil) -> Response {
+    func render(_ template: String, _ values: [String: Any], session: ConsolePages.Session, status: HTTPResponse.Status = .ok, scriptNonce: String? = nil) -> Response {
         var all = values
         all["csrf"] = session.csrf
         all["userName"] = session.user.displayName

@@ -55,7 +55,7 @@ struct ConsoleProvisioningController {
                 try await self.save(form, servicePrincipal: sp)
                 switch form["action"] {
                 case "authorize":
-                    if form["method"] == "oauth" { return try await self.redirectToApp(request, form: form, sp: sp) }
+                    if form["method"] == "oauth" { return try await self.leaveForApp(request, form: form, sp: sp, session: session) }
                     let secrets = try await self.synchronization.acquireAccessToken([], servicePrincipalId: sp.id)
                     return try await self.render(sp, session: session, notice: "Authorized, token valid until \(secrets[.tokenExpiration] ?? "the app did not say").")
                 case "test":
@@ -115,7 +115,7 @@ struct ConsoleProvisioningController {
     }
 
     /// Authorize: to the app's authorization page with a `state` bound to this session and app.
-    func redirectToApp(_ request: Request, form: [String: String], sp: ServicePrincipal) async throws -> Response {
+    func leaveForApp(_ request: Request, form: [String: String], sp: ServicePrincipal, session: ConsoleSession) async throws -> Response {
         let saved = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
         guard let authorizationUrl = saved[.oauth2AuthorizationUri], var target = URLComponents(string: authorizationUrl),
             ["https", "http"].contains(target.scheme?.lowercased() ?? ""), target.host != nil, let clientId = saved[.oauth2ClientId]
@@ -130,7 +130,7 @@ struct ConsoleProvisioningController {
         if !scope.isEmpty { items.append(URLQueryItem(name: "scope", value: String(scope.prefix(1_024)))) }
         target.queryItems = items
         guard let location = target.url?.absoluteString else { throw ConsoleFailure(heading: "Authorization URL", message: "The authorization URL is not valid.") }
-        return ConsolePages.redirect(location)
+        return self.console.render("consoleLeaving", ["app": ConsoleAppController.appValues(sp), "target": location], session: session)
     }
 
     /// The app's redirect back: the code is exchanged by `acquireAccessToken` and kept; the page says until when the

@@ -3,7 +3,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "console": layout, "apps": apps, "appOverview": overview, "appUsers": users, "appProvisioning": provisioning, "appLogs": logs,
-        "consoleMessage": message,
+        "consoleMessage": message, "consoleLeaving": leaving,
     ]
 
     static let layout = """
@@ -78,7 +78,7 @@ enum ConsoleTemplates {
         {{#job}}
         <p>Provisioning is <strong id="state">{{state}}</strong>. Status: <span id="code">{{code}}</span>.</p>
         <p><progress id="progress" max="{{total}}" value="{{done}}"></progress> <span id="progress-text">{{progressText}}</span></p>
-        {{#lastCycle}}<p id="last-cycle">Last cycle: {{lastCycle}}</p>{{/lastCycle}}
+        <p id="last-cycle">{{#lastCycle}}Last cycle: {{lastCycle}}{{/lastCycle}}</p>
         {{#counts}}<p>{{type}}: <strong>{{count}}</strong> in the app</p>{{/counts}}
         {{#quarantine}}<p class="error" id="quarantine">Quarantined: {{quarantine}}</p>{{/quarantine}}
         {{#canWrite}}
@@ -161,6 +161,15 @@ enum ConsoleTemplates {
         </details></td></tr>{{/entries}}
         {{^entries}}<tr><td colspan="4" class="muted">No provisioning events{{#filtered}} match the filter{{/filtered}}.</td></tr>{{/entries}}
         </table>
+        {{/body}}{{/console}}
+        """
+
+    /// On the way to an app's authorization page: a navigation, not a form's redirect (a form's redirect would need
+    /// the page's CSP to name a site the person typed a moment ago).
+    static let leaving = """
+        {{<console}}{{$title}}Authorize{{/title}}{{$body}}
+        <meta http-equiv="refresh" content="0;url={{target}}">
+        <h1>Authorize</h1><p>Opening {{app.displayName}}'s sign-in page… <a href="{{target}}" id="continue">Continue</a></p>
         {{/body}}{{/console}}
         """
 

@@ -28,8 +28,10 @@ struct PageRenderer: Sendable {
         response.headers[.xContentTypeOptions] = "nosniff"
         let script = scriptNonce.map { "'nonce-\($0)'" } ?? "'none'"
         let forms = ["'self'"] + (formTarget.flatMap(Self.origin).map { [$0] } ?? [])
+        // A page with a script may fetch from its own origin (the console's live progress), nothing else.
+        let connect = scriptNonce == nil ? "" : " connect-src 'self';"
         response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; script-src \(script); form-action \(forms.joined(separator: " ")); frame-ancestors 'none'; base-uri 'none'"
+            "default-src 'none'; style-src 'unsafe-inline'; script-src \(script);\(connect) form-action \(forms.joined(separator: " ")); frame-ancestors 'none'; base-uri 'none'"
         return response
     }
 
