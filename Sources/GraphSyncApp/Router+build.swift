@@ -26,6 +26,8 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
 
     DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: dependencies.keys, graphHost: dependencies.graphHost).addRoutes(to: router)
+    // provisionOnDemand's limit per job (Graph documents 5 requests per 10 seconds), shared by Graph and the console.
+    let onDemandLimit = RateLimit(limit: 5, per: 10)
     let signIn = SignInService(authority: dependencies.authority)
     TokenController(endpoints: endpoints, tenant: directory.tenant, authority: dependencies.authority, minter: dependencies.minter, signIn: signIn)
         .addRoutes(to: router)
@@ -36,6 +38,11 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     ConsoleAppController(console: console, directory: directory, jobs: jobs, wakeScheduler: wakeScheduler).addRoutes(to: router)
     ConsoleProvisioningController(console: console, directory: directory, synchronization: synchronization, jobs: jobs, engine: engine).addRoutes(to: router)
     ConsoleLogsController(console: console, directory: directory).addRoutes(to: router)
+    ConsoleMappingsController(console: console, directory: directory, jobs: jobs).addRoutes(to: router)
+    ConsoleSettingsController(
+        console: console, directory: directory, synchronization: synchronization, jobs: jobs, engine: engine, wakeScheduler: wakeScheduler,
+        onDemandLimit: onDemandLimit
+    ).addRoutes(to: router)
     router.get("health") { _, _ in Response(status: .ok, body: .init(byteBuffer: .init(string: "OK"))) }
 
     let groups = ["v1.0", "beta"].map { version in
@@ -58,7 +65,6 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)
     SynchronizationController(services: services, synchronization: synchronization).addRoutes(to: routes)
-    let onDemandLimit = RateLimit(limit: 5, per: 10)
     for collection in ["servicePrincipals", "applications"] {
         let controller = SynchronizationJobsController(
             collection: collection, services: services, jobs: jobs, engine: engine, wake: wakeScheduler, onDemandLimit: onDemandLimit)

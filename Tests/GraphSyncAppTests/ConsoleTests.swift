@@ -132,4 +132,58 @@ import Testing
             #expect(try await server.runtime.repositories.synchronizationSecrets.secrets(of: sp.id).keys.isEmpty, "nothing was saved")
         }
     }
+
+    @Test func mappingsAndSettingsAreValidatedAndSaved() async throws {
+        try await TestServer.run { server in
+            let browser = Browser(server)
+            defer { Task { try? await browser.close() } }
+            let csrf = try await Self.signIn(browser, server)
+            let created = try await browser.send(.POST, "/console/apps", form: [("name", "Mapped SaaS"), ("csrf", csrf)])
+            let provisioning = try #require(created.headers.first(name: "Location"))
+            let spId = String(provisioning.split(separator: "/")[2])
+            let saved = try await browser.send(.POST, provisioning, form: [
+                ("csrf", csrf), ("method", "bearer"), ("tenantUrl", "https://scim.example/v2"), ("secretToken", "static-token"), ("action", "save"),
+            ])
+            #expect(saved.status == 200 && saved.text.contains("Saved."), "\(saved.text.prefix(400))")
+            #expect(!saved.text.contains("static-token"), "a saved secret is never shown")
+
+            let list = try await browser.send(.GET, "/console/apps/\(spId)/mappings")
+            #expect(list.text.contains("Provision Microsoft Entra ID Users"))
+            let editor = try await browser.send(.GET, "/console/apps/\(spId)/mappings/0")
+            #expect(editor.text.contains("value=\"[userPrincipalName]\"") && editor.text.contains("value=\"userName\""))
+            // Read the rows back as the form holds them, then change some.
+            var rows: [(String, String)] = []
+            for match in editor.text.matches(of: /name="(source|target|match)_(\d+)"[^>]*value="([^"]*)"/) {
+                rows.append(("\(match.1)_\(match.2)", String(match.3).replacingOccurrences(of: "&quot;", with: "\"")))
+            }
+            let displayNameRow = try #require(rows.first { $0.0.hasPrefix("target_") && $0.1 == "displayName" }).0.dropFirst("target_".count)
+            var form = rows.filter { !$0.0.hasSuffix("_\(displayNameRow)") || !$0.0.hasPrefix("source_") }
+            form += [("source_\(displayNameRow)", "Join(\" \", [givenName], [surname]"), ("enabled", "on"), ("csrf", csrf),
+                     ("fattr_0", "department"), ("fop_0", "REGEX MATCH"), ("fvalue_0", "(a+)+$")]
+            let refused = try await browser.send(.POST, "/console/apps/\(spId)/mappings/0", form: form)
+            #expect(refused.status == 400 && refused.text.contains("Nothing was saved"))
+            #expect(refused.text.contains("id=\"error_\(displayNameRow)\"") && refused.text.contains("not closed"), "the error is next to its row")
+            #expect(refused.text.contains("id=\"ferror_0\""), "and the filter's next to its clause")
+            form = form.map { $0.0 == "source_\(displayNameRow)" ? ($0.0, "Join(\" \", [givenName], [surname])") : $0 }
+            form = form.map { $0.0 == "fvalue_0" ? ($0.0, "^Eng") : $0 }
+            let ok = try await browser.send(.POST, "/console/apps/\(spId)/mappings/0", form: form)
+            #expect(ok.status == 200 && ok.text.contains("Saved."), "\(ok.text.prefix(800))")
+            let job = try #require(try await server.runtime.repositories.jobs.list(servicePrincipalId: spId).first)
+            let users = try #require(job.schema.synchronizationRules.first?.objectMappings.first)
+            #expect(users.attributeMappings.first { $0.targetAttributeName == "displayName" }?.source.name == "Join")
+            #expect(users.scope?.groups?.first?.clauses.first?.operatorName == "REGEX MATCH")
+
+            let settings = try await browser.send(.POST, "/console/apps/\(spId)/settings", form: [
+                ("csrf", csrf), ("scope", "all"), ("skipDeletes", "on"), ("status", "on"), ("interval", "5"),
+            ])
+            #expect(settings.status == 200 && settings.text.contains("Saved."), "\(settings.text.prefix(400))")
+            let secrets = try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)
+            #expect(secrets[.syncAll] == "True" && secrets[.skipOutOfScopeDeletions] == "True" && secrets[.secretToken] == "static-token")
+            let running = try #require(try await server.runtime.repositories.jobs.list(servicePrincipalId: spId).first)
+            #expect(running.schedule.state == "Active" && running.schedule.interval == 300)
+            let bad = try await browser.send(.POST, "/console/apps/\(spId)/settings", form: [("csrf", csrf), ("scope", "assigned"), ("interval", "0")])
+            #expect(bad.status == 400 && bad.text.contains("between 1 minute and 24 hours"))
+            #expect(try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)[.syncAll] == "True", "a refused form writes nothing")
+        }
+    }
 }

@@ -136,6 +136,29 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     browser.find_element(By.ID, "assign").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "assignments"), grace["displayName"]))
     app_url = browser.current_url.split("/users")[0]
+
+    # Mappings: displayName from an expression; a broken one is refused with the error beside its row.
+    open_tab("tab-mappings", "/mappings", "mappings")
+    browser.find_element(By.ID, "mapping-0").click()
+    wait.until(EC.presence_of_element_located((By.ID, "attribute-mappings")))
+    row = next(field.get_attribute("id").split("_")[1] for field in browser.find_elements(By.CSS_SELECTOR, "input[id^=target_]")
+               if field.get_attribute("value") == "displayName")
+    fill(f"source_{row}", 'Join(" ", [givenName], [surname]')
+    browser.find_element(By.ID, "save").click()
+    wait.until(EC.presence_of_element_located((By.ID, f"error_{row}")))
+    fill(f"source_{row}", 'Join(" ", [givenName], [surname])')
+    browser.find_element(By.ID, "save").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Saved."))
+
+    # Provision on demand: each step, and the values sent.
+    open_tab("tab-ondemand", "/ondemand", "principal")
+    fill("principal", grace["userPrincipalName"])
+    browser.find_element(By.ID, "provision").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "result"), "Result: Success"))
+    steps = browser.find_element(By.ID, "steps").text
+    assert "Import" in steps and "Scoping" in steps and "Export" in steps, steps
+    assert f"{grace['givenName']} Tester" in browser.find_element(By.ID, "attributes").text
+
     open_tab("tab-overview", app_url, "start")
     browser.find_element(By.ID, "start").click()
     # The Overview follows the cycle live (its script polls the progress): no reload needed.

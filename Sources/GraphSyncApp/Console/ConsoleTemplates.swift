@@ -3,7 +3,7 @@
 enum ConsoleTemplates {
     static let all: [String: String] = [
         "console": layout, "apps": apps, "appOverview": overview, "appUsers": users, "appProvisioning": provisioning, "appLogs": logs,
-        "consoleMessage": message, "consoleLeaving": leaving,
+        "consoleMessage": message, "consoleLeaving": leaving, "appSettings": settings, "appOnDemand": onDemand, "appMappings": mappings,
     ]
 
     static let layout = """
@@ -68,7 +68,9 @@ enum ConsoleTemplates {
     static let tabs = """
         <h1>{{app.displayName}}</h1>
         <nav class="tabs"><a href="/console/apps/{{app.id}}" id="tab-overview">Overview</a> <a href="/console/apps/{{app.id}}/users" id="tab-users">Users and groups</a>
-        <a href="/console/apps/{{app.id}}/provisioning" id="tab-provisioning">Provisioning</a> <a href="/console/apps/{{app.id}}/logs" id="tab-logs">Provisioning logs</a></nav>
+        <a href="/console/apps/{{app.id}}/provisioning" id="tab-provisioning">Provisioning</a> <a href="/console/apps/{{app.id}}/mappings" id="tab-mappings">Mappings</a>
+        <a href="/console/apps/{{app.id}}/settings" id="tab-settings">Settings</a> <a href="/console/apps/{{app.id}}/ondemand" id="tab-ondemand">Provision on demand</a>
+        <a href="/console/apps/{{app.id}}/logs" id="tab-logs">Provisioning logs</a></nav>
         """
 
     static let overview = """
@@ -161,6 +163,73 @@ enum ConsoleTemplates {
         </details></td></tr>{{/entries}}
         {{^entries}}<tr><td colspan="4" class="muted">No provisioning events{{#filtered}} match the filter{{/filtered}}.</td></tr>{{/entries}}
         </table>
+        {{/body}}{{/console}}
+        """
+
+    static let settings = """
+        {{<console}}{{$title}}Settings · {{app.displayName}}{{/title}}{{$body}}
+        \(tabs)
+        <form method="post" action="/console/apps/{{app.id}}/settings" class="panel"><input type="hidden" name="csrf" value="{{csrf}}">
+        <h2>Scope</h2>
+        <label><input type="radio" name="scope" value="assigned" id="scope-assigned"{{^syncAll}} checked{{/syncAll}}> Sync only assigned users and groups</label>
+        <label><input type="radio" name="scope" value="all" id="scope-all"{{#syncAll}} checked{{/syncAll}}> Sync all users and groups</label>
+        <h2>Out of scope</h2>
+        <label><input type="checkbox" name="skipDeletes" id="skipDeletes"{{#skipDeletes}} checked{{/skipDeletes}}> Prevent out-of-scope deletions (leave users who leave scope as they are in the app)</label>
+        <h2>Provisioning status</h2>
+        <label><input type="radio" name="status" value="on" id="status-on"{{#on}} checked{{/on}}> On</label>
+        <label><input type="radio" name="status" value="off" id="status-off"{{^on}} checked{{/on}}> Off</label>
+        <label for="interval">Interval (minutes, 1 to 1440; Entra's is 40)</label><input type="text" id="interval" name="interval" value="{{interval}}" inputmode="numeric">
+        {{#canWrite}}<button type="submit" id="save">Save</button>{{/canWrite}}
+        </form>
+        {{/body}}{{/console}}
+        """
+
+    static let onDemand = """
+        {{<console}}{{$title}}Provision on demand · {{app.displayName}}{{/title}}{{$body}}
+        \(tabs)
+        <form method="post" action="/console/apps/{{app.id}}/ondemand" class="panel"><input type="hidden" name="csrf" value="{{csrf}}">
+        <label for="principal">User principal name, or group name</label><input type="text" id="principal" name="principal" value="{{principal}}" required>
+        <button type="submit" id="provision">Provision</button></form>
+        {{#result}}<div class="panel" id="result"><h2>Result: {{result}}</h2>{{#reason}}<p class="error">{{reason}}</p>{{/reason}}
+        <ol id="steps">{{#steps}}<li><strong>{{type}}</strong> ({{status}}): {{description}}</li>{{/steps}}</ol>
+        <table id="attributes"><tr><th>Attribute</th><th>Old value</th><th>New value</th></tr>{{#properties}}<tr><td>{{name}}</td><td>{{old}}</td><td>{{new}}</td></tr>{{/properties}}</table>
+        </div>{{/result}}
+        {{/body}}{{/console}}
+        """
+
+    static let mappings = """
+        {{<console}}{{$title}}Mappings · {{app.displayName}}{{/title}}{{$body}}
+        \(tabs)
+        {{^editing}}
+        <table id="mappings"><tr><th>Name</th><th>Objects</th><th>Enabled</th><th>Attributes</th></tr>
+        {{#mappings}}<tr><td><a href="/console/apps/{{app.id}}/mappings/{{index}}" id="mapping-{{index}}">{{name}}</a></td><td>{{objects}}</td><td>{{enabled}}</td><td>{{count}}</td></tr>{{/mappings}}
+        </table>
+        {{/editing}}
+        {{#editing}}
+        <form method="post" action="/console/apps/{{app.id}}/mappings/{{index}}"><input type="hidden" name="csrf" value="{{csrf}}">
+        <h2>{{name}}</h2><p class="muted">{{objects}}</p>
+        <label><input type="checkbox" name="enabled" id="enabled"{{#enabled}} checked{{/enabled}}> Enabled</label>
+        <h3>Attribute mappings</h3>
+        <p class="muted">Source: <code>[attribute]</code>, <code>"constant"</code>, or an expression such as <code>Join(" ", [givenName], [surname])</code>.</p>
+        <table id="attribute-mappings"><tr><th>Source</th><th>Target attribute</th><th>Matching precedence</th><th>Apply</th><th>Remove</th></tr>
+        {{#rows}}<tr><td><input type="text" name="source_{{i}}" id="source_{{i}}" value="{{source}}" aria-label="Source"></td>
+        <td><input type="text" name="target_{{i}}" id="target_{{i}}" value="{{target}}" aria-label="Target attribute"></td>
+        <td><input type="text" name="match_{{i}}" value="{{matching}}" aria-label="Matching precedence" size="3"></td>
+        <td><select name="apply_{{i}}" aria-label="Apply"><option value="Always"{{#always}} selected{{/always}}>Always</option><option value="ObjectAddOnly"{{^always}} selected{{/always}}>Only during object creation</option></select></td>
+        <td><input type="checkbox" name="remove_{{i}}" aria-label="Remove"></td></tr>
+        {{#error}}<tr><td colspan="5" class="error" id="error_{{i}}">{{error}}</td></tr>{{/error}}{{/rows}}
+        </table>
+        <h3>Scoping filter</h3>
+        <p class="muted">Objects are in scope when every clause holds (several values: comma-separated).</p>
+        <table id="scoping"><tr><th>Attribute</th><th>Operator</th><th>Value</th></tr>
+        {{#clauses}}<tr><td><input type="text" name="fattr_{{i}}" value="{{attribute}}" aria-label="Attribute"></td>
+        <td><select name="fop_{{i}}" aria-label="Operator">{{#operators}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/operators}}</select></td>
+        <td><input type="text" name="fvalue_{{i}}" value="{{value}}" aria-label="Value"></td></tr>
+        {{#error}}<tr><td colspan="3" class="error" id="ferror_{{i}}">{{error}}</td></tr>{{/error}}{{/clauses}}
+        </table>
+        {{#canWrite}}<button type="submit" id="save">Save</button>{{/canWrite}}
+        </form>
+        {{/editing}}
         {{/body}}{{/console}}
         """
 

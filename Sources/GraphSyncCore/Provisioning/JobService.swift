@@ -97,6 +97,18 @@ public struct JobService: Sendable {
         }
     }
 
+    /// Sets how often the job runs (Entra's is fixed at 40 minutes; GraphSync lets an admin choose 1 minute to a day).
+    /// The next cycle is due one interval after the last one began.
+    public func setInterval(of job: SynchronizationJob, to interval: TimeInterval) async throws -> SynchronizationJob {
+        guard interval.isFinite, (60...86_400).contains(interval) else {
+            throw DirectoryError.badRequest("The provisioning interval must be between 1 minute and 24 hours.")
+        }
+        return try await self.change(job.id) { job in
+            job.schedule.interval = interval
+            if job.schedule.state == "Active", let began = job.status.lastExecution?.timeBegan { job.nextRun = began.addingTimeInterval(interval) }
+        }
+    }
+
     /// Reads, changes and writes a job in one transaction, so concurrent changes (a cycle's progress, a pause) are kept.
     func change(_ id: String, _ body: @escaping @Sendable (inout SynchronizationJob) throws -> Void) async throws -> SynchronizationJob {
         try await self.repositories.transaction { tx in

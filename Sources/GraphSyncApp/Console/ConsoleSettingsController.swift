@@ -1,0 +1,120 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+
+/// Provisioning → Settings (scope, out-of-scope deletions, on/off, interval) and Provision on demand (one user or
+/// group now, with each step and the attributes sent), through the same services and policies as Graph.
+struct ConsoleSettingsController {
+    let console: ConsolePages
+    let directory: DirectoryService
+    let synchronization: SynchronizationService
+    let jobs: JobService
+    let engine: ProvisioningEngine
+    let wakeScheduler: @Sendable () -> Void
+    /// Shared with Graph's provisionOnDemand route: the limit is per job, whichever way it is called.
+    let onDemandLimit: RateLimit
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("console/apps/:id/settings", use: self.settings)
+        router.post("console/apps/:id/settings", use: self.saveSettings)
+        router.get("console/apps/:id/ondemand", use: self.onDemandPage)
+        router.post("console/apps/:id/ondemand", use: self.onDemand)
+    }
+
+    /// The app and its job, for a caller who may read (or, with `write`, change) its synchronization.
+    func appAndJob(_ context: AppRequestContext, _ session: ConsoleSession, write: Bool) async throws -> (ServicePrincipal, SynchronizationJob) {
+        let sp = try await ConsoleAppController.app(context, session, console: self.console)
+        try await self.console.demand(write ? GraphPolicies.writeSynchronization : GraphPolicies.readSynchronization, session, objectId: sp.id)
+        guard let job = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first else {
+            throw ConsoleFailure(heading: "Provisioning is not set up", message: "Save the app's admin credentials on the Provisioning page first.")
+        }
+        return (sp, job)
+    }
+
+    @Sendable func settings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.console.signedIn(request) { session in
+            let (sp, job) = try await self.appAndJob(context, session, write: false)
+            return try await self.renderSettings(sp, job, session: session)
+        }
+    }
+
+    func renderSettings(_ sp: ServicePrincipal, _ job: SynchronizationJob, session: ConsoleSession, notice: String? = nil) async throws -> Response {
+        let secrets = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
+        let interval = job.schedule.interval == SynchronizationJob.unsetInterval ? nil : Int(job.schedule.interval / 60)
+        var values: [String: Any] = [
+            "app": ConsoleAppController.appValues(sp), "syncAll": secrets[.syncAll]?.lowercased() == "true",
+            "skipDeletes": secrets[.skipOutOfScopeDeletions]?.lowercased() == "true", "on": job.schedule.state == "Active",
+            "interval": interval.map(String.init) ?? "", "canWrite": try await self.console.permits(GraphPolicies.writeSynchronization, session, objectId: sp.id),
+        ]
+        if let notice { values["notice"] = notice }
+        return self.console.render("appSettings", values, session: session)
+    }
+
+    @Sendable func saveSettings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.console.signedIn(request) { session in
+            let form = try await self.console.form(request, session)
+            var (sp, job) = try await self.appAndJob(context, session, write: true)
+            // Everything is checked before anything is written.
+            var interval: TimeInterval?
+            if let text = form["interval"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let minutes = Int(text), (1...1_440).contains(minutes) else {
+                    throw ConsoleFailure(heading: "Interval", message: "The provisioning interval must be between 1 minute and 24 hours (1 to 1440 minutes).")
+                }
+                interval = TimeInterval(minutes) * 60
+            }
+            let saved = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
+            var pairs = saved.keys.filter { ![.syncAll, .skipOutOfScopeDeletions].contains($0) }.compactMap { key in saved[key].map { (key, $0) } }
+            pairs.append((.syncAll, form["scope"] == "all" ? "True" : "False"))
+            if form["skipDeletes"] == "on" { pairs.append((.skipOutOfScopeDeletions, "True")) }
+            try await self.synchronization.replaceSecrets(with: pairs, servicePrincipalId: sp.id)
+            if let interval { job = try await self.jobs.setInterval(of: job, to: interval) }
+            switch (form["status"], job.schedule.state == "Active") {
+            case ("on", false): job = try await self.jobs.start(job)
+            case ("off", true): job = try await self.jobs.pause(job)
+            default: break
+            }
+            self.wakeScheduler()
+            return try await self.renderSettings(sp, job, session: session, notice: "Saved.")
+        }
+    }
+
+    @Sendable func onDemandPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.console.signedIn(request) { session in
+            let (sp, _) = try await self.appAndJob(context, session, write: false)
+            return self.console.render("appOnDemand", ["app": ConsoleAppController.appValues(sp)], session: session)
+        }
+    }
+
+    /// Provisions one user (by user principal name) or group (by name) now, as Graph's provisionOnDemand does.
+    @Sendable func onDemand(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await self.console.signedIn(request) { session in
+            let form = try await self.console.form(request, session)
+            let (sp, job) = try await self.appAndJob(context, session, write: true)
+            if let wait = self.onDemandLimit.admit(job.id) {
+                throw ConsoleFailure(heading: "Too many requests", message: "Provision on demand runs at most \(self.onDemandLimit.limit) times in \(Int(self.onDemandLimit.window)) seconds for an app; try again in \(Int(wait.rounded(.up))) s.", status: .tooManyRequests)
+            }
+            let name = String((form["principal"] ?? "").trimmingCharacters(in: .whitespaces).prefix(256))
+            let repositories = self.directory.repositories
+            let subject: (id: String, type: String)
+            if let user = try await repositories.users.get(userPrincipalName: name) {
+                subject = (user.id, "User")
+            } else if let group = try await repositories.groups.list(DirectoryQuery(clauses: [.equals(field: "displayName", value: name)], top: 2)).items.first {
+                subject = (group.id, "Group")
+            } else {
+                throw ConsoleFailure(heading: "Nobody by that name", message: "No user has the user principal name '\(name)', and no group is named so.")
+            }
+            try await self.engine.checkOnDemand(job, ruleId: nil)
+            let began = Date()
+            let entry = try await self.engine.provisionOnDemand(job, objectId: subject.id, objectType: subject.type)
+            let record = ProvisionOnDemandJSON.Subject(objectId: subject.id, objectType: subject.type, entry: entry, began: began)
+            let outcome = ProvisionOnDemandJSON.outcome(record)
+            let steps = ProvisionOnDemandJSON.steps(record, status: outcome["result"]?.stringValue ?? "", name: entry?.sourceDisplayName ?? name, at: entry?.activityDateTime ?? Date())
+            return self.console.render("appOnDemand", [
+                "app": ConsoleAppController.appValues(sp), "principal": name, "result": outcome["result"]?.stringValue ?? "",
+                "reason": outcome["details"]?["errorMessage"]?.stringValue as Any,
+                "steps": steps.map { ["type": $0["type"]?.stringValue ?? "", "status": $0["status"]?.stringValue ?? "", "description": $0["description"]?.stringValue ?? ""] },
+                "properties": (entry?.modifiedProperties ?? []).map { ["name": $0, "old": entry?.oldValues?[$0] ?? "", "new": entry?.newValues?[$0] ?? ""] },
+            ], session: session)
+        }
+    }
+}
