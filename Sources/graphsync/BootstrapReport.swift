@@ -33,6 +33,7 @@ struct BootstrapReport {
         """
         GraphSync tenant \(self.facts.tenantId) (data: \(self.configuration.dataDirectory))
 
+          Console (sign in as the admin)   \(self.baseURL)/console
           Authority (token endpoint base)  \(self.baseURL)/\(self.facts.tenantId)
           Graph base URL                   \(self.baseURL)/v1.0   (also /beta)
           CA certificate                   \(self.caCertificatePath)

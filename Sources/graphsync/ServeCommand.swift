@@ -169,6 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tenantId = runtime.tenant.id
         return try await buildApplication(runtime: runtime, logger: logger) { port in
             say("GraphSync is listening on \(listening):\(port)  (tenant \(tenantId); authority \(listening):\(port)/\(tenantId); CA \(caPath))")
+            say("Console: \(listening):\(port)/console")
         }
     }
 }
