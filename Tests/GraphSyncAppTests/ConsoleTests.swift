@@ -1,4 +1,5 @@
 import Foundation
+@testable import GraphSyncApp
 import GraphSyncCore
 import Testing
 
@@ -185,5 +186,18 @@ import Testing
             #expect(bad.status == 400 && bad.text.contains("between 1 minute and 24 hours"))
             #expect(try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)[.syncAll] == "True", "a refused form writes nothing")
         }
+    }
+}
+
+/// Page rendering: absent values are absent (never the text "nil"), and every value is escaped.
+@Suite struct PageRenderingTests {
+    @Test func absentValuesAreNotPrintedAndMarkupStaysText() throws {
+        let error: String? = nil
+        let rows: [[String: Any]] = [["name": "<b>x</b>", "error": error as Any], ["name": "y", "error": Optional("bad") as Any]]
+        #expect(PageRenderer.withoutNils(rows) as? [[String: String]] == [["name": "<b>x</b>"], ["name": "y", "error": "bad"]])
+        let values = try #require(PageRenderer.withoutNils(["heading": "<script>alert(1)</script>", "text": error as Any]))
+        let html = PageRenderer().library.render(values, withTemplate: "message") ?? ""
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert"))
+        #expect(!html.contains("nil"))
     }
 }

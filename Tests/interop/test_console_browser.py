@@ -76,6 +76,26 @@ def browser(graphsync):
         driver.quit()
 
 
+SCREENSHOTS = os.environ.get("GRAPHSYNC_SCREENSHOTS")  # a folder: the happy path saves each page there (docs/console)
+
+
+def shot(browser, name: str) -> None:
+    """Saves the page (with GRAPHSYNC_SCREENSHOTS), and checks on the way that no absent value was printed."""
+    assert ">nil<" not in browser.page_source, f"{name}: a page printed 'nil'"
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(SCREENSHOTS) / f"{name}.png"))
+
+
+def sign_in(browser, base: str, wait, user: str, password: str) -> None:
+    browser.get(f"{base}/console/apps")
+    wait.until(EC.presence_of_element_located((By.ID, "passwd")))
+    browser.find_element(By.ID, "login").send_keys(user)
+    browser.find_element(By.ID, "passwd").send_keys(password)
+    browser.find_element(By.ID, "signin").click()
+    wait.until(EC.presence_of_element_located((By.ID, "apps")))
+
+
 def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_app, browser):
     gs = graphsync
     graph = Graph(gs)
@@ -97,10 +117,12 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     # Sign in through the authority's own pages.
     browser.get(f"{base}/console/apps")
     wait.until(EC.presence_of_element_located((By.ID, "passwd")))
+    shot(browser, "01-sign-in")
     fill("login", gs["adminUserPrincipalName"])
     fill("passwd", gs["adminPassword"])
     browser.find_element(By.ID, "signin").click()
     wait.until(EC.presence_of_element_located((By.ID, "apps")))
+    shot(browser, "02-enterprise-applications")
 
     # Create the enterprise app, then its admin credentials: OAuth 2 authorization code grant.
     name = f"Contoso Tasks {uuid.uuid4().hex[:4]}"
@@ -114,6 +136,7 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     fill("clientId", "graphsync-provisioning")
     fill("clientSecret", CLIENT_SECRET)
     fill("scope", "scim")
+    shot(browser, "03-admin-credentials")
     browser.find_element(By.ID, "authorize").click()
 
     # The app's own sign-in and consent pages.
@@ -122,10 +145,13 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     fill("username", "admin")
     fill("password", "contoso")
     browser.find_element(By.ID, "signin").click()
-    wait.until(EC.element_to_be_clickable((By.ID, "allow"))).click()
+    wait.until(EC.element_to_be_clickable((By.ID, "allow")))
+    shot(browser, "04-app-consent")
+    browser.find_element(By.ID, "allow").click()
 
     # Back in the console, authorized; the token itself is never shown.
     wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Authorized, token valid until"))
+    shot(browser, "05-authorized")
     assert CLIENT_SECRET not in browser.page_source
     browser.find_element(By.ID, "test").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "authorized to enable provisioning"))
@@ -135,6 +161,7 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     fill("principal", grace["userPrincipalName"])
     browser.find_element(By.ID, "assign").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "assignments"), grace["displayName"]))
+    shot(browser, "06-users-and-groups")
     app_url = browser.current_url.split("/users")[0]
 
     # Mappings: displayName from an expression; a broken one is refused with the error beside its row.
@@ -146,6 +173,7 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     fill(f"source_{row}", 'Join(" ", [givenName], [surname]')
     browser.find_element(By.ID, "save").click()
     wait.until(EC.presence_of_element_located((By.ID, f"error_{row}")))
+    shot(browser, "07-mappings-error")
     fill(f"source_{row}", 'Join(" ", [givenName], [surname])')
     browser.find_element(By.ID, "save").click()
     wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Saved."))
@@ -158,6 +186,7 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     steps = browser.find_element(By.ID, "steps").text
     assert "Import" in steps and "Scoping" in steps and "Export" in steps, steps
     assert f"{grace['givenName']} Tester" in browser.find_element(By.ID, "attributes").text
+    shot(browser, "08-provision-on-demand")
 
     open_tab("tab-overview", app_url, "start")
     browser.find_element(By.ID, "start").click()
@@ -169,14 +198,101 @@ def test_authorize_a_saas_app_and_provision_from_the_console(graphsync, sample_a
     WebDriverWait(browser, 60).until(grace_in_app)
     browser.refresh()
     assert "1 in the app" in browser.find_element(By.ID, "status").text, browser.find_element(By.ID, "status").text
+    shot(browser, "09-overview")
 
     # The user is in the app, and the provisioning log says so.
     open_tab("tab-logs", "/logs", "logs")
     wait.until(EC.text_to_be_present_in_element((By.ID, "logs"), grace["displayName"]))
     assert "Create" in browser.find_element(By.ID, "logs").text
+    shot(browser, "10-provisioning-logs")
+    open_tab("tab-settings", "/settings", "interval")
+    shot(browser, "11-settings")
 
     # Signing out ends the session: the console asks for a sign-in again.
     browser.find_element(By.ID, "signout").click()
     wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "You signed out"))
     browser.get(f"{base}/console/apps")
     wait.until(EC.presence_of_element_located((By.ID, "passwd")))
+
+
+def test_the_console_refuses_what_it_should(graphsync, sample_app, browser):
+    """Consent denied, a wrong client secret, a replayed or tampered state, a form without its CSRF token, markup in a
+    name, and a user without an admin role trying to change settings."""
+    gs = graphsync
+    base = f"https://127.0.0.1:{gs['port']}"
+    wait = WebDriverWait(browser, 20)
+    graph = Graph(gs)
+    reader = graph.user(f"reader{uuid.uuid4().hex[:6]}")
+    sign_in(browser, base, wait, gs["adminUserPrincipalName"], gs["adminPassword"])
+
+    def fill(element_id: str, text: str):
+        field = browser.find_element(By.ID, element_id)
+        field.clear()
+        field.send_keys(text)
+
+    # Markup in a name is text on every page.
+    name = "<script>alert('x')</script> & <b>bold</b>"
+    fill("name", name)
+    browser.find_element(By.ID, "create").click()
+    wait.until(EC.presence_of_element_located((By.ID, "tenantUrl")))
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    assert "&lt;script&gt;" in browser.page_source and not EC.alert_is_present()(browser)
+    provisioning_url = browser.current_url
+
+    def authorize(secret: str):
+        browser.get(provisioning_url)
+        wait.until(EC.presence_of_element_located((By.ID, "tenantUrl")))
+        Select(browser.find_element(By.ID, "method")).select_by_value("oauth")
+        fill("tenantUrl", f"{sample_app}/scim/v2")
+        fill("authorizationUrl", f"{sample_app}/oauth/authorize")
+        fill("tokenUrl", f"{sample_app}/oauth/token")
+        fill("clientId", "graphsync-provisioning")
+        fill("clientSecret", secret)
+        browser.find_element(By.ID, "authorize").click()
+        wait.until(EC.presence_of_element_located((By.ID, "username")))
+        fill("username", "admin")
+        fill("password", "contoso")
+        browser.find_element(By.ID, "signin").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "allow")))
+
+    # Consent denied at the app: its refusal, in words.
+    authorize(CLIENT_SECRET)
+    browser.find_element(By.ID, "deny").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "problem"), "The app refused the authorization: access_denied"))
+    # A wrong client secret: the app's token endpoint refuses the code; the secret is not echoed.
+    authorize("not-the-secret")
+    browser.find_element(By.ID, "allow").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "problem"), "refused the code"))
+    assert "not-the-secret" not in browser.page_source
+    # The right one works; its callback URL cannot be replayed, and a made-up state is refused.
+    authorize(CLIENT_SECRET)
+    browser.find_element(By.ID, "allow").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "notice"), "Authorized, token valid until"))
+    callback = browser.current_url
+    assert "/console/oauth/callback?" in callback
+    browser.get(callback)
+    wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "already used"))
+    browser.get(f"{base}/console/oauth/callback?code=forged&state=tampered")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "expired or was already used"))
+
+    # A form whose CSRF token was removed changes nothing.
+    settings_url = provisioning_url.replace("/provisioning", "/settings")
+    browser.get(settings_url)
+    wait.until(EC.presence_of_element_located((By.ID, "interval")))
+    browser.execute_script("document.querySelectorAll('main input[name=csrf]').forEach(function (e) { e.remove() })")
+    fill("interval", "7")
+    browser.find_element(By.ID, "save").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "message"), "Reload the page and try again"))
+    browser.get(settings_url)
+    assert wait.until(EC.presence_of_element_located((By.ID, "interval"))).get_attribute("value") != "7"
+
+    # A user without an admin role: read-only lists, refused changes.
+    browser.find_element(By.ID, "signout").click()
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "You signed out"))
+    sign_in(browser, base, wait, reader["userPrincipalName"], "Str0ng!Passw0rd")
+    assert not browser.find_elements(By.ID, "create"), "no New application form"
+    browser.get(provisioning_url.replace("/provisioning", ""))
+    wait.until(EC.presence_of_element_located((By.ID, "no-access")))
+    browser.get(settings_url)
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "You don't have access"))
+    assert "Application Administrator" in browser.find_element(By.ID, "message").text

@@ -35,9 +35,9 @@ struct ConsoleAppController {
         try await self.console.signedIn(request) { session in
             let sp = try await Self.app(context, session, console: self.console)
             var values: [String: Any] = ["app": Self.appValues(sp)]
-            if try await self.console.permits(GraphPolicies.readSynchronization, session, objectId: sp.id),
-                let job = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first
-            {
+            let mayRead = try await self.console.permits(GraphPolicies.readSynchronization, session, objectId: sp.id)
+            if !mayRead { values["noAccess"] = GraphError.forbidden(GraphPolicies.readSynchronization, session.caller).message }
+            if mayRead, let job = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first {
                 var summary = Self.summary(job)
                 summary["canWrite"] = try await self.console.permits(GraphPolicies.writeSynchronization, session, objectId: sp.id)
                 values["job"] = summary

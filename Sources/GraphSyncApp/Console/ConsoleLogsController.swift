@@ -10,6 +10,8 @@ struct ConsoleLogsController {
 
     static let actions = ["Create", "Update", "Disable", "Delete", "Match", "Skip"]
     static let statuses = ["success", "failure", "skipped"]
+    /// The date filter's choices, as Entra offers them: hours back (0: any time).
+    static let periods: [(name: String, hours: Int)] = [("Last 24 hours", 24), ("Last 7 days", 168), ("Last 30 days", 720), ("Any time", 0)]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("console/apps/:id/logs", use: self.logs)
@@ -29,13 +31,15 @@ struct ConsoleLogsController {
         let identity = (query["identity"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
         let action = query["action"].map(String.init) ?? ""
         let status = query["status"].map(String.init) ?? ""
+        let hours = query["since"].flatMap { Int($0) }.flatMap { hours in Self.periods.first { $0.hours == hours }?.hours } ?? 0
+        let since = hours == 0 ? Date.distantPast : Date().addingTimeInterval(-TimeInterval(hours) * 3600)
         var entries: [ProvisioningLogEntry] = []
         for job in try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id) {
             entries += try await self.directory.repositories.provisioningLog.list(jobId: job.id, top: 1_000, within: scope)
         }
         entries = entries.filter { entry in
             (identity.isEmpty || entry.sourceId == identity || (entry.sourceDisplayName ?? "").localizedCaseInsensitiveContains(identity) || entry.targetId == identity)
-                && (action.isEmpty || entry.action == action) && (status.isEmpty || entry.status == status)
+                && (action.isEmpty || entry.action == action) && (status.isEmpty || entry.status == status) && entry.activityDateTime >= since
         }
         return (sp, entries.sorted { $0.activityDateTime > $1.activityDateTime })
     }
@@ -56,7 +60,8 @@ struct ConsoleLogsController {
             return self.console.render("appLogs", [
                 "app": ConsoleAppController.appValues(sp), "entries": rows, "identity": query["identity"].map(String.init) ?? "",
                 "actions": Self.actions.map { ["name": $0, "selected": $0 == action] }, "statuses": Self.statuses.map { ["name": $0, "selected": $0 == status] },
-                "filtered": !(query["identity"] ?? "").isEmpty || !action.isEmpty || !status.isEmpty,
+                "periods": Self.periods.map { ["name": $0.name, "value": String($0.hours), "selected": String($0.hours) == (query["since"].map(String.init) ?? "0")] },
+                "filtered": !(query["identity"] ?? "").isEmpty || !action.isEmpty || !status.isEmpty || (query["since"].flatMap { Int($0) } ?? 0) != 0,
             ], session: session)
         }
     }

@@ -40,7 +40,7 @@ struct ConsoleProvisioningController {
             "tokenUrl": form["tokenUrl"] ?? saved[.oauth2TokenExchangeUri] ?? "", "clientId": form["clientId"] ?? saved[.oauth2ClientId] ?? "",
             "scope": form["scope"] ?? "", "hasSecretToken": saved[.secretToken] != nil, "hasClientSecret": saved[.oauth2ClientSecret] != nil,
         ]
-        if let expiry = saved[.tokenExpiration], saved[.oauth2AccessToken] != nil { values["authorized"] = "Authorized, token valid until \(expiry)." }
+        if notice == nil, let expiry = saved[.tokenExpiration], saved[.oauth2AccessToken] != nil { values["authorized"] = "Authorized, token valid until \(expiry)." }
         if let notice { values["notice"] = notice }
         if let problem { values["problem"] = problem }
         return self.console.render("appProvisioning", values, session: session, status: problem == nil ? .ok : .badRequest)

@@ -109,12 +109,13 @@ struct ConsoleSettingsController {
             let record = ProvisionOnDemandJSON.Subject(objectId: subject.id, objectType: subject.type, entry: entry, began: began)
             let outcome = ProvisionOnDemandJSON.outcome(record)
             let steps = ProvisionOnDemandJSON.steps(record, status: outcome["result"]?.stringValue ?? "", name: entry?.sourceDisplayName ?? name, at: entry?.activityDateTime ?? Date())
-            return self.console.render("appOnDemand", [
+            var values: [String: Any] = [
                 "app": ConsoleAppController.appValues(sp), "principal": name, "result": outcome["result"]?.stringValue ?? "",
-                "reason": outcome["details"]?["errorMessage"]?.stringValue as Any,
                 "steps": steps.map { ["type": $0["type"]?.stringValue ?? "", "status": $0["status"]?.stringValue ?? "", "description": $0["description"]?.stringValue ?? ""] },
                 "properties": (entry?.modifiedProperties ?? []).map { ["name": $0, "old": entry?.oldValues?[$0] ?? "", "new": entry?.newValues?[$0] ?? ""] },
-            ], session: session)
+            ]
+            if let reason = outcome["details"]?["errorMessage"]?.stringValue { values["reason"] = reason }
+            return self.console.render("appOnDemand", values, session: session)
         }
     }
 }

@@ -97,7 +97,8 @@ enum ConsoleTemplates {
         setInterval(poll,2000)})();
         </script>
         {{/job}}
-        {{^job}}<p>Provisioning is not set up. Open <a href="/console/apps/{{app.id}}/provisioning">Provisioning</a> to enter the app's admin credentials.</p>{{/job}}
+        {{#noAccess}}<p class="muted" id="no-access">{{noAccess}}</p>{{/noAccess}}
+        {{^noAccess}}{{^job}}<p>Provisioning is not set up. Open <a href="/console/apps/{{app.id}}/provisioning">Provisioning</a> to enter the app's admin credentials.</p>{{/job}}{{/noAccess}}
         </div>
         {{/body}}{{/console}}
         """
@@ -153,6 +154,7 @@ enum ConsoleTemplates {
         <input type="text" name="identity" value="{{identity}}" placeholder="Identity (name or id)" aria-label="Identity">
         <select name="action" aria-label="Action"><option value="">Any action</option>{{#actions}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/actions}}</select>
         <select name="status" aria-label="Status"><option value="">Any status</option>{{#statuses}}<option{{#selected}} selected{{/selected}}>{{name}}</option>{{/statuses}}</select>
+        <select name="since" aria-label="Date">{{#periods}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/periods}}</select>
         <button type="submit" class="secondary" id="filter">Filter</button></form>
         <p>Download: <a href="/console/apps/{{app.id}}/logs.csv?file=summary">ProvisioningLogs.csv</a> · <a href="/console/apps/{{app.id}}/logs.csv?file=modifiedProperties">ModifiedProperties.csv</a> · <a href="/console/apps/{{app.id}}/logs.csv?file=steps">ProvisioningSteps.csv</a></p>
         <table id="logs"><tr><th>Date</th><th>Identity</th><th>Action</th><th>Status</th></tr>

@@ -81,7 +81,8 @@ enum ProvisionOnDemandJSON {
         ]
         if let entry {
             steps.append(step("EntryImport", "Matching", "Success",
-                              entry.targetId.map { "Retrieved '\(name)' from the app (id \($0))" } ?? "No matching object in the app",
+                              entry.action == "Create" || entry.targetId == nil
+                                  ? "No matching object in the app" : "Retrieved '\(name)' from the app (id \(entry.targetId ?? ""))",
                               [("id", JSONValue(entry.targetId))]))
         }
         steps.append(step("EntrySynchronizationScoping", "Scoping", entry == nil ? "Skipped" : "Success",

@@ -18,7 +18,7 @@ struct PageRenderer: Sendable {
     }
 
     func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok, formTarget: String? = nil, scriptNonce: String? = nil) -> Response {
-        let html = self.library.render(values, withTemplate: template) ?? ""
+        let html = self.library.render(Self.withoutNils(values) ?? [:], withTemplate: template) ?? ""
         var response = Response(status: status, body: .init(byteBuffer: ByteBuffer(string: html)))
         response.headers[.contentType] = "text/html; charset=utf-8"
         response.headers[.cacheControl] = "no-store"
@@ -33,6 +33,19 @@ struct PageRenderer: Sendable {
         response.headers[.contentSecurityPolicy] =
             "default-src 'none'; style-src 'unsafe-inline'; script-src \(script);\(connect) form-action \(forms.joined(separator: " ")); frame-ancestors 'none'; base-uri 'none'"
         return response
+    }
+
+    /// The values with every absent optional removed (Mustache would print a stored `nil` as the text "nil"), and
+    /// optionals unwrapped, through nested dictionaries and arrays.
+    static func withoutNils(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return self.withoutNils(wrapped)
+        }
+        if let dictionary = value as? [String: Any] { return dictionary.compactMapValues { self.withoutNils($0) } }
+        if let array = value as? [Any] { return array.compactMap { self.withoutNils($0) } }
+        return value
     }
 
     /// A page with a heading and a sentence (errors and confirmations).
