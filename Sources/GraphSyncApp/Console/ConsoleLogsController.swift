@@ -44,6 +44,15 @@ struct ConsoleLogsController {
         return (sp, entries.sorted { $0.activityDateTime > $1.activityDateTime })
     }
 
+    /// An entry's steps (import, matching, scoping, export) as the Graph record lists them.
+    static func steps(_ entry: ProvisioningLogEntry) -> [(type: String, status: String, description: String)] {
+        let status = entry.status == "success" ? "Success" : entry.status == "skipped" ? "Skipped" : "Failure"
+        let subject = ProvisionOnDemandJSON.Subject(objectId: entry.sourceId, objectType: entry.objectType, entry: entry, began: entry.activityDateTime)
+        return ProvisionOnDemandJSON.steps(subject, status: status, name: entry.sourceDisplayName ?? entry.sourceId, at: entry.activityDateTime).map {
+            ($0["type"]?.stringValue ?? "", $0["status"]?.stringValue ?? "", $0["description"]?.stringValue ?? "")
+        }
+    }
+
     @Sendable func logs(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.console.signedIn(request) { session in
             let (sp, entries) = try await self.entries(request, context, session)
@@ -53,6 +62,7 @@ struct ConsoleLogsController {
                     "date": entry.activityDateTime.formatted(.iso8601), "identity": entry.sourceDisplayName ?? entry.sourceId, "action": entry.action,
                     "status": entry.status, "statusClass": entry.status == "failure" ? "error" : "ok", "detail": entry.detail as Any,
                     "properties": entry.modifiedProperties.map { ["name": $0, "old": entry.oldValues?[$0] ?? "", "new": entry.newValues?[$0] ?? ""] },
+                    "steps": Self.steps(entry).map { ["type": $0.type, "status": $0.status, "description": $0.description] },
                 ]
             }
             let action = query["action"].map(String.init) ?? ""
@@ -78,8 +88,7 @@ struct ConsoleLogsController {
                 }
             case "steps":
                 rows = [["Change ID", "Step", "Status", "Description"]] + entries.flatMap { entry in
-                    [[entry.id, "Import", "Success", "Retrieved \(entry.sourceDisplayName ?? entry.sourceId) from the directory"],
-                     [entry.id, "Export", entry.status, entry.detail ?? "\(entry.action) in the app"]]
+                    Self.steps(entry).map { [entry.id, $0.type, $0.status, $0.description] }
                 }
             default:
                 rows = [["Date (UTC)", "Change ID", "Job ID", "Identity", "Source ID", "Target ID", "Action", "Status", "Reason"]] + entries.map {

@@ -161,6 +161,7 @@ enum ConsoleTemplates {
         {{#entries}}<tr><td>{{date}}</td><td>{{identity}}</td><td>{{action}}</td><td class="{{statusClass}}">{{status}}</td></tr>
         <tr><td colspan="4"><details><summary>Details</summary>
         {{#detail}}<p class="error">{{detail}}</p>{{/detail}}
+        <ol>{{#steps}}<li><strong>{{type}}</strong> ({{status}}): {{description}}</li>{{/steps}}</ol>
         <table><tr><th>Attribute</th><th>Old value</th><th>New value</th></tr>{{#properties}}<tr><td>{{name}}</td><td>{{old}}</td><td>{{new}}</td></tr>{{/properties}}</table>
         </details></td></tr>{{/entries}}
         {{^entries}}<tr><td colspan="4" class="muted">No provisioning events{{#filtered}} match the filter{{/filtered}}.</td></tr>{{/entries}}
