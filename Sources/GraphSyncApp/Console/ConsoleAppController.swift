@@ -29,6 +29,18 @@ struct ConsoleAppController {
         return sp
     }
 
+    /// The app and its provisioning job, for a caller who may read (or, with `write`, change) its synchronization.
+    static func appAndJob(_ context: AppRequestContext, _ session: ConsoleSession, console: ConsolePages, write: Bool) async throws
+        -> (ServicePrincipal, SynchronizationJob)
+    {
+        let sp = try await Self.app(context, session, console: console)
+        try await console.demand(write ? GraphPolicies.writeSynchronization : GraphPolicies.readSynchronization, session, objectId: sp.id)
+        guard let job = try await console.signIn.repositories.jobs.list(servicePrincipalId: sp.id).first, !job.schema.synchronizationRules.isEmpty else {
+            throw ConsoleFailure(heading: "Provisioning is not set up", message: "Save the app's admin credentials on the Provisioning page first.")
+        }
+        return (sp, job)
+    }
+
     static func appValues(_ sp: ServicePrincipal) -> [String: String] { ["id": sp.id, "displayName": sp.displayName] }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -88,11 +100,7 @@ struct ConsoleAppController {
     @Sendable func jobAction(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.console.signedIn(request) { session in
             let form = try await self.console.form(request, session)
-            let sp = try await Self.app(context, session, console: self.console)
-            try await self.console.demand(GraphPolicies.writeSynchronization, session, objectId: sp.id)
-            guard let job = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first else {
-                throw ConsoleFailure(heading: "Provisioning is not set up", message: "Save the app's admin credentials first.")
-            }
+            let (sp, job) = try await Self.appAndJob(context, session, console: self.console, write: true)
             switch form["action"] {
             case "start": _ = try await self.jobs.start(job)
             case "pause": _ = try await self.jobs.pause(job)

@@ -20,12 +20,7 @@ struct ConsoleMappingsController {
     }
 
     func appAndJob(_ context: AppRequestContext, _ session: ConsoleSession, write: Bool) async throws -> (ServicePrincipal, SynchronizationJob) {
-        let sp = try await ConsoleAppController.app(context, session, console: self.console)
-        try await self.console.demand(write ? GraphPolicies.writeSynchronization : GraphPolicies.readSynchronization, session, objectId: sp.id)
-        guard let job = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first, !job.schema.synchronizationRules.isEmpty else {
-            throw ConsoleFailure(heading: "Provisioning is not set up", message: "Save the app's admin credentials on the Provisioning page first.")
-        }
-        return (sp, job)
+        try await ConsoleAppController.appAndJob(context, session, console: self.console, write: write)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
