@@ -189,6 +189,47 @@ import Testing
     }
 }
 
+extension ConsoleTests {
+    /// A writer cannot aim a saved secret at a new address, a test saves nothing, saved values are never shown, and an
+    /// ambiguous group name is refused.
+    @Test func savedCredentialsStayWhereTheyWereSaved() async throws {
+        try await TestServer.run { server in
+            let browser = Browser(server)
+            defer { Task { try? await browser.close() } }
+            let csrf = try await Self.signIn(browser, server)
+            let created = try await browser.send(.POST, "/console/apps", form: [("name", "Guarded SaaS"), ("csrf", csrf)])
+            let provisioning = try #require(created.headers.first(name: "Location"))
+            let spId = String(provisioning.split(separator: "/")[2])
+            #expect(try await browser.send(.POST, provisioning, form: [
+                ("csrf", csrf), ("method", "bearer"), ("tenantUrl", "https://scim.saas.example/v2"), ("secretToken", "saved-token-value"), ("action", "save"),
+            ]).text.contains("Saved."))
+            let page = try await browser.send(.GET, provisioning)
+            #expect(!page.text.contains("scim.saas.example") && page.text.contains("Tenant URL (saved)"), "saved values are masked, as Graph masks them")
+
+            let moved = try await browser.send(.POST, provisioning, form: [
+                ("csrf", csrf), ("method", "bearer"), ("tenantUrl", "https://attacker.example/v2"), ("action", "save"),
+            ])
+            #expect(moved.status == 400 && moved.text.contains("SecretToken"), "\(moved.text.prefix(600))")
+            let test = try await browser.send(.POST, provisioning, form: [
+                ("csrf", csrf), ("method", "bearer"), ("tenantUrl", "https://attacker.example/v2"), ("action", "test"),
+            ])
+            #expect(test.status == 400)
+            let secrets = try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)
+            #expect(secrets[.baseAddress] == "https://scim.saas.example/v2" && secrets[.secretToken] == "saved-token-value", "nothing moved, nothing saved")
+
+            let admin = try await server.adminToken()
+            for _ in 0..<2 {
+                #expect(try await server.send(.POST, "/v1.0/groups", token: admin, json: [
+                    "displayName": "Finance", "mailNickname": "finance\(UUID().uuidString.prefix(6))", "mailEnabled": false, "securityEnabled": true,
+                ]).status == 201)
+            }
+            let ambiguous = try await browser.send(.POST, "/console/apps/\(spId)/users", form: [("csrf", csrf), ("principal", "Finance")])
+            #expect(ambiguous.status == 400 && ambiguous.text.contains("object id"))
+            #expect(try await server.runtime.repositories.appRoleAssignments.list(resourceId: spId).isEmpty)
+        }
+    }
+}
+
 /// Page rendering: absent values are absent (never the text "nil"), and every value is escaped.
 @Suite struct PageRenderingTests {
     @Test func absentValuesAreNotPrintedAndMarkupStaysText() throws {

@@ -41,6 +41,23 @@ struct ConsoleAppController {
         return (sp, job)
     }
 
+    /// A user by user principal name or object id, or a group by object id or by a name no other group has.
+    static func principal(named name: String, in repositories: Repositories) async throws -> (id: String, type: String) {
+        if let user = try await repositories.users.get(userPrincipalName: name) { return (user.id, "User") }
+        if UUID(uuidString: name) != nil {
+            if let user = try await repositories.users.get(id: name) { return (user.id, "User") }
+            if let group = try await repositories.groups.get(id: name) { return (group.id, "Group") }
+        }
+        let groups = try await repositories.groups.list(DirectoryQuery(clauses: [.equals(field: "displayName", value: name)], top: 2)).items
+        guard let group = groups.first else {
+            throw ConsoleFailure(heading: "Nobody by that name", message: "No user has the user principal name '\(name)', and no group has that name or id.")
+        }
+        guard groups.count == 1 else {
+            throw ConsoleFailure(heading: "Several groups have that name", message: "More than one group is named '\(name)': give the group's object id instead.")
+        }
+        return (group.id, "Group")
+    }
+
     static func appValues(_ sp: ServicePrincipal) -> [String: String] { ["id": sp.id, "displayName": sp.displayName] }
 
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -131,16 +148,8 @@ struct ConsoleAppController {
             let sp = try await Self.app(context, session, console: self.console)
             try await self.console.demand(GraphPolicies.manageAppRoleAssignments, session, objectId: sp.id)
             let name = String((form["principal"] ?? "").trimmingCharacters(in: .whitespaces).prefix(256))
-            let repositories = self.directory.repositories
-            let principalId: String
-            if let user = try await repositories.users.get(userPrincipalName: name) {
-                principalId = user.id
-            } else if let group = try await repositories.groups.list(DirectoryQuery(clauses: [.equals(field: "displayName", value: name)], top: 2)).items.first {
-                principalId = group.id
-            } else {
-                throw ConsoleFailure(heading: "Nobody by that name", message: "No user has the user principal name '\(name)', and no group is named so.")
-            }
-            _ = try await self.directory.assignAppRole(principalId: principalId, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
+            let principal = try await Self.principal(named: name, in: self.directory.repositories)
+            _ = try await self.directory.assignAppRole(principalId: principal.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
             return ConsolePages.redirect("/console/apps/\(sp.id)/users")
         }
     }

@@ -27,7 +27,14 @@ struct ConsoleController {
         var returnTo = request.uri.queryParameters["returnTo"].map(String.init) ?? "/console/apps"
         if !returnTo.hasPrefix("/console/") || returnTo.hasPrefix("//") || returnTo.contains("\\") { returnTo = "/console/apps" }
         let redirectUri = self.callbackURI(request)
-        let (state, challenge) = try await self.console.signIn.beginConsoleSignIn(browser: browser.value, redirectUri: redirectUri, returnTo: returnTo)
+        let (state, challenge): (String, String)
+        do {
+            (state, challenge) = try await self.console.signIn.beginConsoleSignIn(browser: browser.value, redirectUri: redirectUri, returnTo: returnTo)
+        } catch let failure as TokenRequestError {
+            var response = self.console.pages.message("Sign-in is not possible now", failure.description, status: .tooManyRequests)
+            if let wait = failure.retryAfter { response.headers[.retryAfter] = String(Int(wait.rounded(.up))) }
+            return response
+        }
         let authorize = "/\(self.tenantId)/oauth2/v2.0/authorize?" + FormBody.encode([
             ("client_id", WellKnown.consoleAppId), ("response_type", "code"), ("redirect_uri", redirectUri),
             ("scope", "openid profile offline_access https://graph.microsoft.com/.default"), ("state", state),
@@ -80,10 +87,14 @@ struct ConsoleController {
             let hidden: Set<String> = [WellKnown.graphAppId, WellKnown.consoleAppId]
             var apps: [[String: Any]] = []
             for sp in page.items where !hidden.contains(sp.appId) && (query.isEmpty || sp.displayName.localizedCaseInsensitiveContains(query)) {
-                let job = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first
-                apps.append(["id": sp.id, "displayName": sp.displayName, "appId": sp.appId, "status": job.map { ConsoleJobText.state($0) } ?? "Not set up"])
+                guard apps.count < 200 else { break }
+                var status = "—"
+                if try await self.console.permits(GraphPolicies.readSynchronization, session, objectId: sp.id) {
+                    status = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first.map { ConsoleJobText.state($0) } ?? "Not set up"
+                }
+                apps.append(["id": sp.id, "displayName": sp.displayName, "appId": sp.appId, "status": status])
             }
-            let canCreate = GraphPolicies.createApplications.evaluate(session.caller) == .allowed
+            let canCreate = GraphPolicies.createApplications.evaluate(session.caller) != .denied
             return self.console.render("apps", ["apps": apps, "query": query, "canCreate": canCreate], session: session)
         }
     }
@@ -92,14 +103,18 @@ struct ConsoleController {
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.console.signedIn(request) { session in
             let form = try await self.console.form(request, session)
-            guard GraphPolicies.createApplications.evaluate(session.caller) == .allowed else {
-                throw GraphError.forbidden(GraphPolicies.createApplications, session.caller)
+            // As Graph's instantiate: an owner-only permission creates what the caller then owns.
+            let scope: AccessScope
+            switch GraphPolicies.createApplications.evaluate(session.caller) {
+            case .allowed: scope = .everything
+            case .ownedObjectsOnly: scope = .ownedBy(session.caller.objectId)
+            case .denied: throw GraphError.forbidden(GraphPolicies.createApplications, session.caller)
             }
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 256 else { throw ConsoleFailure(heading: "A name is needed", message: "Give the application a name of at most 256 characters.") }
             guard let template = ApplicationTemplate.withId(ApplicationTemplate.nonGalleryId) else { throw ConsoleFailure(heading: "No template", message: "The non-gallery template is missing.") }
             let owner = try await self.directory.principal(id: session.caller.objectId)
-            let (_, sp) = try await self.directory.instantiate(template, displayName: name, owner: owner)
+            let (_, sp) = try await self.directory.instantiate(template, displayName: name, owner: owner, within: scope)
             return ConsolePages.redirect("/console/apps/\(sp.id)/provisioning")
         }
     }

@@ -92,8 +92,19 @@ struct ConsoleMappingsController {
             var schema = job.schema
             var changed = mapping
             changed.enabled = enabled
-            changed.attributeMappings = rows.compactMap(\.mapping)
-            changed.scope = clauses.isEmpty ? nil : ScopingFilter(groups: [.init(name: "GraphSync console", clauses: clauses.map(\.clause)) ] + Array((mapping.scope?.groups ?? []).dropFirst()))
+            // What the form does not show (default values, other flow settings) is kept from the saved mapping.
+            changed.attributeMappings = rows.compactMap { row in
+                guard let edited = row.mapping else { return nil }
+                guard var kept = mapping.attributeMappings.first(where: { $0.targetAttributeName == edited.targetAttributeName }) else { return edited }
+                kept.source = edited.source
+                kept.matchingPriority = edited.matchingPriority
+                kept.flowType = edited.flowType
+                return kept
+            }
+            // The form edits the first scoping group; the others (set through Graph) stay.
+            let others = Array((mapping.scope?.groups ?? []).dropFirst())
+            let groups = (clauses.isEmpty ? [] : [ScopingFilter.FilterGroup(name: mapping.scope?.groups?.first?.name ?? "GraphSync console", clauses: clauses.map(\.clause))]) + others
+            changed.scope = groups.isEmpty ? nil : ScopingFilter(groups: groups)
             schema.synchronizationRules[0].objectMappings[index] = changed
             try await self.jobs.replaceSchema(of: job, with: schema)
             return self.page(sp, index: index, mapping: changed, rows: rows, clauses: clauses, enabled: enabled, canWrite: true, session: session, notice: "Saved.")

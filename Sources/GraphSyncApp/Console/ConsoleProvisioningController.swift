@@ -3,19 +3,15 @@ import GraphSyncCore
 import Hummingbird
 
 /// Provisioning → Admin credentials: Bearer (Tenant URL + Secret Token), the OAuth 2 authorization code grant with
-/// the **Authorize** button, and the client credentials grant; Test Connection. Secrets are written with the same
-/// replace semantics as `PUT …/secrets` and never shown again (password fields stay empty).
+/// the **Authorize** button, and the client credentials grant; Test Connection (which saves nothing). Fields left
+/// empty keep what is saved, under `SecretDestinations`' rules (a saved secret never follows a new address); no saved
+/// value is ever shown, as Graph shows none.
 struct ConsoleProvisioningController {
     let console: ConsolePages
     let directory: DirectoryService
     let synchronization: SynchronizationService
     let jobs: JobService
     let engine: ProvisioningEngine
-
-    /// The keys this page edits; every other saved secret (SyncAll, notification settings, …) is kept as it is.
-    static let editedKeys: Set<SynchronizationSecretKey> = [
-        .baseAddress, .secretToken, .oauth2AuthorizationUri, .oauth2TokenExchangeUri, .oauth2ClientId, .oauth2ClientSecret,
-    ]
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("console/apps/:id/provisioning", use: self.page)
@@ -30,17 +26,21 @@ struct ConsoleProvisioningController {
         }
     }
 
+    /// The page shows which credentials are saved, never their values (Graph masks every one); a refused form keeps
+    /// what was typed, secrets excepted.
     func render(_ sp: ServicePrincipal, session: ConsoleSession, notice: String? = nil, problem: String? = nil, form: [String: String] = [:]) async throws -> Response {
         try await self.console.demand(GraphPolicies.readSynchronization, session, objectId: sp.id)
         let saved = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
         let method = form["method"] ?? (saved[.oauth2AuthorizationUri] != nil ? "oauth" : saved[.secretToken] == nil && saved[.oauth2ClientId] != nil ? "clientCredentials" : "bearer")
         var values: [String: Any] = [
             "app": ConsoleAppController.appValues(sp), method: true,
-            "tenantUrl": form["tenantUrl"] ?? saved[.baseAddress] ?? "", "authorizationUrl": form["authorizationUrl"] ?? saved[.oauth2AuthorizationUri] ?? "",
-            "tokenUrl": form["tokenUrl"] ?? saved[.oauth2TokenExchangeUri] ?? "", "clientId": form["clientId"] ?? saved[.oauth2ClientId] ?? "",
-            "scope": form["scope"] ?? "", "hasSecretToken": saved[.secretToken] != nil, "hasClientSecret": saved[.oauth2ClientSecret] != nil,
+            "tenantUrl": form["tenantUrl"] ?? "", "authorizationUrl": form["authorizationUrl"] ?? "", "tokenUrl": form["tokenUrl"] ?? "",
+            "clientId": form["clientId"] ?? "", "scope": form["scope"] ?? "",
+            "hasTenantUrl": saved[.baseAddress] != nil, "hasAuthorizationUrl": saved[.oauth2AuthorizationUri] != nil,
+            "hasTokenUrl": saved[.oauth2TokenExchangeUri] != nil, "hasClientId": saved[.oauth2ClientId] != nil,
+            "hasSecretToken": saved[.secretToken] != nil, "hasClientSecret": saved[.oauth2ClientSecret] != nil,
         ]
-        if notice == nil, let expiry = saved[.tokenExpiration], saved[.oauth2AccessToken] != nil { values["authorized"] = "Authorized, token valid until \(expiry)." }
+        if notice == nil, saved[.oauth2AccessToken] != nil { values["authorized"] = "Authorized: an OAuth token from the app is saved." }
         if let notice { values["notice"] = notice }
         if let problem { values["problem"] = problem }
         return self.console.render("appProvisioning", values, session: session, status: problem == nil ? .ok : .badRequest)
@@ -51,17 +51,24 @@ struct ConsoleProvisioningController {
             let form = try await self.console.form(request, session)
             let sp = try await ConsoleAppController.app(context, session, console: self.console)
             try await self.console.demand(GraphPolicies.writeSynchronization, session, objectId: sp.id)
+            let method = form["method"] ?? "bearer"
+            let changes = Self.changes(form, method: method)
             do {
-                try await self.save(form, servicePrincipal: sp)
                 switch form["action"] {
-                case "authorize":
-                    if form["method"] == "oauth" { return try await self.leaveForApp(request, form: form, sp: sp, session: session) }
-                    let secrets = try await self.synchronization.acquireAccessToken([], servicePrincipalId: sp.id)
-                    return try await self.render(sp, session: session, notice: "Authorized, token valid until \(secrets[.tokenExpiration] ?? "the app did not say").")
                 case "test":
-                    try await self.engine.validateCredentials(servicePrincipalId: sp.id, credentials: [], useSaved: true)
-                    return try await self.render(sp, session: session, notice: "The supplied credentials are authorized to enable provisioning.")
+                    // Nothing is saved: the typed credentials over the saved ones (a saved secret only to its own address).
+                    try await self.engine.validateCredentials(servicePrincipalId: sp.id, credentials: changes, useSaved: changes.isEmpty)
+                    return try await self.render(sp, session: session, notice: "The supplied credentials are authorized to enable provisioning.", form: form)
+                case "authorize" where method == "clientCredentials":
+                    // Kept only if the app answers with a token.
+                    let secrets = try await self.synchronization.acquireAccessToken(changes, servicePrincipalId: sp.id)
+                    try await self.ensureJob(sp)
+                    return try await self.render(sp, session: session, notice: "Authorized, token valid until \(secrets[.tokenExpiration] ?? "the app did not say").")
+                case "authorize":
+                    try await self.save(changes, method: "oauth", servicePrincipal: sp)
+                    return try await self.leaveForApp(request, form: form, sp: sp, session: session)
                 default:
+                    try await self.save(changes, method: method, servicePrincipal: sp)
                     return try await self.render(sp, session: session, notice: "Saved.")
                 }
             } catch let failure as SCIMError {
@@ -74,44 +81,52 @@ struct ConsoleProvisioningController {
         }
     }
 
-    /// Saves the form's credentials over the saved secrets (an empty secret field keeps the saved secret), and creates
-    /// the app's provisioning job from its template on the first save.
-    func save(_ form: [String: String], servicePrincipal sp: ServicePrincipal) async throws {
-        let saved = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
-        func value(_ field: String, _ key: SynchronizationSecretKey) -> String? {
-            let typed = (form[field] ?? "").trimmingCharacters(in: .whitespaces)
-            return typed.isEmpty ? saved[key] : String(typed.prefix(4_096))
+    /// What the form changes: the fields typed (an empty field keeps what is saved), and for the chosen method the
+    /// removal of the other methods' settings (and, for Bearer, of tokens from an earlier authorization).
+    static func changes(_ form: [String: String], method: String) -> [(SynchronizationSecretKey, String)] {
+        var changes: [(SynchronizationSecretKey, String)] = []
+        func typed(_ field: String, _ key: SynchronizationSecretKey) {
+            let value = (form[field] ?? "").trimmingCharacters(in: .whitespaces)
+            if !value.isEmpty { changes.append((key, String(value.prefix(4_096)))) }
         }
-        guard let tenantUrl = value("tenantUrl", .baseAddress), !tenantUrl.isEmpty else {
-            throw ConsoleFailure(heading: "Tenant URL", message: "Enter the app's Tenant URL (its SCIM endpoint).")
-        }
-        var pairs = saved.keys.filter { !Self.editedKeys.contains($0) }.compactMap { key in saved[key].map { (key, $0) } }
-        pairs.append((.baseAddress, tenantUrl))
-        switch form["method"] {
+        typed("tenantUrl", .baseAddress)
+        let removed: [SynchronizationSecretKey]
+        switch method {
         case "oauth", "clientCredentials":
-            for (field, key) in [("tokenUrl", SynchronizationSecretKey.oauth2TokenExchangeUri), ("clientId", .oauth2ClientId), ("clientSecret", .oauth2ClientSecret)] {
-                guard let value = value(field, key) else {
-                    throw ConsoleFailure(heading: "Missing setting", message: "Enter the \(field == "tokenUrl" ? "token URL" : field == "clientId" ? "client identifier" : "client secret").")
-                }
-                pairs.append((key, value))
-            }
-            if form["method"] == "oauth" {
-                guard let authorizationUrl = value("authorizationUrl", .oauth2AuthorizationUri) else {
-                    throw ConsoleFailure(heading: "Missing setting", message: "Enter the authorization URL.")
-                }
-                pairs.append((.oauth2AuthorizationUri, authorizationUrl))
-            }
+            typed("tokenUrl", .oauth2TokenExchangeUri)
+            typed("clientId", .oauth2ClientId)
+            typed("clientSecret", .oauth2ClientSecret)
+            if method == "oauth" { typed("authorizationUrl", .oauth2AuthorizationUri) }
+            removed = method == "oauth" ? [.secretToken] : [.secretToken, .oauth2AuthorizationUri]
         default:
-            guard let token = value("secretToken", .secretToken) else {
-                throw ConsoleFailure(heading: "Missing setting", message: "Enter the Secret Token the app gave you.")
+            typed("secretToken", .secretToken)
+            removed = [.oauth2AuthorizationUri, .oauth2TokenExchangeUri, .oauth2ClientId, .oauth2ClientSecret, .oauth2AccessToken, .oauth2RefreshToken,
+                       .tokenExpiration, .oauth2AccessTokenCreationTime]
+        }
+        return changes + removed.map { ($0, "") }
+    }
+
+    /// Saves the changes in one transaction, refusing a result that lacks what the method needs; then the app gets
+    /// its provisioning job from its template, on the first save.
+    func save(_ changes: [(SynchronizationSecretKey, String)], method: String, servicePrincipal sp: ServicePrincipal) async throws {
+        try await self.synchronization.overlaySecrets(changes, servicePrincipalId: sp.id) { result in
+            let needed: [(SynchronizationSecretKey, String)] = switch method {
+            case "oauth": [(.baseAddress, "the Tenant URL"), (.oauth2AuthorizationUri, "the authorization URL"), (.oauth2TokenExchangeUri, "the token URL"),
+                           (.oauth2ClientId, "the client identifier"), (.oauth2ClientSecret, "the client secret")]
+            case "clientCredentials": [(.baseAddress, "the Tenant URL"), (.oauth2TokenExchangeUri, "the token URL"), (.oauth2ClientId, "the client identifier"),
+                                       (.oauth2ClientSecret, "the client secret")]
+            default: [(.baseAddress, "the Tenant URL"), (.secretToken, "the Secret Token")]
             }
-            pairs.append((.secretToken, token))
+            let missing = needed.filter { result[$0.0] == nil }.map(\.1)
+            guard missing.isEmpty else { throw ConsoleFailure(heading: "Missing settings", message: "Enter \(missing.joined(separator: ", ")).") }
         }
-        try await self.synchronization.replaceSecrets(with: pairs, servicePrincipalId: sp.id)
-        if try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).isEmpty {
-            let template = sp.properties["applicationTemplateId"]?.stringValue.flatMap(ApplicationTemplate.withId)?.synchronizationTemplateId ?? "scim"
-            _ = try await self.jobs.create(servicePrincipalId: sp.id, templateId: template)
-        }
+        try await self.ensureJob(sp)
+    }
+
+    func ensureJob(_ sp: ServicePrincipal) async throws {
+        guard try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).isEmpty else { return }
+        let template = sp.properties["applicationTemplateId"]?.stringValue.flatMap(ApplicationTemplate.withId)?.synchronizationTemplateId ?? "scim"
+        _ = try await self.jobs.create(servicePrincipalId: sp.id, templateId: template)
     }
 
     /// Authorize: to the app's authorization page with a `state` bound to this session and app.

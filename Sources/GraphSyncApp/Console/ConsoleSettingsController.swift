@@ -56,11 +56,9 @@ struct ConsoleSettingsController {
                 }
                 interval = TimeInterval(minutes) * 60
             }
-            let saved = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
-            var pairs = saved.keys.filter { ![.syncAll, .skipOutOfScopeDeletions].contains($0) }.compactMap { key in saved[key].map { (key, $0) } }
-            pairs.append((.syncAll, form["scope"] == "all" ? "True" : "False"))
-            if form["skipDeletes"] == "on" { pairs.append((.skipOutOfScopeDeletions, "True")) }
-            try await self.synchronization.replaceSecrets(with: pairs, servicePrincipalId: sp.id)
+            try await self.synchronization.overlaySecrets(
+                [(.syncAll, form["scope"] == "all" ? "True" : "False"), (.skipOutOfScopeDeletions, form["skipDeletes"] == "on" ? "True" : "")],
+                servicePrincipalId: sp.id)
             if let interval { job = try await self.jobs.setInterval(of: job, to: interval) }
             switch (form["status"], job.schedule.state == "Active") {
             case ("on", false): job = try await self.jobs.start(job)
@@ -88,15 +86,7 @@ struct ConsoleSettingsController {
                 throw ConsoleFailure(heading: "Too many requests", message: "Provision on demand runs at most \(self.onDemandLimit.limit) times in \(Int(self.onDemandLimit.window)) seconds for an app; try again in \(Int(wait.rounded(.up))) s.", status: .tooManyRequests)
             }
             let name = String((form["principal"] ?? "").trimmingCharacters(in: .whitespaces).prefix(256))
-            let repositories = self.directory.repositories
-            let subject: (id: String, type: String)
-            if let user = try await repositories.users.get(userPrincipalName: name) {
-                subject = (user.id, "User")
-            } else if let group = try await repositories.groups.list(DirectoryQuery(clauses: [.equals(field: "displayName", value: name)], top: 2)).items.first {
-                subject = (group.id, "Group")
-            } else {
-                throw ConsoleFailure(heading: "Nobody by that name", message: "No user has the user principal name '\(name)', and no group is named so.")
-            }
+            let subject = try await ConsoleAppController.principal(named: name, in: self.directory.repositories)
             try await self.engine.checkOnDemand(job, ruleId: nil)
             let began = Date()
             let entry = try await self.engine.provisionOnDemand(job, objectId: subject.id, objectType: subject.type)

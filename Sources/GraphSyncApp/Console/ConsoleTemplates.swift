@@ -131,14 +131,15 @@ enum ConsoleTemplates {
         <option value="oauth"{{#oauth}} selected{{/oauth}}>OAuth2 authorization code grant</option>
         <option value="clientCredentials"{{#clientCredentials}} selected{{/clientCredentials}}>OAuth2 client credentials grant</option>
         </select>
-        <label for="tenantUrl">Tenant URL</label><input type="url" id="tenantUrl" name="tenantUrl" value="{{tenantUrl}}" required>
+        <p class="muted">Saved values are not shown (as Graph shows none): leave a field empty to keep what is saved.</p>
+        <label for="tenantUrl">Tenant URL{{#hasTenantUrl}} (saved){{/hasTenantUrl}}</label><input type="url" id="tenantUrl" name="tenantUrl" value="{{tenantUrl}}">
         <fieldset><legend>Bearer authentication</legend>
-        <label for="secretToken">Secret Token{{#hasSecretToken}} (saved; leave empty to keep){{/hasSecretToken}}</label><input type="password" id="secretToken" name="secretToken" autocomplete="off"></fieldset>
+        <label for="secretToken">Secret Token{{#hasSecretToken}} (saved){{/hasSecretToken}}</label><input type="password" id="secretToken" name="secretToken" autocomplete="off"></fieldset>
         <fieldset><legend>OAuth2</legend>
-        <label for="authorizationUrl">Authorization URL</label><input type="url" id="authorizationUrl" name="authorizationUrl" value="{{authorizationUrl}}">
-        <label for="tokenUrl">Token URL</label><input type="url" id="tokenUrl" name="tokenUrl" value="{{tokenUrl}}">
-        <label for="clientId">Client identifier</label><input type="text" id="clientId" name="clientId" value="{{clientId}}">
-        <label for="clientSecret">Client secret{{#hasClientSecret}} (saved; leave empty to keep){{/hasClientSecret}}</label><input type="password" id="clientSecret" name="clientSecret" autocomplete="off">
+        <label for="authorizationUrl">Authorization URL{{#hasAuthorizationUrl}} (saved){{/hasAuthorizationUrl}}</label><input type="url" id="authorizationUrl" name="authorizationUrl" value="{{authorizationUrl}}">
+        <label for="tokenUrl">Token URL{{#hasTokenUrl}} (saved){{/hasTokenUrl}}</label><input type="url" id="tokenUrl" name="tokenUrl" value="{{tokenUrl}}">
+        <label for="clientId">Client identifier{{#hasClientId}} (saved){{/hasClientId}}</label><input type="text" id="clientId" name="clientId" value="{{clientId}}">
+        <label for="clientSecret">Client secret{{#hasClientSecret}} (saved){{/hasClientSecret}}</label><input type="password" id="clientSecret" name="clientSecret" autocomplete="off">
         <label for="scope">Scope (sent to the authorization URL)</label><input type="text" id="scope" name="scope" value="{{scope}}"></fieldset>
         <button type="submit" name="action" value="save" id="save">Save</button>
         <button type="submit" name="action" value="authorize" id="authorize">Authorize</button>

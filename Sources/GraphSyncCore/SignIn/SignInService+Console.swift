@@ -36,6 +36,7 @@ extension SignInService {
     /// Starts the console's sign-in through the authority's own authorization code flow with PKCE: returns the
     /// `state` and the S256 `code_challenge` for `/authorize`.
     public func beginConsoleSignIn(browser: String, redirectUri: String, returnTo: String) async throws -> (state: String, challenge: String) {
+        try self.admitFlowStart()
         let state = SignInHandle.new()
         let verifier = SignInHandle.new()
         try await self.store(
@@ -72,9 +73,13 @@ extension SignInService {
         guard let handle, !handle.isEmpty, handle.count <= 128, let grant: ConsoleSessionGrant = try await self.load(handle, kind: .consoleSession),
             let user = try await self.repositories.users.get(id: grant.userId), user.accountEnabled, user.credentialStamp == grant.credentialStamp
         else { return nil }
+        // The scopes of the sign-in, while they are still granted (a token would expire within the hour; a session
+        // follows a revoked grant at once).
+        guard let console = try await self.repositories.servicePrincipals.get(appId: WellKnown.consoleAppId), console.accountEnabled else { return nil }
+        let granted = Set(try await self.authority.consentedGraphScopes(clientServicePrincipalId: console.id, userId: user.id))
         let caller = Caller(
             kind: .delegated, tenantId: self.authority.tenantId, objectId: user.id, clientAppId: WellKnown.consoleAppId,
-            scopes: Set(grant.scopes), roleTemplateIds: Set(try await self.authority.directoryRoles(of: user.id)))
+            scopes: Set(grant.scopes).intersection(granted), roleTemplateIds: Set(try await self.authority.directoryRoles(of: user.id)))
         return ConsoleSession(caller: caller, csrf: grant.csrf, user: user)
     }
 

@@ -22,6 +22,7 @@ extension SignInService {
         let scopes = (scope ?? "").split(separator: " ").map(String.init)
         guard scopes.count <= 64, (scope ?? "").count <= 4_096 else { throw TokenRequestError(.invalidScope, aadsts: 70_011, "AADSTS70011: Too many scopes.") }
         _ = try self.authority.requestedGraphScopes(scope, servedAt: nil)
+        try self.admitFlowStart()
         let deviceCode = SignInHandle.new()
         let userCode = SignInHandle.userCode()
         try await self.store(

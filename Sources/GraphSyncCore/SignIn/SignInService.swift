@@ -12,6 +12,9 @@ public struct SignInService: Sendable {
     public var deviceInterval = 5
     public var sessionLifetime: TimeInterval = 12 * 3600
     public var refreshTokenLifetime: TimeInterval = 90 * 86400
+    /// Flows anyone may start without signing in (sign-in pages, device codes, the console's sign-in) each store a row:
+    /// at most this many a minute on a node, so a flood cannot fill the database.
+    let flowStarts = RateLimit(limit: 600, per: 60)
 
     public init(authority: AuthorityService) { self.authority = authority }
 
@@ -241,7 +244,17 @@ public struct SignInService: Sendable {
 
     // MARK: Storage
 
+    /// Counts one unauthenticated flow start against `flowStarts`.
+    func admitFlowStart() throws {
+        if let wait = self.flowStarts.admit("flows") {
+            throw TokenRequestError(
+                .invalidRequest, aadsts: 50_196, "AADSTS50196: Too many sign-in requests; try again in \(Int(wait.rounded(.up))) seconds.", httpStatus: 429,
+                retryAfter: wait)
+        }
+    }
+
     func startFlow(_ pending: PendingSignIn) async throws -> String {
+        try self.admitFlowStart()
         // Now and then, the flows that ended without an answer (pages left open, codes never redeemed) are swept.
         if Int.random(in: 0..<32) == 0 { try await self.grants.deleteExpired(before: Date()) }
         let flow = SignInHandle.new()

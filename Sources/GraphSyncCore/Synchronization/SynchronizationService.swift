@@ -29,6 +29,23 @@ public struct SynchronizationService: Sendable {
         }
     }
 
+    /// Lays `changes` over the saved secrets (an empty value removes a key) in one transaction, with the destination
+    /// rules of `SecretDestinations.overlay`: a secret saved for an address never follows a new one unless supplied
+    /// again, and issued tokens stay only while their addresses do. `check` sees the result before it is written.
+    /// (The console's forms: a field left empty keeps what is saved, and a refresh running meanwhile is not undone.)
+    @discardableResult
+    public func overlaySecrets(
+        _ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String,
+        check: @escaping @Sendable (SynchronizationSecrets) throws -> Void = { _ in }
+    ) async throws -> SynchronizationSecrets {
+        try await self.repositories.transaction { tx in
+            let result = try SecretDestinations.overlay(try await tx.synchronizationSecrets.secrets(of: servicePrincipalId), with: changes)
+            try check(result)
+            try await tx.synchronizationSecrets.replace(result, of: servicePrincipalId)
+            return result
+        }
+    }
+
     /// Exchanges the credentials with the application's token endpoint and keeps the tokens.
     ///
     /// The request's credentials are laid over the saved secrets; then, in order of preference: the authorization
