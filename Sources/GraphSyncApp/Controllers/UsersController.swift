@@ -12,6 +12,41 @@ struct UsersController {
         routes.get("users/:id", self.get)
         routes.patch("users/:id", self.update)
         routes.delete("users/:id", self.delete)
+        routes.get("users/:id/manager", self.manager)
+        routes.put("users/:id/manager/$ref", self.setManager)
+        routes.delete("users/:id/manager/$ref", self.removeManager)
+    }
+
+    static let noManager = GraphError(
+        .notFound, code: "Request_ResourceNotFound",
+        message: "Resource 'manager' does not exist or one of its queried reference-property objects are not present.")
+
+    /// `GET /users/{id}/manager`: the manager as a directory object (404 when there is none).
+    @Sendable func manager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.demand(GraphPolicies.readUsers)
+        let user = try await self.services.user(try request.parameter("id", context))
+        guard let manager = try await self.services.directory.manager(of: user) else { throw Self.noManager }
+        let query = try ODataQuery(request)
+        return try self.services.odata(request).entity(
+            DirectoryJSON.typed("user", DirectoryJSON.user(manager, select: query.select)), context: "directoryObjects/$entity", select: query.select)
+    }
+
+    /// `PUT /users/{id}/manager/$ref` with `{"@odata.id": "…/users/{managerId}"}`.
+    @Sendable func setManager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.demand(GraphPolicies.manageUsers)
+        let user = try await self.services.user(try request.parameter("id", context))
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["@odata.id"], resource: "reference")
+        guard let reference = body["@odata.id"] else { throw GraphError.badRequest("Property '@odata.id' is required: the manager's URL.") }
+        try await self.services.directory.setManager(of: user.id, to: try DirectoryInput.referencedId(reference, in: "@odata.id"))
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func removeManager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.demand(GraphPolicies.manageUsers)
+        let user = try await self.services.user(try request.parameter("id", context))
+        guard try await self.services.directory.removeManager(of: user.id) else { throw Self.noManager }
+        return GraphResponse.noContent()
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -14,6 +14,8 @@ public struct User: Sendable, Codable, Hashable {
     public var createdDateTime: Date
     public var passwordHash: String?
     public var forceChangePasswordNextSignIn: Bool
+    /// The `manager` relationship: the managing user's id (it may since have been deleted: readers check).
+    public var managerId: String?
     /// Every other property Graph defines for users, as sent (never `passwordProfile`).
     public var properties: GraphProperties
 

@@ -95,3 +95,35 @@ extension DirectoryService {
         }
     }
 }
+
+extension DirectoryService {
+    /// `PUT /users/{id}/manager/$ref`: makes `managerId` (a user) the user's manager, in one transaction.
+    public func setManager(of userId: String, to managerId: String) async throws {
+        try await self.repositories.transaction { tx in
+            guard var user = try await tx.users.get(id: userId) else { throw DirectoryError.notFound(id: userId) }
+            guard let manager = try await tx.users.get(id: managerId) else {
+                throw DirectoryError.badRequest("The manager must be an existing user; '\(managerId)' is not one.")
+            }
+            guard manager.id != user.id else { throw DirectoryError.badRequest("A user cannot be their own manager.") }
+            user.managerId = manager.id
+            try await tx.users.update(user)
+        }
+    }
+
+    /// `DELETE /users/{id}/manager/$ref`; false when the user has no manager.
+    public func removeManager(of userId: String) async throws -> Bool {
+        try await self.repositories.transaction { tx in
+            guard var user = try await tx.users.get(id: userId) else { throw DirectoryError.notFound(id: userId) }
+            guard user.managerId != nil else { return false }
+            user.managerId = nil
+            try await tx.users.update(user)
+            return true
+        }
+    }
+
+    /// The user's manager, if they have one that still exists.
+    public func manager(of user: User) async throws -> User? {
+        guard let id = user.managerId else { return nil }
+        return try await self.repositories.users.get(id: id)
+    }
+}
