@@ -72,6 +72,23 @@ import Testing
         }
     }
 
+    /// Test Connection as Entra does it: a filter on a userName that cannot exist must answer nothing.
+    @Test func testConnectionExplainsA404AndRefusesAnAppThatIgnoresFilters() async throws {
+        try await Self.withWorld { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            _ = try await world.engine.runCycle(job)
+            try await world.engine.validateCredentials(servicePrincipalId: sp.id, credentials: [], useSaved: true)
+            world.scim.searches.withLock { $0 = .notFound }
+            await #expect { try await world.engine.validateCredentials(servicePrincipalId: sp.id, credentials: [], useSaved: true) } throws: { error in
+                (error as? SCIMError)?.message.contains("must be the app's SCIM base address") == true
+            }
+            world.scim.searches.withLock { $0 = .ignoresFilter }
+            await #expect { try await world.engine.validateCredentials(servicePrincipalId: sp.id, credentials: [], useSaved: true) } throws: { error in
+                (error as? SCIMError)?.message.contains("userName eq") == true
+            }
+        }
+    }
+
     @Test func anUpdatesLogEntryShowsWhatItReplaced() async throws {
         try await Self.withWorld { world in
             let (_, job) = try await Self.app(world, users: ["ada"])

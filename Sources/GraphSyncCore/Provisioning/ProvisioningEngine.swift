@@ -159,7 +159,21 @@ public struct ProvisioningEngine: Sendable {
             throw SynchronizationError.missingCredentials("A SecretToken, or an OAuth token from acquireAccessToken, is required to test the connection.")
         }
         let probe = "userName eq \"\(UUID().uuidString.lowercased())@graphsync.invalid\""
-        _ = try await self.scim.search(SCIMEndpoint(baseAddress: base, bearerToken: token), resourceType: "Users", filter: probe)
+        let found: [SCIMResource]
+        do {
+            found = try await self.scim.search(SCIMEndpoint(baseAddress: base, bearerToken: token), resourceType: "Users", filter: probe)
+        } catch {
+            // Entra's most common Test Connection failure: the Tenant URL is not the SCIM base (GET {base}/Users 404s).
+            guard case .status(404, let detail, _) = error else { throw error }
+            let said = detail.isEmpty ? "" : "\(detail). "
+            throw SCIMError.status(
+                404, detail: "\(said)GET \(base)/Users answered 404: the Tenant URL must be the app's SCIM base address, the one /Users and /Groups are below (often ending in /scim or /scim/v2)",
+                retryAfter: nil)
+        }
+        // A user that cannot exist must not be found: an app that ignores the filter would match the wrong users.
+        guard found.isEmpty else {
+            throw SCIMError.refused("The app answered a filter on a userName that cannot exist with \(found.count) users: it must support `filter=userName eq \"…\"` (RFC 7644 §3.4.2.2), or provisioning would match the wrong users")
+        }
     }
 
     /// Which saved credential a cycle sends as its bearer token. The OAuth access token (from `acquireAccessToken`)

@@ -9,6 +9,11 @@ final class FakeSCIMClient: SCIMClient {
         var token: String
     }
 
+    /// How searches go wrong, for Test Connection's cases: a Tenant URL that is not the SCIM base, or an app that
+    /// ignores `filter` and answers every user.
+    enum Search: Sendable { case normal, notFound, ignoresFilter }
+    let searches = Mutex(Search.normal)
+
     private let state = Mutex<(users: [String: String], calls: [Call])>(([:], []))
     var calls: [Call] { self.state.withLock { $0.calls } }
     var userNames: Set<String> { self.state.withLock { Set($0.users.keys) } }
@@ -19,6 +24,11 @@ final class FakeSCIMClient: SCIMClient {
 
     func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
         self.record("GET", resourceType, endpoint)
+        switch self.searches.withLock({ $0 }) {
+        case .notFound: throw .status(404, detail: "Not Found", retryAfter: nil)
+        case .ignoresFilter: return self.state.withLock { $0.users.values.map { SCIMResource(id: $0) } }
+        case .normal: break
+        }
         let name = filter.split(separator: "\"").dropFirst().first.map(String.init) ?? ""
         return self.state.withLock { $0.users[name] }.map { [SCIMResource(id: $0)] } ?? []
     }
