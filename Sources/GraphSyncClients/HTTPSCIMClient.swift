@@ -20,8 +20,13 @@ public struct HTTPSCIMClient: SCIMClient {
         self.maximumResponseBytes = maximumResponseBytes
     }
 
+    /// `excludedAttributes=members&` on group reads, for the dialects that send it (Entra's: it never reads members back).
+    static func excluded(_ endpoint: SCIMEndpoint, _ resourceType: String) -> String {
+        resourceType == "Groups" && endpoint.dialect.excludesMembersOnGroupReads ? "excludedAttributes=members&" : ""
+    }
+
     public func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
-        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)?filter=\(Self.queryComponent(filter))", body: nil)
+        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)?\(Self.excluded(endpoint, resourceType))filter=\(Self.queryComponent(filter))", body: nil)
         guard body.readableBytes > 0 else { return [] }
         guard let list = try? JSONDecoder().decode(ListResponse.self, from: body) else {
             throw .unavailable("the app answered the query with something that is not a SCIM ListResponse")
@@ -33,7 +38,8 @@ public struct HTTPSCIMClient: SCIMClient {
         _ endpoint: SCIMEndpoint, resourceType: String, filter: String, attributes: [String], count: Int
     ) async throws(SCIMError) -> SCIMQueryResult {
         let selection = attributes.isEmpty ? "" : "&attributes=\(Self.queryComponent(attributes.joined(separator: ",")))"
-        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)?filter=\(Self.queryComponent(filter))\(selection)&count=\(count)", body: nil)
+        let (_, body) = try await self.send(
+            .GET, endpoint, "\(resourceType)?\(Self.excluded(endpoint, resourceType))filter=\(Self.queryComponent(filter))\(selection)&count=\(count)", body: nil)
         guard body.readableBytes > 0, let list = try? JSONDecoder().decode(DetailedListResponse.self, from: body) else {
             throw .unavailable("the app answered the query with something that is not a SCIM ListResponse")
         }
@@ -52,9 +58,7 @@ public struct HTTPSCIMClient: SCIMClient {
     }
 
     public func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
-        let body: JSONValue = .object([
-            ("schemas", .array([.string("urn:ietf:params:scim:api:messages:2.0:PatchOp")])), ("Operations", .array(operations)),
-        ])
+        let body = SCIMDialect.patchBody(operations)
         _ = try await self.send(.PATCH, endpoint, "\(resourceType)/\(Self.pathSegment(id))", body: body)
     }
 

@@ -137,10 +137,6 @@ public enum AttributeMapper {
         return .object(members)
     }
 
-    /// PatchOp `replace` operations for every mapped value (the object changed since the last export).
-    public static func patchOperations(_ values: [(String, JSONValue)]) -> [JSONValue] {
-        values.map { .object([("op", .string("replace")), ("path", .string($0.0)), ("value", $0.1)]) }
-    }
 
     /// `emails[type eq "work"].value` → ("emails", "work", "value").
     static func filteredPath(_ path: String) -> (attribute: String, type: String, subAttribute: String)? {

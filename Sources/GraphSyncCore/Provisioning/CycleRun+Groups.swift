@@ -59,13 +59,19 @@ extension CycleRun {
                     state.targetId = id
                     try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)
                     try await self.updateMembers(id: id, from: [], to: members)
+                } else if self.context.endpoint.dialect.createsGroupsEmpty {
+                    // Entra creates a group empty, then adds its members.
+                    action = "Create"
+                    let id = try await self.create(Self.groupsPath, schema: mapping.targetObjectName, values: values)
+                    state.targetId = id
+                    try await self.updateMembers(id: id, from: [], to: members)
                 } else {
                     action = "Create"
                     state.targetId = try await self.create(
                         Self.groupsPath, schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)])
                 }
             } else if let id = state.targetId {
-                try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)
+                try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: Self.changed(values, since: state.exportedValues))
                 try await self.updateMembers(id: id, from: state.exportedMembers, to: members)
             }
             let previous = state.exportedValues
@@ -103,13 +109,7 @@ extension CycleRun {
     func updateMembers(id: String, from old: [String], to new: [String]) async throws {
         let added = Set(new).subtracting(old).sorted()
         let removed = Set(old).subtracting(new).sorted()
-        var operations: [JSONValue] = []
-        if !added.isEmpty {
-            operations.append(.object([("op", .string("add")), ("path", .string("members")), ("value", .array(added.map { .object([("value", .string($0))]) }))]))
-        }
-        for member in removed {
-            operations.append(.object([("op", .string("remove")), ("path", .string("members[value eq \"\(member)\"]"))]))
-        }
+        let operations = self.context.endpoint.dialect.memberOperations(added: added, removed: removed)
         guard !operations.isEmpty else { return }
         let patch = operations
         try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: Self.groupsPath, id: id, operations: patch) })

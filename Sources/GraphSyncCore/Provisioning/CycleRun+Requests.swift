@@ -3,16 +3,17 @@ import Foundation
 extension CycleRun {
     /// POSTs a resource built from `values` (and `extra` attributes); its id in the app.
     func create(_ resourceType: String, schema: String, values: [(String, JSONValue)], extra: [(String, JSONValue)] = []) async throws -> String {
-        let body = AttributeMapper.resource(schema: schema, values: values, extra: extra)
+        let body = self.context.endpoint.dialect.createBody(schema: schema, values: values, extra: extra)
         return try await self.retrying({ try await self.scim.create(self.context.endpoint, resourceType: resourceType, body: body) }).id
     }
 
-    /// PATCH with `replace` operations; falls back to PUT when the app does not take the PatchOp.
+    /// PATCH with `replace` operations in the job's dialect; falls back to PUT when the app does not take the PatchOp.
     func update(_ resourceType: String, id: String, schema: String, values: [(String, JSONValue)]) async throws {
         guard !values.isEmpty else { return }
         do {
             try await self.retrying({
-                try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: AttributeMapper.patchOperations(values))
+                try await self.scim.patch(
+                    self.context.endpoint, resourceType: resourceType, id: id, operations: self.context.endpoint.dialect.updateOperations(values))
             })
         } catch SCIMError.status(let code, _, _) where code == 400 || code == 405 || code == 501 {
             var body = AttributeMapper.resource(schema: schema, values: values)

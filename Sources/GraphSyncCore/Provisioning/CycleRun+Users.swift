@@ -56,6 +56,8 @@ extension CycleRun {
             return Result(state: state)
         }
         var action = "Update"
+        // A linked object gets only what changed since the last export; what is sent is what the log lists.
+        var sent = state.targetId == nil ? values : Self.changed(values, since: state.exportedValues)
         do {
             if state.targetId == nil {
                 let match: String?
@@ -79,10 +81,11 @@ extension CycleRun {
                 }
             } else if let id = state.targetId {
                 do {
-                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: values)
+                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: sent)
                 } catch SCIMError.status(404, _, _) {
                     // Deleted in the app: create it again.
                     action = "Create"
+                    sent = values
                     state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: values)
                 }
             }
@@ -92,13 +95,13 @@ extension CycleRun {
             state.active = true
             state.lastError = nil
             state.errorCount = 0
-            let entry = self.log(user.id, user.displayName, "User", action, state, values.map(\.0), nil, values: values, previous: previous)
+            let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0), nil, values: sent, previous: previous)
             return Result(state: state, log: entry, exported: true, changed: true)
         } catch {
             let error = error as? SCIMError ?? .unavailable("\(error)")
             state.lastError = error.message
             state.errorCount += 1
-            let entry = self.log(user.id, user.displayName, "User", action, state, values.map(\.0), error.message, values: values, previous: state.exportedValues)
+            let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0), error.message, values: sent, previous: state.exportedValues)
             return Result(state: state, log: entry, error: error, changed: true)
         }
     }
@@ -117,10 +120,11 @@ extension CycleRun {
             } else {
                 try await self.retrying({
                     try await self.scim.patch(self.context.endpoint, resourceType: Self.usersPath, id: id,
-                                              operations: [.object([("op", .string("replace")), ("path", .string("active")), ("value", .bool(false))])])
+                                              operations: self.context.endpoint.dialect.disableOperations())
                 })
                 state.active = false
                 state.exportedHash = nil
+                state.exportedValues?["active"] = "False"
             }
             return Result(state: state, log: self.log(state.sourceId, nil, "User", hardDelete ? "Delete" : "Disable", state, ["active"], nil),
                           exported: true, changed: true)

@@ -153,6 +153,14 @@ struct CycleRun: Sendable {
             newValues: values.isEmpty ? nil : Self.loggedValues(values), oldValues: action == "Update" ? previous : nil, detail: failure)
     }
 
+    /// The values that differ from what was last exported, as Entra PATCHes only what changed (all of them when
+    /// nothing is known: a state kept before GraphSync recorded exported values, or an object just matched).
+    static func changed(_ values: [(String, JSONValue)], since exported: [String: String]?) -> [(String, JSONValue)] {
+        guard let exported else { return values }
+        let now = Self.loggedValues(values)
+        return values.filter { now[$0.0] != exported[$0.0] }
+    }
+
     /// What the log shows of values sent: text (several values joined with `;`), and never a password.
     static func loggedValues(_ values: [(String, JSONValue)]) -> [String: String] {
         var logged: [String: String] = [:]

@@ -4,10 +4,15 @@ import Foundation
 public struct SCIMEndpoint: Sendable, Equatable {
     public var baseAddress: String
     public var bearerToken: String
+    /// How requests are shaped, from the Tenant URL's flags (which are not part of `baseAddress`).
+    public var dialect: SCIMDialect
 
+    /// An endpoint from a Tenant URL as saved (`https://app/scim/v2?aadOptscim062020`).
     public init(baseAddress: String, bearerToken: String) {
-        self.baseAddress = baseAddress.hasSuffix("/") ? String(baseAddress.dropLast()) : baseAddress
+        let (dialect, address) = SCIMDialect.from(tenantURL: baseAddress)
+        self.baseAddress = address.hasSuffix("/") ? String(address.dropLast()) : address
         self.bearerToken = bearerToken
+        self.dialect = dialect
     }
 }
 
