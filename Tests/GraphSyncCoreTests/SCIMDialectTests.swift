@@ -19,8 +19,9 @@ import Testing
         #expect(SCIMDialect.from(tenantURL: "https://app.test/scim/v2?AzureAdScimPatch062020") == (.entraPatch2020, "https://app.test/scim/v2"))
         #expect(SCIMDialect.from(tenantURL: "https://app.test/scim/v2?AzureAdScimPatch2017") == (.entra, "https://app.test/scim/v2"))
         #expect(SCIMDialect.from(tenantURL: "https://app.test/scim?tenant=7&aadOptscim062020") == (.entraPatch2020, "https://app.test/scim?tenant=7"))
-        #expect(SCIMDialect.from(tenantURL: "https://app.test/scim/v2") == (.rfc7644, "https://app.test/scim/v2"))
-        #expect(SCIMDialect.from(tenantURL: "https://app.test/scim?tenant=7") == (.rfc7644, "https://app.test/scim?tenant=7"))
+        #expect(SCIMDialect.from(tenantURL: "https://app.test/scim/v2") == (.entra, "https://app.test/scim/v2"), "Entra's default, as Entra")
+        #expect(SCIMDialect.from(tenantURL: "https://app.test/scim?tenant=7") == (.entra, "https://app.test/scim?tenant=7"))
+        #expect(SCIMDialect.from(tenantURL: "https://app.test/scim/v2?graphsyncRfc7644") == (.rfc7644, "https://app.test/scim/v2"))
         let endpoint = SCIMEndpoint(baseAddress: "https://app.test/scim/v2/?aadOptscim062020", bearerToken: "t")
         #expect(endpoint.dialect == .entraPatch2020 && endpoint.baseAddress == "https://app.test/scim/v2")
     }

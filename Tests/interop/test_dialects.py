@@ -1,6 +1,6 @@
-"""The request dialects over the wire: a job whose Tenant URL carries `?AzureAdScimPatch2017` (Entra's default shapes)
-or `?aadOptscim062020` (Entra's flagged shapes) sends exactly those bytes to a real SCIM server (scim2-server with its
-Entra policy, which records every request), and the app ends in the same state either way.
+"""The request dialects over the wire: a job sends Entra's default shapes (no flag, as Entra), Entra's flagged shapes
+(`?aadOptscim062020` in the Tenant URL) or RFC 7644 (`?graphsyncRfc7644`) to a real SCIM server (scim2-server with its
+Entra policy, which records every request), and the app ends in the same state each way.
 """
 
 import json
@@ -13,7 +13,7 @@ from test_provisioning import Graph, ScimServer, assign, scim_groups, scim_users
 
 def run_dialect(graphsync, scim, flag: str):
     graph = Graph(graphsync)
-    sp = setup_app(graph, f"{scim.base}?{flag}")
+    sp = setup_app(graph, f"{scim.base}?{flag}" if flag else scim.base)
     tag = uuid.uuid4().hex[:6]
     ada = graph.user(f"ada{tag}")
     bob = graph.user(f"bob{tag}")
@@ -49,7 +49,7 @@ def bodies(requests, method, path_part):
 
 def test_entras_default_shapes(graphsync):
     with ScimServer("scim-bearer-token", "--entra") as scim:
-        created, changed, users = run_dialect(graphsync, scim, "AzureAdScimPatch2017")
+        created, changed, users = run_dialect(graphsync, scim, "")
         user_post = bodies(created, "POST", "/Users")[0]["body"]
         assert user_post["active"] == "True" and user_post["meta"] == {"resourceType": "User"} and user_post["roles"] == []
         group_post = bodies(created, "POST", "/Groups")[0]["body"]
@@ -77,3 +77,15 @@ def test_the_aadOptscim062020_flags_shapes(graphsync):
         group_patches = [r["body"]["Operations"] for r in bodies(changed, "PATCH", "/Groups/")]
         bob_id = next(u["id"] for name, u in users.items() if name.startswith("bob"))
         assert group_patches == [[{"op": "remove", "path": f'members[value eq "{bob_id}"]'}]], json.dumps(group_patches)
+
+
+def test_rfc7644_on_request(graphsync):
+    with ScimServer("scim-bearer-token", "--entra") as scim:
+        created, changed, users = run_dialect(graphsync, scim, "graphsyncRfc7644")
+        user_post = bodies(created, "POST", "/Users")[0]["body"]
+        assert user_post["active"] is True and "meta" not in user_post and "roles" not in user_post
+        group_post = bodies(created, "POST", "/Groups")[0]["body"]
+        assert group_post["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:Group"] and len(group_post["members"]) == 2
+        assert all("excludedAttributes" not in r["query"] for r in created if r["method"] == "GET")
+        update = bodies(changed, "PATCH", "/Users/")[0]["body"]["Operations"]
+        assert update == [{"op": "replace", "path": "displayName", "value": "Ada Lovelace"}, {"op": "replace", "path": "title", "value": "Analyst"}]

@@ -52,7 +52,8 @@ class SampleSaaS:
         self.codes: dict[str, dict] = {}     # code -> {redirect_uri, expires}
         self.refresh_tokens: set[str] = set()
         self.access_tokens: dict[str, float] = {}  # token -> expiry
-        scim_wsgi, storage = build_scim_app(build_policy())
+        # As lenient as apps built for Entra: its request shapes (Tests/scim/README.md's --entra policy).
+        scim_wsgi, storage = build_scim_app(build_policy("ignore", "apply", "create"))
         saas = self
 
         class Tokens(TestMiddleware):

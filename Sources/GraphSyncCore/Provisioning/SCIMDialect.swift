@@ -13,8 +13,9 @@ import Foundation
 ///   members).
 ///
 /// Chosen as Entra chooses, from flags in the Tenant URL's query (removed from the address the requests go to):
-/// `aadOptscim062020` (and the `AzureAdScimPatch062020` spelling of Microsoft's screenshot) picks `entraPatch2020`;
-/// `AzureAdScimPatch2017`, Microsoft's roll-back flag, picks `entra`. Without a flag, GraphSync sends `rfc7644`.
+/// none, or `AzureAdScimPatch2017` (Microsoft's roll-back flag), is Entra's default `entra`; `aadOptscim062020` (and
+/// the `AzureAdScimPatch062020` spelling of Microsoft's screenshot) picks `entraPatch2020`; `graphsyncRfc7644`,
+/// GraphSync's own flag, opts into `rfc7644`.
 public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
     case entra
     case entraPatch2020
@@ -22,17 +23,18 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
 
     static let flags: [String: SCIMDialect] = [
         "aadoptscim062020": .entraPatch2020, "azureadscimpatch062020": .entraPatch2020, "azureadscimpatch2017": .entra,
+        "graphsyncrfc7644": .rfc7644,
     ]
 
     /// The dialect a Tenant URL asks for, and the address without the flag.
     public static func from(tenantURL: String) -> (dialect: SCIMDialect, baseAddress: String) {
-        guard var components = URLComponents(string: tenantURL), let items = components.queryItems, !items.isEmpty else { return (.rfc7644, tenantURL) }
-        var dialect = SCIMDialect.rfc7644
+        guard var components = URLComponents(string: tenantURL), let items = components.queryItems, !items.isEmpty else { return (.entra, tenantURL) }
+        var dialect = SCIMDialect.entra
         var kept: [URLQueryItem] = []
         for item in items {
             if let flagged = Self.flags[item.name.lowercased()] { dialect = flagged } else { kept.append(item) }
         }
-        guard kept.count != items.count else { return (.rfc7644, tenantURL) }
+        guard kept.count != items.count else { return (.entra, tenantURL) }
         components.queryItems = kept.isEmpty ? nil : kept
         return (dialect, components.string ?? tenantURL)
     }
