@@ -72,6 +72,26 @@ import Testing
         }
     }
 
+    /// Restore: a user disabled for leaving scope and then assigned again is re-enabled in place, not created again.
+    @Test func aUserBackInScopeIsReenabledNotCreatedAgain() async throws {
+        try await Self.withWorld { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            var run = try await world.engine.runCycle(job)
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let assignment = try #require(try await world.repositories.appRoleAssignments.list(resourceId: sp.id).first)
+            _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.filter { $0.method == "PATCH" }.count == 1, "disabled")
+            _ = try await world.directory.assignAppRole(principalId: ada.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
+            let before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            let after = Array(world.scim.calls.dropFirst(before))
+            #expect(after.map(\.method) == ["PATCH"], "re-enabled in place: \(after)")
+            let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 10, within: .everything)
+            #expect(entries.first?.action == "Update" && entries.first?.modifiedProperties == ["active"], "only `active` changed")
+        }
+    }
+
     /// Test Connection as Entra does it: a filter on a userName that cannot exist must answer nothing.
     @Test func testConnectionExplainsA404AndRefusesAnAppThatIgnoresFilters() async throws {
         try await Self.withWorld { world in
