@@ -182,6 +182,11 @@ import Testing
             #expect(secrets[.syncAll] == "True" && secrets[.skipOutOfScopeDeletions] == "True" && secrets[.secretToken] == "static-token")
             let running = try #require(try await server.runtime.repositories.jobs.list(servicePrincipalId: spId).first)
             #expect(running.schedule.state == "Active" && running.schedule.interval == 300)
+            #expect(running.deletionThreshold == 500, "Entra's default threshold")
+            #expect(try await browser.send(.POST, "/console/apps/\(spId)/settings", form: [
+                ("csrf", csrf), ("scope", "all"), ("skipDeletes", "on"), ("status", "on"), ("interval", "5"), ("threshold", ""),
+            ]).status == 200)
+            #expect(try await server.runtime.repositories.jobs.list(servicePrincipalId: spId).first?.deletionThreshold == nil, "empty turns it off")
             let bad = try await browser.send(.POST, "/console/apps/\(spId)/settings", form: [("csrf", csrf), ("scope", "assigned"), ("interval", "0")])
             #expect(bad.status == 400 && bad.text.contains("between 1 minute and 24 hours"))
             #expect(try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)[.syncAll] == "True", "a refused form writes nothing")

@@ -92,6 +92,33 @@ import Testing
         }
     }
 
+    /// Accidental-deletion prevention: more users leaving scope than the threshold stops the cycle before any is
+    /// disabled, until a restart with ForceDeletes lets one cycle go ahead.
+    @Test func tooManyDeletesWaitForForceDeletes() async throws {
+        try await Self.withWorld { world in
+            let (sp, created) = try await Self.app(world, users: ["ada", "grace", "lin"])
+            let jobs = JobService(repositories: world.repositories)
+            var job = try await jobs.setDeletionThreshold(of: created, to: 2)
+            job = try await jobs.start(job)
+            job = try await world.engine.runCycle(job)
+            for assignment in try await world.repositories.appRoleAssignments.list(resourceId: sp.id) {
+                _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
+            }
+            let patches = world.scim.calls.filter { $0.method == "PATCH" }.count
+            job = try await world.engine.runCycle(job)
+            #expect(job.status.code == "Quarantine" && job.status.quarantine?.reason == "TooManyDeletes")
+            #expect(job.status.lastExecution?.error?.code == "TooManyDeletes" && job.nextRun == nil)
+            #expect(world.scim.calls.filter { $0.method == "PATCH" }.count == patches, "nobody was disabled")
+
+            job = try await jobs.restart(job, resetScope: ["ForceDeletes"])
+            #expect(job.forceDeletes == true && job.status.quarantine == nil)
+            job = try await world.engine.runCycle(job)
+            #expect(world.scim.calls.filter { $0.method == "PATCH" }.count == patches + 3, "the three were disabled")
+            #expect(job.forceDeletes == nil, "once")
+            #expect(job.status.lastExecution?.state == "Succeeded")
+        }
+    }
+
     /// Test Connection as Entra does it: a filter on a userName that cannot exist must answer nothing.
     @Test func testConnectionExplainsA404AndRefusesAnAppThatIgnoresFilters() async throws {
         try await Self.withWorld { world in

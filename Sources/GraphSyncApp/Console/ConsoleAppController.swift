@@ -121,7 +121,10 @@ struct ConsoleAppController {
             switch form["action"] {
             case "start": _ = try await self.jobs.start(job)
             case "pause": _ = try await self.jobs.pause(job)
-            case "restart": _ = try await self.jobs.restart(job, resetScope: form["reset"] == "Full" ? ["Full"] : [])
+            case "restart":
+                var scope: Set<String> = form["reset"] == "Full" ? ["Full"] : []
+                if form["force"] == "ForceDeletes" { scope.insert("ForceDeletes") }
+                _ = try await self.jobs.restart(job, resetScope: scope)
             default: throw ConsoleFailure(heading: "Unknown action", message: "Choose Start, Stop or Restart.")
             }
             self.wakeScheduler()

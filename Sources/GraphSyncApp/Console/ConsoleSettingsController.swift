@@ -38,7 +38,7 @@ struct ConsoleSettingsController {
         var values: [String: Any] = [
             "app": ConsoleAppController.appValues(sp), "syncAll": secrets[.syncAll]?.lowercased() == "true",
             "skipDeletes": secrets[.skipOutOfScopeDeletions]?.lowercased() == "true", "on": job.schedule.state == "Active",
-            "interval": interval.map(String.init) ?? "", "canWrite": try await self.console.permits(GraphPolicies.writeSynchronization, session, objectId: sp.id),
+            "interval": interval.map(String.init) ?? "", "threshold": job.deletionThreshold.map(String.init) ?? "", "canWrite": try await self.console.permits(GraphPolicies.writeSynchronization, session, objectId: sp.id),
         ]
         if let notice { values["notice"] = notice }
         return self.console.render("appSettings", values, session: session)
@@ -56,10 +56,17 @@ struct ConsoleSettingsController {
                 }
                 interval = TimeInterval(minutes) * 60
             }
+            // The field as sent (empty turns the prevention off); a form without it leaves the threshold alone.
+            let thresholdText = form["threshold"]?.trimmingCharacters(in: .whitespaces)
+            let threshold = thresholdText.flatMap { Int($0) }
+            guard thresholdText == nil || thresholdText == "" || threshold.map({ (1...1_000_000).contains($0) }) == true else {
+                throw ConsoleFailure(heading: "Accidental deletion threshold", message: "The threshold is a number of users from 1 to 1,000,000, or empty to turn the prevention off.")
+            }
             try await self.synchronization.overlaySecrets(
                 [(.syncAll, form["scope"] == "all" ? "True" : "False"), (.skipOutOfScopeDeletions, form["skipDeletes"] == "on" ? "True" : "")],
                 servicePrincipalId: sp.id)
             if let interval { job = try await self.jobs.setInterval(of: job, to: interval) }
+            if thresholdText != nil, threshold != job.deletionThreshold { job = try await self.jobs.setDeletionThreshold(of: job, to: threshold) }
             switch (form["status"], job.schedule.state == "Active") {
             case ("on", false): job = try await self.jobs.start(job)
             case ("off", true): job = try await self.jobs.pause(job)

@@ -89,6 +89,7 @@ enum ConsoleTemplates {
         <button type="submit" name="action" value="pause" class="secondary" id="stop">Stop provisioning</button>
         <button type="submit" name="action" value="restart" class="secondary" id="restart">Restart provisioning</button>
         <label><input type="checkbox" name="reset" value="Full"> Clear current state and restart synchronization</label>
+        <label><input type="checkbox" name="force" value="ForceDeletes" id="force"> Allow the deletions the accidental deletion threshold stopped</label>
         </form>
         {{/canWrite}}
         <script nonce="{{scriptNonce}}">
@@ -179,6 +180,8 @@ enum ConsoleTemplates {
         <label><input type="radio" name="scope" value="all" id="scope-all"{{#syncAll}} checked{{/syncAll}}> Sync all users and groups</label>
         <h2>Out of scope</h2>
         <label><input type="checkbox" name="skipDeletes" id="skipDeletes"{{#skipDeletes}} checked{{/skipDeletes}}> Prevent out-of-scope deletions (leave users who leave scope as they are in the app)</label>
+        <label for="threshold">Accidental deletion threshold: a cycle that would disable or delete more users stops first (empty: off)</label>
+        <input type="text" id="threshold" name="threshold" value="{{threshold}}" inputmode="numeric">
         <h2>Provisioning status</h2>
         <label><input type="radio" name="status" value="on" id="status-on"{{#on}} checked{{/on}}> On</label>
         <label><input type="radio" name="status" value="off" id="status-off"{{^on}} checked{{/on}}> Off</label>

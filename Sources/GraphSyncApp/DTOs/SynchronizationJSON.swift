@@ -14,7 +14,9 @@ enum SynchronizationJSON {
                 ("state", .string(job.schedule.state)),
             ])),
             ("status", self.status(job.status)),
-            ("synchronizationJobSettings", .array([])),
+            ("synchronizationJobSettings", .array(job.deletionThreshold.map {
+                [.object([("name", .string("QuarantineTooManyDeletesThreshold")), ("value", .string(String($0)))])]
+            } ?? [])),
         ])
     }
 

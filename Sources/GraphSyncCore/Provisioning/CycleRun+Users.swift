@@ -28,8 +28,26 @@ extension CycleRun {
         }
     }
 
+    /// Accidental-deletion prevention: counts the users who left scope, and stops the cycle before any is disabled or
+    /// deleted when they are more than the job's threshold (unless a `ForceDeletes` restart allowed it).
+    func checkDeletionThreshold() async throws {
+        guard let threshold = self.job.deletionThreshold, self.job.forceDeletes != true,
+            self.context.secrets[.skipOutOfScopeDeletions]?.lowercased() != "true"
+        else { return }
+        var leaving = 0
+        var after: String?
+        while true {
+            let page = try await self.repositories.provisionedObjects.sourceIdsInApp(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)
+            guard let last = page.last else { return }
+            leaving += page.count - (try await self.repositories.provisioningScope.inScope(userIds: page, of: self.scope)).count
+            if leaving > threshold { throw ProvisioningStop.tooManyDeletes(atLeast: leaving, threshold: threshold) }
+            after = last
+        }
+    }
+
     /// Disables (or deletes) the users the app has that are no longer in scope, a page at a time.
     func deprovisionUsersOutOfScope(outcome: inout Outcome) async throws {
+        try await self.checkDeletionThreshold()
         var after: String?
         while true {
             let page = try await self.repositories.provisionedObjects.sourceIdsInApp(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)

@@ -21,10 +21,11 @@ public struct JobService: Sendable {
         let suffix = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var status = SynchronizationJob.Status()
         status.code = "NotConfigured"
-        let job = SynchronizationJob(
+        var job = SynchronizationJob(
             id: "\(template.id).\(suffix)", servicePrincipalId: servicePrincipalId, templateId: templateId,
             schedule: .init(expiration: nil, interval: SynchronizationJob.unsetInterval, state: "Disabled"), status: status,
             schema: schema ?? template.schema, nextRun: nil)
+        job.deletionThreshold = SynchronizationJob.defaultDeletionThreshold
         try await self.repositories.jobs.create(job)
         return job
     }
@@ -56,6 +57,14 @@ public struct JobService: Sendable {
                 job.status.quarantine = nil
                 job.status.countSuccessiveCompleteFailures = 0
                 job.status.code = "NotRun"
+            }
+            // ForceDeletes: the deletions a threshold stopped go ahead in the next cycle (once).
+            if resetScope.contains("ForceDeletes") {
+                job.forceDeletes = true
+                if job.status.quarantine?.reason == "TooManyDeletes" {
+                    job.status.quarantine = nil
+                    job.status.code = "NotRun"
+                }
             }
             Self.activate(&job, interval: self.defaultInterval, now: now)
             try await tx.jobs.update(job)
@@ -95,6 +104,14 @@ public struct JobService: Sendable {
             job.schema = template.schema
             job.schema.version = UUID().uuidString.uppercased()
         }
+    }
+
+    /// Sets the accidental-deletion threshold (nil: off).
+    public func setDeletionThreshold(of job: SynchronizationJob, to threshold: Int?) async throws -> SynchronizationJob {
+        if let threshold, !(1...1_000_000).contains(threshold) {
+            throw DirectoryError.badRequest("The accidental-deletion threshold must be between 1 and 1,000,000 (or empty to turn it off).")
+        }
+        return try await self.change(job.id) { $0.deletionThreshold = threshold }
     }
 
     /// Sets how often the job runs (Entra's is fixed at 40 minutes; GraphSync lets an admin choose 1 minute to a day).

@@ -91,6 +91,8 @@ public struct ProvisioningEngine: Sendable {
             } else if job.nextRun == started.nextRun && job.schedule == started.schedule {
                 job.nextRun = finished.nextRun
             }
+            // A ForceDeletes restart allows one cycle.
+            if started.forceDeletes == true { job.forceDeletes = nil }
             if let leaseOwner {
                 guard try await tx.jobs.update(job, leasedBy: leaseOwner) else { throw CancellationError() }
             } else {
@@ -224,6 +226,14 @@ public struct ProvisioningEngine: Sendable {
 
     private func recordFailure(_ job: inout SynchronizationJob, _ execution: SynchronizationJob.TaskExecution, now: Date) {
         job.status.lastExecution = execution
+        if execution.error?.code == "TooManyDeletes" {
+            // Entra's accidental-deletion prevention: quarantined until an admin restarts with ForceDeletes.
+            job.status.code = "Quarantine"
+            job.status.quarantine = SynchronizationJob.Quarantine(
+                currentBegan: now, nextAttempt: .distantFuture, reason: "TooManyDeletes", seriesBegan: now, seriesCount: 1, error: execution.error)
+            job.nextRun = nil
+            return
+        }
         job.status.countSuccessiveCompleteFailures += 1
         let failures = job.status.countSuccessiveCompleteFailures
         let delay = min(self.settings.failureBackoff * pow(2, Double(max(0, failures - 1))), 86_400)
@@ -239,6 +249,11 @@ public struct ProvisioningEngine: Sendable {
 
     static func jobError(_ error: any Error, credential: Credential? = nil) -> SynchronizationJobError {
         switch error {
+        case ProvisioningStop.tooManyDeletes(let count, let threshold):
+            return SynchronizationJobError(
+                code: "TooManyDeletes",
+                message: "At least \(count) users left scope, more than the accidental-deletion threshold of \(threshold); none was disabled or deleted. Check the assignments and scoping filters; to go ahead, restart the job with resetScope ForceDeletes.",
+                tenantActionable: true)
         case let error as TimeLimit.Exceeded:
             return SynchronizationJobError(
                 code: "CycleTimeLimitExceeded",
@@ -258,4 +273,10 @@ public struct ProvisioningEngine: Sendable {
             return SynchronizationJobError(code: "InternalError", message: "The provisioning cycle failed unexpectedly.", tenantActionable: false)
         }
     }
+}
+
+/// Why a cycle stopped on purpose, before changing the app.
+enum ProvisioningStop: Error, Sendable {
+    /// More users left scope than the job's accidental-deletion threshold allows.
+    case tooManyDeletes(atLeast: Int, threshold: Int)
 }

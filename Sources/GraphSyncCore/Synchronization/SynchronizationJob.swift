@@ -10,6 +10,14 @@ public struct SynchronizationJob: Sendable, Codable, Equatable {
     public var schema: SynchronizationSchema
     /// When the scheduler should run the next cycle (nil: not scheduled).
     public var nextRun: Date?
+    /// Accidental-deletion prevention (Entra's `QuarantineTooManyDeletesThreshold`): a cycle that would disable or
+    /// delete more users than this stops before doing so; nil turns it off.
+    public var deletionThreshold: Int?
+    /// Set by a restart with `ForceDeletes`: the next cycle goes ahead whatever the threshold, once.
+    public var forceDeletes: Bool?
+
+    /// The threshold new jobs start with (the value Entra's jobs show).
+    public static let defaultDeletionThreshold = 500
 
     public struct Schedule: Sendable, Codable, Equatable {
         public var expiration: Date?
