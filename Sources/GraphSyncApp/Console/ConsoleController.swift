@@ -76,12 +76,7 @@ struct ConsoleController {
 
     @Sendable func apps(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.console.signedIn(request) { session in
-            let scope: AccessScope
-            switch GraphPolicies.readApplications.evaluate(session.caller) {
-            case .allowed: scope = .everything
-            case .ownedObjectsOnly: scope = .ownedBy(session.caller.objectId)
-            case .denied: throw GraphError.forbidden(GraphPolicies.readApplications, session.caller)
-            }
+            let scope = try self.console.accessScope(GraphPolicies.readApplications, session)
             let query = String((request.uri.queryParameters["q"].map(String.init) ?? "").prefix(256)).trimmingCharacters(in: .whitespaces)
             let page = try await self.directory.repositories.servicePrincipals.list(DirectoryQuery(top: 999, ownedBy: scope.ownerId))
             let hidden: Set<String> = [WellKnown.graphAppId, WellKnown.consoleAppId]
@@ -104,12 +99,7 @@ struct ConsoleController {
         try await self.console.signedIn(request) { session in
             let form = try await self.console.form(request, session)
             // As Graph's instantiate: an owner-only permission creates what the caller then owns.
-            let scope: AccessScope
-            switch GraphPolicies.createApplications.evaluate(session.caller) {
-            case .allowed: scope = .everything
-            case .ownedObjectsOnly: scope = .ownedBy(session.caller.objectId)
-            case .denied: throw GraphError.forbidden(GraphPolicies.createApplications, session.caller)
-            }
+            let scope = try self.console.accessScope(GraphPolicies.createApplications, session)
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 256 else { throw ConsoleFailure(heading: "A name is needed", message: "Give the application a name of at most 256 characters.") }
             guard let template = ApplicationTemplate.withId(ApplicationTemplate.nonGalleryId) else { throw ConsoleFailure(heading: "No template", message: "The non-gallery template is missing.") }

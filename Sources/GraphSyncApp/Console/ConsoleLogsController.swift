@@ -21,12 +21,7 @@ struct ConsoleLogsController {
     /// The app's entries the session may read, newest first, filtered as the query asks.
     func entries(_ request: Request, _ context: AppRequestContext, _ session: ConsoleSession) async throws -> (ServicePrincipal, [ProvisioningLogEntry]) {
         let sp = try await ConsoleAppController.app(context, session, console: self.console)
-        let scope: AccessScope
-        switch GraphPolicies.readProvisioningLogs.evaluate(session.caller) {
-        case .allowed: scope = .everything
-        case .ownedObjectsOnly: scope = .ownedBy(session.caller.objectId)
-        case .denied: throw GraphError.forbidden(GraphPolicies.readProvisioningLogs, session.caller)
-        }
+        let scope = try self.console.accessScope(GraphPolicies.readProvisioningLogs, session)
         let query = request.uri.queryParameters
         let identity = (query["identity"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
         let action = query["action"].map(String.init) ?? ""

@@ -22,7 +22,7 @@ struct ConsolePages: Sendable {
     func form(_ request: Request, _ session: ConsoleSession) async throws -> [String: String] {
         let form = try await FormBody.read(request)
         let sent = form["csrf"] ?? ""
-        guard sent.utf8.count == session.csrf.utf8.count, zip(sent.utf8, session.csrf.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+        guard SignInHandle.constantTimeEquals(sent, session.csrf) else {
             throw ConsoleFailure(heading: "Your session's form expired", message: "Reload the page and try again.")
         }
         return form
@@ -70,8 +70,12 @@ struct ConsolePages: Sendable {
     }
 
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
-        (try? Cookie.validated(name: name, value: value, maxAge: maxAge, path: "/", secure: self.endpoints.scheme == "https", httpOnly: true, sameSite: .lax))
-            ?? Cookie(name: name, value: "", maxAge: 0, path: "/")
+        AuthorizeController.cookie(name, value, maxAge: maxAge, endpoints: self.endpoints)
+    }
+
+    /// How far `policy` reaches for the session's caller (an owner-only permission: what it owns), or a 403.
+    func accessScope(_ policy: AccessPolicy, _ session: ConsoleSession) throws -> AccessScope {
+        try policy.scope(for: session.caller)
     }
 
     static func redirect(_ location: String) -> Response {

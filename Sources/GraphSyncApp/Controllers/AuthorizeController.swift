@@ -168,7 +168,12 @@ struct AuthorizeController {
     }
 
     private func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
-        (try? Cookie.validated(name: name, value: value, maxAge: maxAge, path: "/", secure: self.endpoints.scheme == "https", httpOnly: true, sameSite: .lax))
+        Self.cookie(name, value, maxAge: maxAge, endpoints: self.endpoints)
+    }
+
+    /// The cookies of the authority's pages and the console: `HttpOnly`, `SameSite=Lax`, `Secure` over https, path `/`.
+    static func cookie(_ name: String, _ value: String, maxAge: Int? = nil, endpoints: AuthorityEndpoints) -> Cookie {
+        (try? Cookie.validated(name: name, value: value, maxAge: maxAge, path: "/", secure: endpoints.scheme == "https", httpOnly: true, sameSite: .lax))
             ?? Cookie(name: name, value: "", maxAge: 0, path: "/")
     }
 }

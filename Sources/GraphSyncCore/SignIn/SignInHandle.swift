@@ -22,7 +22,12 @@ public enum SignInHandle {
         let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         guard (43...128).contains(verifier.count), verifier.unicodeScalars.allSatisfy(unreserved.contains) else { return false }
         let computed = Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncoded
-        return computed.utf8.count == challenge.utf8.count && zip(computed.utf8, challenge.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return self.constantTimeEquals(computed, challenge)
+    }
+
+    /// Whether two secrets are equal, in time that does not depend on where they first differ.
+    public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// The S256 challenge of a verifier.

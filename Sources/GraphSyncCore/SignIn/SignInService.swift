@@ -265,7 +265,7 @@ public struct SignInService: Sendable {
     /// The page's flow, when this browser started it.
     func pending(_ flow: String, browser: String) async throws -> PendingSignIn {
         guard flow.count <= 128, let pending: PendingSignIn = try await self.load(flow, kind: .pendingSignIn), !browser.isEmpty,
-            pending.csrf.utf8.count == browser.utf8.count, zip(pending.csrf.utf8, browser.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+            SignInHandle.constantTimeEquals(pending.csrf, browser)
         else {
             throw SignInError.page(title: "Sign in again", message: "This sign-in page has expired or was opened in another browser. Start again from the application.")
         }
