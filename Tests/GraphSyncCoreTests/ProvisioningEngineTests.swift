@@ -92,6 +92,62 @@ import Testing
         }
     }
 
+    /// The manager reference: sent in its own PATCH as the manager's id in the app once the manager is there (in the
+    /// same cycle's reference pass when the manager is created after the user), changed, and removed when cleared.
+    @Test func theManagerIsExportedAsAReferenceOnceTheManagerExists() async throws {
+        try await Self.withWorld { world in
+            // Users go in id order (random here), so the manager is created before or after ada: either way in this cycle.
+            let (_, job) = try await Self.app(world, users: ["ada", "zed", "lin"])
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let zed = try #require(try await world.repositories.users.get(userPrincipalName: "zed@graphsync.test"))
+            let lin = try #require(try await world.repositories.users.get(userPrincipalName: "lin@graphsync.test"))
+            try await world.directory.setManager(of: ada.id, to: zed.id)
+            let managerPath = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"
+            func patches(after count: Int) -> [String] {
+                world.scim.calls.dropFirst(count).filter { $0.method == "PATCH" }.flatMap(\.operations)
+            }
+
+            var run = try await world.engine.runCycle(job)
+            #expect(patches(after: 0) == [#"{"op":"Add","path":"\#(managerPath)","value":"app-zed@graphsync.test"}"#],
+                    "the manager follows in its own PATCH, as a bare string (Entra's default job)")
+            #expect(world.scim.calls.filter { $0.method == "POST" }.count == 3)
+
+            var before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == before, "a resolved manager is not sent again")
+
+            try await world.directory.setManager(of: ada.id, to: lin.id)
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(patches(after: before) == [#"{"op":"Add","path":"\#(managerPath)","value":"app-lin@graphsync.test"}"#])
+
+            _ = try await world.directory.removeManager(of: ada.id)
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(patches(after: before) == [#"{"op":"Remove","path":"\#(managerPath)"}"#])
+            let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 1, within: .everything)
+            #expect(entries.first?.modifiedProperties == [managerPath])
+        }
+    }
+
+    /// A manager who is not assigned to the app is never in it: the reference waits and nothing else is held up.
+    @Test func aManagerOutsideTheAppLeavesTheReferencePending() async throws {
+        try await Self.withWorld { world in
+            let (_, job) = try await Self.app(world, users: ["ada"])
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let boss = try await world.directory.createUser(
+                User(id: Identifiers.objectId(), userPrincipalName: "boss@graphsync.test", displayName: "boss", mailNickname: "boss", createdDateTime: Date()),
+                password: "Passw0rd!boss")
+            try await world.directory.setManager(of: ada.id, to: boss.id)
+            let run = try await world.engine.runCycle(job)
+            #expect(run.status.lastExecution?.state == "Succeeded")
+            #expect(world.scim.calls.map(\.method) == ["GET", "POST"], "created without a manager: \(world.scim.calls)")
+            let before = world.scim.calls.count
+            _ = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == before, "nothing to send while the manager is not in the app")
+        }
+    }
+
     /// Accidental-deletion prevention: more users leaving scope than the threshold stops the cycle before any is
     /// disabled, until a restart with ForceDeletes lets one cycle go ahead.
     @Test func tooManyDeletesWaitForForceDeletes() async throws {

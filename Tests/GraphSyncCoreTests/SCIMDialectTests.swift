@@ -51,4 +51,14 @@ import Testing
         #expect(self.text(dialect.memberOperations(added: ["u1"], removed: ["u2"])) == #"[{"op":"add","path":"members","value":[{"value":"u1"}]},{"op":"remove","path":"members[value eq \"u2\"]"}]"#)
         #expect(!dialect.excludesMembersOnGroupReads && !dialect.createsGroupsEmpty)
     }
+
+    /// The manager: a bare string with `Add` in both Entra modes (the 2020 flag leaves it alone), a complex value in RFC.
+    @Test func theManagerReferenceInEachDialect() {
+        let path = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"
+        #expect(self.text(SCIMDialect.entra.referenceOperations(set: [(path, "m1")], removed: [])) == #"[{"op":"Add","path":"\#(path)","value":"m1"}]"#)
+        #expect(self.text(SCIMDialect.entraPatch2020.referenceOperations(set: [(path, "m1")], removed: [])) == #"[{"op":"add","path":"\#(path)","value":"m1"}]"#)
+        #expect(self.text(SCIMDialect.rfc7644.referenceOperations(set: [(path, "m1")], removed: [])) == #"[{"op":"replace","path":"\#(path)","value":{"value":"m1"}}]"#)
+        #expect(self.text(SCIMDialect.entra.referenceOperations(set: [], removed: [path])) == #"[{"op":"Remove","path":"\#(path)"}]"#)
+        #expect(self.text(SCIMDialect.rfc7644.referenceOperations(set: [], removed: [path])) == #"[{"op":"remove","path":"\#(path)"}]"#)
+    }
 }

@@ -13,6 +13,8 @@ public enum AttributeMapper {
             "objectId": .string(user.id), "userPrincipalName": .string(user.userPrincipalName), "accountEnabled": .bool(user.accountEnabled),
             "displayName": .string(user.displayName), "givenName": JSONValue(user.givenName), "surname": JSONValue(user.surname),
             "mail": JSONValue(user.mail), "jobTitle": JSONValue(user.jobTitle), "mailNickname": .string(user.mailNickname),
+            // A reference: the manager's id in the directory, resolved to its id in the app by the engine.
+            "manager": JSONValue(user.managerId),
             // In scope, Entra's IsSoftDeleted is true exactly when sign-in is blocked.
             "IsSoftDeleted": .bool(!user.accountEnabled),
         ]) { $1 }
@@ -38,6 +40,12 @@ public enum AttributeMapper {
             }
             return (attribute.targetAttributeName, value)
         }
+    }
+
+    /// The target paths of `mapping` that hold references to other users of the job (`manager`): sent as the referenced
+    /// user's id in the app, in their own PATCH once that user exists there (Entra's `referenceResolution` step).
+    public static func referencePaths(_ mapping: ObjectMapping) -> Set<String> {
+        Set(mapping.attributeMappings.filter { $0.source.type == "Attribute" && $0.source.name == "manager" }.map(\.targetAttributeName))
     }
 
     /// A value as Entra's expressions show it (`True`/`False` for booleans), or nil.

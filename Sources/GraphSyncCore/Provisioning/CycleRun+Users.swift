@@ -6,6 +6,7 @@ extension CycleRun {
     func provisionUsers(_ mapping: ObjectMapping, outcome: inout Outcome, progress: inout CycleProgress) async throws -> SCIMError? {
         var after: String?
         var firstFailure: SCIMError?
+        var pendingReferences: [String] = []
         while true {
             let users = try await self.repositories.provisioningScope.users(in: self.scope, after: after, limit: Self.pageSize)
             let known = try await self.states(of: users.map(\.id))
@@ -17,13 +18,17 @@ extension CycleRun {
             } onBatch: { batch in
                 try await self.absorb(batch, outcome: &outcome)
                 firstFailure = firstFailure ?? batch.compactMap(\.error).first(where: \.isCompleteFailure)
+                pendingReferences += batch.filter(\.pendingReference).map(\.state.sourceId)
                 await progress.advance(by: batch.count)
             }
             let finished = users.count < Self.pageSize
             if outcome.exported == 0, outcome.attempted >= Self.batchSize || (finished && outcome.attempted > 0), let firstFailure {
                 return firstFailure
             }
-            guard !finished, let last = users.last else { return nil }
+            guard !finished, let last = users.last else {
+                try await self.resolvePendingReferences(of: pendingReferences, mapping: mapping, outcome: &outcome)
+                return nil
+            }
             after = last.id
         }
     }
@@ -62,20 +67,29 @@ extension CycleRun {
     }
 
     /// Creates, matches or updates one user; `hint` says what a batched query already found out about a new one.
+    /// References (`manager`) go in their own PATCH once the referenced user exists in the app; until then the result
+    /// says `pendingReference` and the reference is left as it was.
     func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
         if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "user", leave: self.deprovisionUser) {
             return excluded
         }
-        let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
+        let referencePaths = AttributeMapper.referencePaths(mapping)
+        let (values, pending) = await self.resolvingReferences(
+            AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil), paths: referencePaths)
         let digest = AttributeMapper.changeDigest(mapping, values)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0, state.active {
-            return Result(state: state)
+            return Result(state: state, pendingReference: !pending.isEmpty)
         }
         var action = "Update"
         // A linked object gets only what changed since the last export; what is sent is what the log lists.
         var sent = state.targetId == nil ? values : Self.changed(values, since: state.exportedValues)
+        var removed = state.targetId == nil ? [] : referencePaths.filter { path in
+            state.exportedValues?[path] != nil && !pending.contains(path) && !values.contains { $0.0 == path }
+        }.sorted()
+        let plain = { (values: [(String, JSONValue)]) in values.filter { !referencePaths.contains($0.0) } }
+        let references = { (values: [(String, JSONValue)]) in values.filter { referencePaths.contains($0.0) } }
         do {
             if state.targetId == nil {
                 let match: String?
@@ -92,35 +106,88 @@ extension CycleRun {
                 if let id = match {
                     state.targetId = id
                     action = "Match"
-                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: values)
+                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: plain(values))
                 } else {
                     action = "Create"
-                    state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: values)
+                    state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: plain(values))
                 }
+                if let id = state.targetId { try await self.exportReferences(Self.usersPath, id: id, set: references(values), removed: []) }
             } else if let id = state.targetId {
                 do {
-                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: sent)
+                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: plain(sent))
+                    try await self.exportReferences(Self.usersPath, id: id, set: references(sent), removed: removed)
                 } catch SCIMError.status(404, _, _) {
                     // Deleted in the app: create it again.
                     action = "Create"
                     sent = values
-                    state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: values)
+                    removed = []
+                    let created = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: plain(values))
+                    state.targetId = created
+                    try await self.exportReferences(Self.usersPath, id: created, set: references(values), removed: [])
                 }
             }
             let previous = state.exportedValues
             state.exportedHash = digest
-            state.exportedValues = Self.loggedValues(values)
+            state.exportedValues = Self.loggedValues(values).merging(pending.compactMap { path in previous?[path].map { (path, $0) } }) { $1 }
             state.active = true
             state.lastError = nil
             state.errorCount = 0
-            let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0), nil, values: sent, previous: previous)
-            return Result(state: state, log: entry, exported: true, changed: true)
+            let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0) + removed, nil, values: sent, previous: previous)
+            return Result(state: state, log: entry, exported: true, changed: true, pendingReference: !pending.isEmpty)
         } catch {
             let error = error as? SCIMError ?? .unavailable("\(error)")
             state.lastError = error.message
             state.errorCount += 1
-            let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0), error.message, values: sent, previous: state.exportedValues)
+            let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0) + removed, error.message, values: sent,
+                                 previous: state.exportedValues)
             return Result(state: state, log: entry, error: error, changed: true)
+        }
+    }
+
+    /// `values` with each reference (a directory id) replaced by the referenced user's id in the app, and the
+    /// reference paths whose user is not in the app yet (left out of `values`).
+    func resolvingReferences(_ values: [(String, JSONValue)], paths: Set<String>) async -> (values: [(String, JSONValue)], pending: Set<String>) {
+        guard !paths.isEmpty else { return (values, []) }
+        var resolved: [(String, JSONValue)] = []
+        var pending: Set<String> = []
+        for (path, value) in values {
+            guard paths.contains(path) else {
+                resolved.append((path, value))
+                continue
+            }
+            if let sourceId = value.stringValue?.lowercased(),
+                let targetId = try? await self.states(of: [sourceId])[sourceId]?.targetId
+            {
+                resolved.append((path, .string(targetId)))
+            } else {
+                pending.insert(path)
+            }
+        }
+        return (resolved, pending)
+    }
+
+    /// Sets and removes references in their own PATCH (after the object's other attributes), as Entra does.
+    func exportReferences(_ resourceType: String, id: String, set: [(String, JSONValue)], removed: [String]) async throws {
+        let setting = set.compactMap { path, value in value.stringValue.map { (path: path, id: $0) } }
+        let operations = self.context.endpoint.dialect.referenceOperations(set: setting, removed: removed)
+        guard !operations.isEmpty else { return }
+        try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: operations) })
+    }
+
+    /// Entra's `referenceResolution` step: the users whose manager was not in the app when they were exported get it
+    /// now that every user of the cycle has been, in one more pass.
+    func resolvePendingReferences(of userIds: [String], mapping: ObjectMapping, outcome: inout Outcome) async throws {
+        for start in stride(from: 0, to: userIds.count, by: Self.pageSize) {
+            let chunk = Array(userIds[start..<min(start + Self.pageSize, userIds.count)])
+            let known = try await self.states(of: chunk)
+            var users: [User] = []
+            for id in chunk { if let user = try await self.repositories.users.get(id: id) { users.append(user) } }
+            try await self.bounded(users) { user in
+                await self.provisionUser(
+                    user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"))
+            } onBatch: { batch in
+                try await self.absorb(batch.filter { $0.log != nil || $0.changed }, outcome: &outcome)
+            }
         }
     }
 

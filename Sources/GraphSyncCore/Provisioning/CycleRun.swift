@@ -30,6 +30,8 @@ struct CycleRun: Sendable {
         var changed = false
         /// Why the object was not provisioned although it is assigned (for provisionOnDemand's report).
         var skipReason: String?
+        /// A reference (`manager`) waits for its user to be in the app.
+        var pendingReference = false
     }
 
     var repositories: Repositories { self.engine.repositories }

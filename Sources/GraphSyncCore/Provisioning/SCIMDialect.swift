@@ -112,6 +112,17 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
         return operations
     }
 
+    /// The operations that set references (`path` → the referenced object's id in the app) and remove them. Entra sends
+    /// the id as a bare string with `Add` (with or without the 2020 flag); RFC 7644 replaces with a complex `{"value":…}`.
+    func referenceOperations(set: [(path: String, id: String)], removed: [String]) -> [JSONValue] {
+        let setting: [JSONValue] = set.map {
+            self.isEntra
+                ? .object([("op", self.op("add")), ("path", .string($0.path)), ("value", .string($0.id))])
+                : .object([("op", .string("replace")), ("path", .string($0.path)), ("value", .object([("value", .string($0.id))]))])
+        }
+        return setting + removed.map { .object([("op", self.op("remove")), ("path", .string($0))]) }
+    }
+
     /// The operation that disables a user who left scope.
     func disableOperations() -> [JSONValue] {
         [.object([("op", self.op("replace")), ("path", .string("active")), ("value", self.patchValue(.bool(false)))])]

@@ -148,6 +148,7 @@ extension SynchronizationSchema {
                             AttributeMapping(source: .attribute("mail"), target: "emails[type eq \"work\"].value"),
                             AttributeMapping(source: .attribute("jobTitle"), target: "title"),
                             AttributeMapping(source: .attribute("mailNickname"), target: "externalId"),
+                            AttributeMapping(source: .attribute("manager"), target: "\(enterpriseUser):manager"),
                         ]),
                     ObjectMapping(
                         name: "Provision Microsoft Entra ID Groups", enabled: true, flowTypes: "Add, Update, Delete", sourceObjectName: "Group",
@@ -167,7 +168,7 @@ extension SynchronizationSchema {
                         AttributeDefinition("objectId", anchor: true), AttributeDefinition("userPrincipalName", required: true),
                         AttributeDefinition("accountEnabled", type: "Boolean"), AttributeDefinition("displayName"),
                         AttributeDefinition("givenName"), AttributeDefinition("surname"), AttributeDefinition("mail"),
-                        AttributeDefinition("jobTitle"), AttributeDefinition("mailNickname"),
+                        AttributeDefinition("jobTitle"), AttributeDefinition("mailNickname"), AttributeDefinition("manager", type: "Reference"),
                     ], supportedApis: []),
                     ObjectDefinition(name: "Group", attributes: [
                         AttributeDefinition("objectId", anchor: true), AttributeDefinition("displayName", required: true),
@@ -183,6 +184,7 @@ extension SynchronizationSchema {
                         AttributeDefinition("active", type: "Boolean"), AttributeDefinition("displayName"),
                         AttributeDefinition("name.givenName"), AttributeDefinition("name.familyName"),
                         AttributeDefinition("emails[type eq \"work\"].value"), AttributeDefinition("title"), AttributeDefinition("externalId"),
+                        AttributeDefinition("\(enterpriseUser):manager", type: "Reference"),
                     ], supportedApis: []),
                     ObjectDefinition(name: scimGroup, attributes: [
                         AttributeDefinition("id", anchor: true), AttributeDefinition("displayName", required: true),

@@ -7,6 +7,8 @@ final class FakeSCIMClient: SCIMClient {
         var method: String
         var resourceType: String
         var token: String
+        /// A PATCH's operations, as serialized JSON.
+        var operations: [String] = []
     }
 
     /// How searches go wrong, for Test Connection's cases: a Tenant URL that is not the SCIM base, or an app that
@@ -18,8 +20,9 @@ final class FakeSCIMClient: SCIMClient {
     var calls: [Call] { self.state.withLock { $0.calls } }
     var userNames: Set<String> { self.state.withLock { Set($0.users.keys) } }
 
-    private func record(_ method: String, _ type: String, _ endpoint: SCIMEndpoint) {
-        self.state.withLock { $0.calls.append(Call(method: method, resourceType: type, token: endpoint.bearerToken)) }
+    private func record(_ method: String, _ type: String, _ endpoint: SCIMEndpoint, operations: [JSONValue] = []) {
+        let serialized = operations.map { String(decoding: $0.serialized(), as: UTF8.self) }
+        self.state.withLock { $0.calls.append(Call(method: method, resourceType: type, token: endpoint.bearerToken, operations: serialized)) }
     }
 
     func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
@@ -46,7 +49,7 @@ final class FakeSCIMClient: SCIMClient {
     }
 
     func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
-        self.record("PATCH", resourceType, endpoint)
+        self.record("PATCH", resourceType, endpoint, operations: operations)
     }
 
     func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError) {
