@@ -94,6 +94,20 @@ let package = Package(
         ),
         // The HTTP layer and composition root (Hummingbird).
         .target(
+            name: "GraphSyncValidation",
+            dependencies: [
+                "GraphSyncCore", "GraphSyncClients", "GraphSyncStorage", "GraphSyncAuthority",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "GraphSyncApp",
             dependencies: [
                 "GraphSyncCore",
@@ -121,6 +135,7 @@ let package = Package(
             name: "graphsync",
             dependencies: [
                 "GraphSyncApp",
+                "GraphSyncValidation",
                 "GraphSyncCore",
                 "GraphSyncAuthority",
                 "GraphSyncClients",

@@ -102,9 +102,9 @@ public struct HTTPSCIMClient: SCIMClient {
         return (response.status, response.body)
     }
 
-    static func pathSegment(_ id: String) -> String { self.percentEncoded(id, keeping: Self.pathCharacters) }
+    public static func pathSegment(_ id: String) -> String { self.percentEncoded(id, keeping: Self.pathCharacters) }
 
-    static func queryComponent(_ value: String) -> String { self.percentEncoded(value, keeping: Self.unreserved) }
+    public static func queryComponent(_ value: String) -> String { self.percentEncoded(value, keeping: Self.unreserved) }
 
     private static let unreserved: Set<UInt8> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
     private static let pathCharacters: Set<UInt8> = Self.unreserved.union("!$&'()*+,;=:@".utf8)

@@ -7,6 +7,6 @@ struct GraphSyncCommand: AsyncParsableCommand {
         commandName: "graphsync",
         abstract: "A self-hosted, Microsoft Graph-compatible provisioning synchronization service.",
         subcommands: [ServeCommand.self, InitCommand.self, TokenCommand.self, AppCommand.self, UserCommand.self, JobsCommand.self, BackupCommand.self,
-                      MigrateDataCommand.self, KeysCommand.self],
+                      MigrateDataCommand.self, KeysCommand.self, ValidateAppCommand.self],
         defaultSubcommand: ServeCommand.self)
 }

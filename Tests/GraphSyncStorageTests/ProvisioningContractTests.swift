@@ -82,6 +82,14 @@ extension RepositoryContractTests {
             #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u1", "u3"])
             #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: "u1", limit: 10) == ["u3"])
             #expect(try await store.countsInApp(jobId: jobId) == ["User": 2, "Group": 1])
+            #expect(try await store.sourceIdsDisabled(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u2"], "not in the app")
+            var disabled = try #require(try await store.objects(jobId: jobId, sourceIds: ["u3"]).first)
+            disabled.active = false
+            try await store.save([disabled])
+            #expect(try await store.sourceIdsDisabled(jobId: jobId, objectType: "User", after: "u2", limit: 10) == ["u3"])
+            #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u1"])
+            disabled.active = true
+            try await store.save([disabled])
             #expect(Set(try await store.objects(jobId: jobId, sourceIds: ["u1", "u2", "nope"]).map(\.sourceId)) == ["u1", "u2"])
 
             try await store.reset(jobId: jobId, watermarks: true, escrows: false, connectorData: false)

@@ -69,9 +69,9 @@ class ScimServer:
 
     def __init__(self, token: str | None = "secret", *extra_args: str,
                  python: str | None = None, startup_timeout: float = 30.0,
-                 stderr=None):
+                 stderr=None, app: str | None = None):
         self.token = token
-        self.args = [python or default_python(), APP, "--port", "0", "--quiet"]
+        self.args = [python or default_python(), app or APP, "--port", "0", "--quiet"]
         if token:
             self.args += ["--token", token]
         self.args += list(extra_args)

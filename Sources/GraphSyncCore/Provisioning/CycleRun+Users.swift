@@ -50,20 +50,43 @@ extension CycleRun {
         }
     }
 
-    /// Disables (or deletes) the users the app has that are no longer in scope, a page at a time.
+    /// Disables (or deletes) the users the app has that are no longer in scope, a page at a time; then deletes the
+    /// disabled ones whose directory user was purged (Entra's IsSoftDeleted: disabled while soft-deleted, deleted when
+    /// hard-deleted).
     func deprovisionUsersOutOfScope(outcome: inout Outcome) async throws {
         try await self.checkDeletionThreshold()
         var after: String?
         while true {
             let page = try await self.repositories.provisionedObjects.sourceIdsInApp(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)
-            guard let last = page.last else { return }
+            guard let last = page.last else { break }
             let kept = try await self.repositories.provisioningScope.inScope(userIds: page, of: self.scope)
             let leaving = try await self.repositories.provisionedObjects.objects(jobId: self.job.id, sourceIds: page.filter { !kept.contains($0) })
-            try await self.bounded(leaving) { await self.deprovisionUser($0) } onBatch: { batch in
+            let purged = try await self.purged(leaving.map(\.sourceId))
+            try await self.bounded(leaving) { await self.deprovisionUser($0, purged: purged.contains($0.sourceId)) } onBatch: { batch in
                 try await self.absorb(batch, outcome: &outcome)
             }
             after = last
         }
+        after = nil
+        while true {
+            let page = try await self.repositories.provisionedObjects.sourceIdsDisabled(jobId: self.job.id, objectType: "User", after: after, limit: Self.pageSize)
+            guard let last = page.last else { return }
+            let purged = try await self.purged(page)
+            let deleting = try await self.repositories.provisionedObjects.objects(jobId: self.job.id, sourceIds: page.filter(purged.contains))
+            try await self.bounded(deleting.filter { $0.targetId != nil }) { await self.deprovisionUser($0, purged: true) } onBatch: { batch in
+                try await self.absorb(batch, outcome: &outcome)
+            }
+            after = last
+        }
+    }
+
+    /// The users of `ids` that are gone from the directory for good: neither there nor among its deleted items.
+    func purged(_ ids: [String]) async throws -> Set<String> {
+        var gone: Set<String> = []
+        for id in ids where try await self.repositories.users.get(id: id) == nil {
+            if try await self.repositories.deletedItems.get(id: id) == nil { gone.insert(id) }
+        }
+        return gone
     }
 
     /// Creates, matches or updates one user; `hint` says what a batched query already found out about a new one.
@@ -72,7 +95,7 @@ extension CycleRun {
     func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
-        if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "user", leave: self.deprovisionUser) {
+        if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "user", leave: { await self.deprovisionUser($0) }) {
             return excluded
         }
         let referencePaths = AttributeMapper.referencePaths(mapping)
@@ -191,12 +214,13 @@ extension CycleRun {
         }
     }
 
-    /// A user who left scope: disabled (`active: false`), deleted when `HardDeletesEnabled`, left alone with `SkipOutOfScopeDeletions`.
-    func deprovisionUser(_ state: ProvisionedObject) async -> Result {
+    /// A user who left scope: disabled (`active: false`); deleted when the directory user was purged or with
+    /// `HardDeletesEnabled`; left alone with `SkipOutOfScopeDeletions`.
+    func deprovisionUser(_ state: ProvisionedObject, purged: Bool = false) async -> Result {
         var state = state
         guard let id = state.targetId else { return Result(state: state) }
         if self.context.secrets[.skipOutOfScopeDeletions]?.lowercased() == "true" { return Result(state: state) }
-        let hardDelete = self.context.secrets[.hardDeletesEnabled]?.lowercased() == "true"
+        let hardDelete = purged || self.context.secrets[.hardDeletesEnabled]?.lowercased() == "true"
         do {
             if hardDelete {
                 do { try await self.retrying({ try await self.scim.delete(self.context.endpoint, resourceType: Self.usersPath, id: id) }) } catch SCIMError.status(404, _, _) {}

@@ -76,6 +76,8 @@ public protocol ProvisionedObjectRepository: Sendable {
     func objects(jobId: String, sourceIds: [String]) async throws -> [ProvisionedObject]
     /// One page of the source ids of the job's objects of `objectType` that exist in the app (`isInApp`), in order, after `after`.
     func sourceIdsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String]
+    /// One page of the source ids of the job's objects of `objectType` that are kept but not active in the app (disabled).
+    func sourceIdsDisabled(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String]
     /// How many objects of each type exist in the app.
     func countsInApp(jobId: String) async throws -> [String: Int]
     /// Saves several objects in one transaction.

@@ -39,14 +39,15 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
         return (dialect, components.string ?? tenantURL)
     }
 
-    static let groupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group"
+    public static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
+    public static let groupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group"
     static let adscimGroupSchema = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
     static let patchSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
-    var isEntra: Bool { self != .rfc7644 }
+    public var isEntra: Bool { self != .rfc7644 }
 
     /// `op` as the dialect writes it.
-    func op(_ name: String) -> JSONValue { .string(self == .entra ? name.prefix(1).uppercased() + name.dropFirst() : name) }
+    public func op(_ name: String) -> JSONValue { .string(self == .entra ? name.prefix(1).uppercased() + name.dropFirst() : name) }
 
     /// `active` (and any boolean) as the dialect sends it in a POST body.
     func postValue(_ value: JSONValue) -> JSONValue {
@@ -67,7 +68,7 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
     public var createsGroupsEmpty: Bool { self.isEntra }
 
     /// The body of a POST: `values` as `AttributeMapper.resource` builds them, in the dialect's shape.
-    func createBody(schema: String, values: [(String, JSONValue)], extra: [(String, JSONValue)] = []) -> JSONValue {
+    public func createBody(schema: String, values: [(String, JSONValue)], extra: [(String, JSONValue)] = []) -> JSONValue {
         let body = AttributeMapper.resource(schema: schema, values: values, extra: extra)
         guard self.isEntra, case .object(var members) = body else { return body }
         members = members.map { ($0.0, $0.0 == "schemas" ? $0.1 : self.postValue($0.1)) }
@@ -82,7 +83,7 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
     }
 
     /// The operations of an update that sends `values`.
-    func updateOperations(_ values: [(String, JSONValue)]) -> [JSONValue] {
+    public func updateOperations(_ values: [(String, JSONValue)]) -> [JSONValue] {
         switch self {
         case .entra, .rfc7644:
             return values.map { .object([("op", self.op("replace")), ("path", .string($0.0)), ("value", self.patchValue($0.1))]) }
@@ -97,7 +98,7 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
     }
 
     /// The operations that add and remove group members (app ids).
-    func memberOperations(added: [String], removed: [String]) -> [JSONValue] {
+    public func memberOperations(added: [String], removed: [String]) -> [JSONValue] {
         func references(_ ids: [String]) -> JSONValue {
             .array(ids.map { self.isEntra ? .object([("$ref", .null), ("value", .string($0))]) : .object([("value", .string($0))]) })
         }
@@ -114,7 +115,7 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
 
     /// The operations that set references (`path` → the referenced object's id in the app) and remove them. Entra sends
     /// the id as a bare string with `Add` (with or without the 2020 flag); RFC 7644 replaces with a complex `{"value":…}`.
-    func referenceOperations(set: [(path: String, id: String)], removed: [String]) -> [JSONValue] {
+    public func referenceOperations(set: [(path: String, id: String)], removed: [String]) -> [JSONValue] {
         let setting: [JSONValue] = set.map {
             self.isEntra
                 ? .object([("op", self.op("add")), ("path", .string($0.path)), ("value", .string($0.id))])
@@ -123,8 +124,19 @@ public enum SCIMDialect: String, Sendable, Equatable, CaseIterable {
         return setting + removed.map { .object([("op", self.op("remove")), ("path", .string($0))]) }
     }
 
+    /// The operations that give attributes a value they did not have (Entra's `Add`; with the 2020 flag, one path-less
+    /// `add` with dotted keys, like an update).
+    public func addOperations(_ values: [(String, JSONValue)]) -> [JSONValue] {
+        switch self {
+        case .entra, .rfc7644:
+            return values.map { .object([("op", self.op("add")), ("path", .string($0.0)), ("value", self.patchValue($0.1))]) }
+        case .entraPatch2020:
+            return values.isEmpty ? [] : [.object([("op", .string("add")), ("value", .object(values))])]
+        }
+    }
+
     /// The operation that disables a user who left scope.
-    func disableOperations() -> [JSONValue] {
+    public func disableOperations() -> [JSONValue] {
         [.object([("op", self.op("replace")), ("path", .string("active")), ("value", self.patchValue(.bool(false)))])]
     }
 

@@ -178,13 +178,21 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
     }
 
     public func sourceIdsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String] {
+        try await self.sourceIds(jobId: jobId, objectType: objectType, inApp: true, after: after, limit: limit)
+    }
+
+    public func sourceIdsDisabled(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String] {
+        try await self.sourceIds(jobId: jobId, objectType: objectType, inApp: false, after: after, limit: limit)
+    }
+
+    private func sourceIds(jobId: String, objectType: String, inApp: Bool, after: String?, limit: Int) async throws -> [String] {
         let prefix = "\(jobId)|"
         return try await self.database.read { db in
             // Ids are `jobId|sourceId`: within the job, id order is source-id order under any collation.
             try await db.select().column("id").from("provisioned_objects")
                 .where("job_id", .equal, SQLBind(jobId))
                 .where("id", .greaterThan, SQLBind(prefix + (after ?? "")))
-                .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(1))
+                .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(inApp ? 1 : 0))
                 .orderBy("id").limit(limit).all().map { String(try $0.decode(column: "id", as: String.self).dropFirst(prefix.count)) }
         }
     }

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import GraphSyncValidation
+import Logging
+
+/// `graphsync validate-app`: Entra's SCIM checks against a vendor's app, in minutes and without a tenant.
+struct ValidateAppCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate-app",
+        abstract: "Check a SCIM 2.0 app the way Microsoft Entra's provisioning engine and Microsoft's validation use it.",
+        discussion: """
+            Sends Entra's real request shapes (its default job; add ?aadOptscim062020 to the URL for the flagged shapes, \
+            ?graphsyncRfc7644 for RFC 7644 as written), directly and through GraphSync's engine with provisionOnDemand, reads \
+            every result back, and deletes what it created. Exit status 1 when any check fails.
+
+              graphsync validate-app --scim-url https://localhost:9000/scim/v2 --token "$TOKEN"
+              graphsync validate-app --scim-url https://app.example/scim/v2 --token-url https://app.example/oauth/token \\
+                  --client-id ID --client-secret "$SECRET" --junit validate-app.xml
+            """)
+
+    @Option(name: .customLong("scim-url"), help: "The app's SCIM base address (Entra's Tenant URL), flags included.")
+    var scimURL: String
+
+    @Option(help: "A bearer token for the app (Entra's Secret Token). Also GRAPHSYNC_VALIDATE_TOKEN.")
+    var token: String?
+
+    @Option(name: .customLong("token-url"), help: "The app's OAuth token endpoint, for the client credentials grant.")
+    var tokenURL: String?
+
+    @Option(name: .customLong("client-id"), help: "The client id for the client credentials grant.")
+    var clientId: String?
+
+    @Option(name: .customLong("client-secret"), help: "The client secret for the client credentials grant. Also GRAPHSYNC_VALIDATE_CLIENT_SECRET.")
+    var clientSecret: String?
+
+    @Option(help: "The scope to ask for with client credentials.")
+    var scope: String?
+
+    @Flag(name: .customLong("no-groups"), help: "The app does not support groups: skip the group checks.")
+    var noGroups = false
+
+    @Flag(name: .customLong("no-engine"), help: "Only the direct protocol checks, not the ones through GraphSync's engine.")
+    var noEngine = false
+
+    @Option(name: .customLong("ca-file"), help: "A PEM CA bundle to trust besides the system's (an app on a self-signed certificate).")
+    var caFile: String?
+
+    @Flag(help: "Print the report as JSON on standard output instead of a table.")
+    var json = false
+
+    @Option(help: "Also write the report as JUnit XML to this file (for CI).")
+    var junit: String?
+
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let token = self.token ?? environment["GRAPHSYNC_VALIDATE_TOKEN"]
+        let secret = self.clientSecret ?? environment["GRAPHSYNC_VALIDATE_CLIENT_SECRET"]
+        var credentials: AppValidator.ClientCredentials?
+        if self.tokenURL != nil || self.clientId != nil || secret != nil {
+            guard let tokenURL = self.tokenURL, let clientId = self.clientId, let secret else {
+                throw ValidationError("Client credentials need --token-url, --client-id and --client-secret together.")
+            }
+            credentials = AppValidator.ClientCredentials(tokenURL: tokenURL, clientId: clientId, clientSecret: secret, scope: self.scope)
+        }
+        guard token != nil || credentials != nil else {
+            throw ValidationError("Give the app's credentials: --token (a bearer token), or --token-url, --client-id and --client-secret.")
+        }
+        var options = AppValidator.Options(tenantURL: self.scimURL, token: token, clientCredentials: credentials)
+        options.groups = !self.noGroups
+        options.engine = !self.noEngine
+        options.caBundle = self.caFile
+        let logger = makeLogger(level: .critical)
+        let quiet = self.quiet
+        let report: ValidationReport
+        do {
+            report = try await AppValidator(options: options, logger: logger).run { line in
+                if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            }
+        } catch let failure as AppValidator.Failure {
+            throw CommandFailure(failure.description)
+        }
+        if let junit = self.junit {
+            do {
+                try Data(report.junit().utf8).write(to: URL(fileURLWithPath: junit))
+            } catch {
+                throw CommandFailure("The JUnit report could not be written to \(junit): \(error.localizedDescription)")
+            }
+        }
+        if self.json {
+            say(String(decoding: try report.json(), as: UTF8.self))
+        } else {
+            say(report.table())
+            if let junit = self.junit { say("  JUnit XML: \(InitCommand.absolute(junit))") }
+        }
+        if !report.succeeded { throw ExitCode(1) }
+    }
+}
