@@ -148,6 +148,61 @@ import Testing
         }
     }
 
+    /// IsSoftDeleted: a deleted user is disabled in the app while it can still be restored, and deleted there once it
+    /// is purged.
+    @Test func aSoftDeletedUserIsDisabledAndDeletedOncePurged() async throws {
+        try await Self.withWorld { world in
+            let (_, job) = try await Self.app(world, users: ["ada", "grace"])
+            var run = try await world.engine.runCycle(job)
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            _ = try await world.repositories.users.delete(id: ada.id)
+            var before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.dropFirst(before).map(\.method) == ["PATCH"], "soft-deleted: disabled")
+            #expect(world.scim.calls.last?.operations == [#"{"op":"Replace","path":"active","value":"False"}"#])
+
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == before, "a disabled user that can still be restored is left alone")
+
+            #expect(try await world.repositories.deletedItems.purge(id: ada.id))
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.dropFirst(before).map(\.method) == ["DELETE"], "purged: deleted in the app")
+            #expect(try await world.repositories.provisionedObjects.objects(jobId: job.id, sourceIds: [ada.id]).isEmpty, "and no longer managed")
+            let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 1, within: .everything)
+            #expect(entries.first?.action == "Delete" && entries.first?.status == "success")
+
+            before = world.scim.calls.count
+            _ = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == before, "nothing more")
+        }
+    }
+
+    /// Groups are matched by displayName, so two groups in scope with the same one cannot be told apart in the app:
+    /// neither is matched or created (each logged as DuplicateSourceEntries) until one is renamed.
+    @Test func groupsSharingADisplayNameAreHeldBackUntilRenamed() async throws {
+        try await Self.withWorld { world in
+            let (sp, job) = try await Self.app(world, users: [])
+            var groups: [Group] = []
+            for nickname in ["eng1", "eng2"] {
+                let group = try await world.directory.createGroup(
+                    Group(id: Identifiers.objectId(), displayName: nickname == "eng1" ? "Engineering" : "engineering", mailNickname: nickname,
+                          createdDateTime: Date()), memberIds: [])
+                _ = try await world.directory.assignAppRole(principalId: group.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
+                groups.append(group)
+            }
+            var run = try await world.engine.runCycle(job)
+            #expect(world.scim.calls.filter { $0.resourceType == "Groups" }.isEmpty, "nothing sent: \(world.scim.calls)")
+            let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 10, within: .everything)
+            #expect(entries.count == 2 && entries.allSatisfy { $0.status == "failure" && $0.detail?.hasPrefix("DuplicateSourceEntries: 2 objects") == true })
+
+            try await world.directory.changeGroup(groups[1].id) { $0.displayName = "Engineering Managers" }
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.filter { $0.method == "POST" && $0.resourceType == "Groups" }.count == 2, "both created once told apart")
+        }
+    }
+
     /// Accidental-deletion prevention: more users leaving scope than the threshold stops the cycle before any is
     /// disabled, until a restart with ForceDeletes lets one cycle go ahead.
     @Test func tooManyDeletesWaitForForceDeletes() async throws {

@@ -3,17 +3,34 @@ import Foundation
 extension CycleRun {
     /// Provisions the assigned groups with their members (after the users, so members have app ids).
     func provisionGroups(_ groups: [Group], mapping: ObjectMapping, outcome: inout Outcome, progress: inout CycleProgress) async throws {
+        let shared = Self.sharedMatchingValues(groups, mapping: mapping)
         for start in stride(from: 0, to: groups.count, by: Self.batchSize) {
             let batch = groups[start..<min(start + Self.batchSize, groups.count)]
             let known = try await self.states(of: batch.map(\.id))
             var results: [Result] = []
             for group in batch {
                 let state = known[group.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: group.id, objectType: "Group")
-                results.append(await self.provisionGroup(group, mapping: mapping, state: state, members: try await self.memberTargetIds(of: group.id)))
+                results.append(await self.provisionGroup(
+                    group, mapping: mapping, state: state, members: try await self.memberTargetIds(of: group.id), sharedName: shared[group.id]))
             }
             try await self.absorb(results, outcome: &outcome)
             await progress.advance(by: batch.count)
         }
+    }
+
+    /// Groups whose matching value (`displayName`) another group in scope has too, case-insensitively: the group id →
+    /// (attribute, value, how many share it). The app matches groups by it, so such a group cannot be told apart.
+    static func sharedMatchingValues(_ groups: [Group], mapping: ObjectMapping) -> [String: (String, String, Int)] {
+        var byValue: [String: [(String, String, String)]] = [:]
+        for group in groups {
+            guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: AttributeMapper.sourceValues(of: group)) else { continue }
+            byValue[value.lowercased(), default: []].append((group.id, attribute, value))
+        }
+        var shared: [String: (String, String, Int)] = [:]
+        for entries in byValue.values where entries.count > 1 {
+            for (id, attribute, value) in entries { shared[id] = (attribute, value, entries.count) }
+        }
+        return shared
     }
 
     /// Deletes the groups the app has that are no longer assigned.
@@ -38,12 +55,22 @@ extension CycleRun {
             .compactMap { $0.isInApp ? $0.targetId : nil }.sorted()
     }
 
-    /// Creates, matches or updates one group, with `members` (the app ids of its members) as its member list.
-    func provisionGroup(_ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String]) async -> Result {
+    /// Creates, matches or updates one group, with `members` (the app ids of its members) as its member list. A group
+    /// not yet linked whose matching value another group in scope shares (`sharedName`) is neither matched nor created:
+    /// it would take over the other's group in the app.
+    func provisionGroup(
+        _ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String], sharedName: (String, String, Int)? = nil
+    ) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: group)
         if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "group", leave: self.deprovisionGroup) {
             return excluded
+        }
+        if state.targetId == nil, let (attribute, value, count) = sharedName {
+            let error = SCIMError.duplicateSources(count: count, attribute: attribute, value: value)
+            state.lastError = error.message
+            state.errorCount += 1
+            return Result(state: state, log: self.log(group.id, group.displayName, "Group", "Create", state, [], error.message), error: error, changed: true)
         }
         let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
         let digest = AttributeMapper.changeDigest(mapping, values, members: members)

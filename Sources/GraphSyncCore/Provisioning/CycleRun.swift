@@ -71,11 +71,12 @@ struct CycleRun: Sendable {
         let id = objectId.lowercased()
         let result: Result
         if objectType.lowercased() == "group" {
-            guard let mapping = self.context.groupMapping,
-                let group = try await self.repositories.provisioningScope.groups(in: self.scope).first(where: { $0.id == id })
-            else { return nil }
+            guard let mapping = self.context.groupMapping else { return nil }
+            let groups = try await self.repositories.provisioningScope.groups(in: self.scope)
+            guard let group = groups.first(where: { $0.id == id }) else { return nil }
             result = await self.provisionGroup(group, mapping: mapping, state: try await self.state(of: group.id, type: "Group"),
-                                               members: try await self.memberTargetIds(of: group.id))
+                                               members: try await self.memberTargetIds(of: group.id),
+                                               sharedName: Self.sharedMatchingValues(groups, mapping: mapping)[group.id])
         } else {
             guard let mapping = self.context.userMapping, try await self.repositories.provisioningScope.inScope(userIds: [id], of: self.scope).contains(id),
                 let user = try await self.repositories.users.get(id: id)

@@ -27,13 +27,15 @@ public enum SCIMError: Error, Sendable, Equatable {
     case refused(String)
     /// Several resources in the app match one object's matching attribute (Entra's `DuplicateTargetEntries`).
     case duplicateTargets(count: Int, filter: String)
+    /// Several objects in scope have the same matching value (groups' `displayName`), so the app cannot tell them apart.
+    case duplicateSources(count: Int, attribute: String, value: String)
 
     /// Worth retrying within the cycle (throttling, server errors, transient network failures).
     public var isTransient: Bool {
         switch self {
         case .status(let code, _, _): code == 429 || code >= 500
         case .unavailable, .timeout: true
-        case .refused, .duplicateTargets: false
+        case .refused, .duplicateTargets, .duplicateSources: false
         }
     }
 
@@ -42,7 +44,7 @@ public enum SCIMError: Error, Sendable, Equatable {
         switch self {
         case .status(let code, _, _): code == 401 || code == 403 || code == 429 || code >= 500
         case .unavailable, .timeout, .refused: true
-        case .duplicateTargets: false
+        case .duplicateTargets, .duplicateSources: false
         }
     }
 
@@ -54,6 +56,8 @@ public enum SCIMError: Error, Sendable, Equatable {
         case .refused(let reason): reason
         case .duplicateTargets(let count, let filter):
             "DuplicateTargetEntries: \(count) resources in the app match \(filter); GraphSync cannot tell which one is this object"
+        case .duplicateSources(let count, let attribute, let value):
+            "DuplicateSourceEntries: \(count) objects in scope have \(attribute) \"\(value)\"; the app matches them by it, so it must be unique. Rename all but one."
         }
     }
 }
