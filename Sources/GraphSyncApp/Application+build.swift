@@ -53,8 +53,10 @@ public func buildApplication(
     let outbound = try OutboundHTTP.makeOutboundClient(configuration)
     let tokenEndpoint = HTTPTokenEndpointClient(
         outbound: outbound, timeout: .milliseconds(Int64(configuration.tokenExchangeTimeout * 1000)), logger: logger)
+    let assertions = AuthorityAssertionIssuer(
+        repositories: runtime.repositories, keys: keys, tenantId: runtime.tenant.id, issuer: endpoints.canonicalIssuer)
     let synchronization = SynchronizationService(
-        repositories: runtime.repositories, tokenEndpoint: tokenEndpoint, logger: logger)
+        repositories: runtime.repositories, tokenEndpoint: tokenEndpoint, assertions: assertions, logger: logger)
     var engineSettings = ProvisioningEngine.Settings()
     engineSettings.failureBackoff = configuration.failureBackoff
     engineSettings.concurrency = configuration.jobConcurrency

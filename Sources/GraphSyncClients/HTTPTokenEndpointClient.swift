@@ -42,6 +42,10 @@ public struct HTTPTokenEndpointClient: TokenEndpointClient {
         case .post:
             form.append(("client_id", request.clientId))
             if let secret = request.clientSecret { form.append(("client_secret", secret)) }
+        case .assertion:
+            form.append(("client_id", request.clientId))
+            form.append(("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+            form.append(("client_assertion", request.clientAssertion ?? ""))
         case .basic:
             let credentials = "\(FormEncoding.encode(request.clientId)):\(FormEncoding.encode(request.clientSecret ?? ""))"
             http.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())

@@ -18,6 +18,10 @@ import Testing
     }
 
     static func withWorld(tokenLifetime: Int = 3600, _ body: (World) async throws -> Void) async throws {
+        try await self.withWorld(tokenLifetime: tokenLifetime, assertions: nil, body)
+    }
+
+    static func withWorld(tokenLifetime: Int, assertions: (any ClientAssertionIssuer)?, _ body: (World) async throws -> Void) async throws {
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let database = try await SQLiteDatabaseProvider.open(path: nil, logger: logger)
         do {
@@ -27,7 +31,7 @@ import Testing
             try await repositories.tenants.save(tenant)
             let directory = DirectoryService(repositories: repositories, hasher: PlainHasher(), passwordHasher: PlainHasher(), tenant: tenant)
             let tokens = FakeTokenEndpoint(lifetime: tokenLifetime)
-            let synchronization = SynchronizationService(repositories: repositories, tokenEndpoint: tokens, logger: logger)
+            let synchronization = SynchronizationService(repositories: repositories, tokenEndpoint: tokens, assertions: assertions, logger: logger)
             let scim = FakeSCIMClient()
             let engine = ProvisioningEngine(repositories: repositories, synchronization: synchronization, scim: scim, logger: logger)
             try await body(World(
@@ -278,6 +282,44 @@ import Testing
             #expect(world.scim.calls.allSatisfy { $0.token == "at-2" }, "the OAuth token wins over SecretToken")
             let secrets = try await world.repositories.synchronizationSecrets.secrets(of: sp.id)
             #expect(secrets[.oauth2RefreshToken] == "rt-2" && secrets[.oauth2AccessToken] == "at-2")
+        }
+    }
+
+    /// Client credentials need no Authorize: the job gets its token itself, and a new one by the same grant when it
+    /// nears expiry (there is no refresh token). With workload identity federation each request carries a fresh client
+    /// assertion instead of a secret.
+    @Test func clientCredentialsAndWorkloadIdentityFederationGetTheirOwnTokens() async throws {
+        try await Self.withWorld(tokenLifetime: 60, assertions: FakeAssertionIssuer()) { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            try await world.synchronization.replaceSecrets(with: [
+                (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "vendor-client"),
+                (.authenticationType, SynchronizationService.workloadIdentityFederation),
+            ], servicePrincipalId: sp.id)
+            var run = try await world.engine.runCycle(job)
+            #expect(run.status.lastExecution?.state == "Succeeded")
+            run = try await world.engine.runCycle(run)
+            let requests = world.tokens.requests
+            #expect(requests.map(\.grant.name) == ["client_credentials", "client_credentials"], "a new token for each cycle: it lives 60 s")
+            #expect(requests.allSatisfy { $0.authentication == .assertion && $0.clientSecret == nil && $0.clientId == "vendor-client" })
+            #expect(requests.map(\.clientAssertion) == ["assertion-1-for-\(sp.id)", "assertion-2-for-\(sp.id)"])
+            #expect(!world.scim.calls.isEmpty && world.scim.calls.allSatisfy { $0.token == "at-1" }, "the first cycle sent the token it got")
+            let secrets = try await world.repositories.synchronizationSecrets.secrets(of: sp.id)
+            #expect(secrets[.oauth2AccessToken] == "at-2" && secrets[.oauth2RefreshToken] == nil)
+        }
+    }
+
+    /// Without the authority's keys (no assertion issuer), a federated job fails with a clear reason and sends nothing.
+    @Test func workloadIdentityFederationWithoutTheAuthorityFailsClearly() async throws {
+        try await Self.withWorld { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            try await world.synchronization.replaceSecrets(with: [
+                (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "vendor-client"),
+                (.authenticationType, SynchronizationService.workloadIdentityFederation),
+            ], servicePrincipalId: sp.id)
+            let run = try await world.engine.runCycle(job)
+            #expect(run.status.lastExecution?.state == "Failed")
+            #expect(run.status.lastExecution?.error?.message.contains("Workload identity federation") == true)
+            #expect(world.tokens.requests.isEmpty && world.scim.calls.isEmpty)
         }
     }
 }

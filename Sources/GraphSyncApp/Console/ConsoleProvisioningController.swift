@@ -31,7 +31,7 @@ struct ConsoleProvisioningController {
     func render(_ sp: ServicePrincipal, session: ConsoleSession, notice: String? = nil, problem: String? = nil, form: [String: String] = [:]) async throws -> Response {
         try await self.console.demand(GraphPolicies.readSynchronization, session, objectId: sp.id)
         let saved = try await self.directory.repositories.synchronizationSecrets.secrets(of: sp.id)
-        let method = form["method"] ?? (saved[.oauth2AuthorizationUri] != nil ? "oauth" : saved[.secretToken] == nil && saved[.oauth2ClientId] != nil ? "clientCredentials" : "bearer")
+        let method = form["method"] ?? Self.method(of: saved)
         var values: [String: Any] = [
             "app": ConsoleAppController.appValues(sp), method: true,
             "tenantUrl": form["tenantUrl"] ?? "", "authorizationUrl": form["authorizationUrl"] ?? "", "tokenUrl": form["tokenUrl"] ?? "",
@@ -39,6 +39,12 @@ struct ConsoleProvisioningController {
             "hasTenantUrl": saved[.baseAddress] != nil, "hasAuthorizationUrl": saved[.oauth2AuthorizationUri] != nil,
             "hasTokenUrl": saved[.oauth2TokenExchangeUri] != nil, "hasClientId": saved[.oauth2ClientId] != nil,
             "hasSecretToken": saved[.secretToken] != nil, "hasClientSecret": saved[.oauth2ClientSecret] != nil,
+            // What the app's token endpoint checks in GraphSync's client assertion (workload identity federation).
+            "federation": [
+                "issuer": self.console.endpoints.canonicalIssuer,
+                "jwks": "\(self.console.endpoints.canonicalIssuer.dropLast("/v2.0".count))/discovery/v2.0/keys",
+                "subject": sp.id, "audience": sp.appId,
+            ],
         ]
         if notice == nil, saved[.oauth2AccessToken] != nil { values["authorized"] = "Authorized: an OAuth token from the app is saved." }
         if let notice { values["notice"] = notice }
@@ -59,7 +65,7 @@ struct ConsoleProvisioningController {
                     // Nothing is saved: the typed credentials over the saved ones (a saved secret only to its own address).
                     try await self.engine.validateCredentials(servicePrincipalId: sp.id, credentials: changes, useSaved: changes.isEmpty)
                     return try await self.render(sp, session: session, notice: "The supplied credentials are authorized to enable provisioning.", form: form)
-                case "authorize" where method == "clientCredentials":
+                case "authorize" where method == "clientCredentials" || method == "federated":
                     // Kept only if the app answers with a token.
                     let secrets = try await self.synchronization.acquireAccessToken(changes, servicePrincipalId: sp.id)
                     try await self.ensureJob(sp)
@@ -81,6 +87,13 @@ struct ConsoleProvisioningController {
         }
     }
 
+    /// The method the saved secrets are set up for.
+    static func method(of saved: SynchronizationSecrets) -> String {
+        if SynchronizationService.isFederated(saved) { return "federated" }
+        if saved[.oauth2AuthorizationUri] != nil { return "oauth" }
+        return saved[.secretToken] == nil && saved[.oauth2ClientId] != nil ? "clientCredentials" : "bearer"
+    }
+
     /// What the form changes: the fields typed (an empty field keeps what is saved), and for the chosen method the
     /// removal of the other methods' settings (and, for Bearer, of tokens from an earlier authorization).
     static func changes(_ form: [String: String], method: String) -> [(SynchronizationSecretKey, String)] {
@@ -97,11 +110,17 @@ struct ConsoleProvisioningController {
             typed("clientId", .oauth2ClientId)
             typed("clientSecret", .oauth2ClientSecret)
             if method == "oauth" { typed("authorizationUrl", .oauth2AuthorizationUri) }
-            removed = method == "oauth" ? [.secretToken] : [.secretToken, .oauth2AuthorizationUri]
+            removed = (method == "oauth" ? [.secretToken] : [.secretToken, .oauth2AuthorizationUri]) + [.authenticationType]
+        case "federated":
+            // No secret at all: GraphSync's authority signs a client assertion for each token request.
+            typed("tokenUrl", .oauth2TokenExchangeUri)
+            typed("clientId", .oauth2ClientId)
+            changes.append((.authenticationType, SynchronizationService.workloadIdentityFederation))
+            removed = [.secretToken, .oauth2AuthorizationUri, .oauth2ClientSecret, .oauth2RefreshToken]
         default:
             typed("secretToken", .secretToken)
             removed = [.oauth2AuthorizationUri, .oauth2TokenExchangeUri, .oauth2ClientId, .oauth2ClientSecret, .oauth2AccessToken, .oauth2RefreshToken,
-                       .tokenExpiration, .oauth2AccessTokenCreationTime]
+                       .tokenExpiration, .oauth2AccessTokenCreationTime, .authenticationType]
         }
         return changes + removed.map { ($0, "") }
     }
@@ -115,6 +134,7 @@ struct ConsoleProvisioningController {
                            (.oauth2ClientId, "the client identifier"), (.oauth2ClientSecret, "the client secret")]
             case "clientCredentials": [(.baseAddress, "the Tenant URL"), (.oauth2TokenExchangeUri, "the token URL"), (.oauth2ClientId, "the client identifier"),
                                        (.oauth2ClientSecret, "the client secret")]
+            case "federated": [(.baseAddress, "the Tenant URL"), (.oauth2TokenExchangeUri, "the token URL"), (.oauth2ClientId, "the client identifier")]
             default: [(.baseAddress, "the Tenant URL"), (.secretToken, "the Secret Token")]
             }
             let missing = needed.filter { result[$0.0] == nil }.map(\.1)

@@ -131,6 +131,7 @@ enum ConsoleTemplates {
         <option value="bearer"{{#bearer}} selected{{/bearer}}>Bearer authentication</option>
         <option value="oauth"{{#oauth}} selected{{/oauth}}>OAuth2 authorization code grant</option>
         <option value="clientCredentials"{{#clientCredentials}} selected{{/clientCredentials}}>OAuth2 client credentials grant</option>
+        <option value="federated"{{#federated}} selected{{/federated}}>Workload identity federation</option>
         </select>
         <p class="muted">Saved values are not shown (as Graph shows none): leave a field empty to keep what is saved.</p>
         <label for="tenantUrl">Tenant URL{{#hasTenantUrl}} (saved){{/hasTenantUrl}}</label><input type="url" id="tenantUrl" name="tenantUrl" value="{{tenantUrl}}">
@@ -142,6 +143,11 @@ enum ConsoleTemplates {
         <label for="clientId">Client identifier{{#hasClientId}} (saved){{/hasClientId}}</label><input type="text" id="clientId" name="clientId" value="{{clientId}}">
         <label for="clientSecret">Client secret{{#hasClientSecret}} (saved){{/hasClientSecret}}</label><input type="password" id="clientSecret" name="clientSecret" autocomplete="off">
         <label for="scope">Scope (sent to the authorization URL)</label><input type="text" id="scope" name="scope" value="{{scope}}"></fieldset>
+        {{#federation}}<fieldset><legend>Workload identity federation</legend>
+        <p class="muted">No client secret: each token request carries a client assertion (RFC 7523) signed by GraphSync. Set up the app's token endpoint to accept it with:</p>
+        <dl><dt>Issuer</dt><dd><code id="federationIssuer">{{issuer}}</code></dd><dt>Keys (JWKS)</dt><dd><code id="federationJwks">{{jwks}}</code></dd>
+        <dt>Subject</dt><dd><code id="federationSubject">{{subject}}</code></dd><dt>Audience</dt><dd><code id="federationAudience">{{audience}}</code></dd></dl>
+        <p class="muted">Enter the token URL and the client identifier the app gave you above.</p></fieldset>{{/federation}}
         <button type="submit" name="action" value="save" id="save">Save</button>
         <button type="submit" name="action" value="authorize" id="authorize">Authorize</button>
         <button type="submit" name="action" value="test" class="secondary" id="test">Test Connection</button>

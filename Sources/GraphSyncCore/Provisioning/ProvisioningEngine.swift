@@ -116,7 +116,9 @@ public struct ProvisioningEngine: Sendable {
     /// (an empty one means the job's first rule).
     public func checkOnDemand(_ job: SynchronizationJob, ruleId: String?) async throws {
         let secrets = try await self.repositories.synchronizationSecrets.secrets(of: job.servicePrincipalId)
-        guard secrets[.baseAddress] != nil, secrets[.secretToken] != nil || secrets[.oauth2AccessToken] != nil else {
+        guard secrets[.baseAddress] != nil,
+            secrets[.secretToken] != nil || secrets[.oauth2AccessToken] != nil || SynchronizationService.renewal(from: secrets) != nil
+        else {
             throw SynchronizationError.missingCredentials(
                 "CredentialsMissing: Please configure provisioning by providing your admin credentials (the Tenant URL as BaseAddress, and a SecretToken or an authorized OAuth token), then retry provisioning on demand.")
         }
@@ -157,8 +159,12 @@ public struct ProvisioningEngine: Sendable {
                 // (the overlay dropped it when the request moved BaseAddress).
                 token = accessToken
             }
+        } else if let request = SynchronizationService.renewal(from: secrets), case .clientCredentials = request.grant {
+            // Client credentials (a secret, or workload identity federation): the token exchange is part of the test.
+            token = try await self.synchronization.exchange(request, servicePrincipalId: servicePrincipalId)
         } else {
-            throw SynchronizationError.missingCredentials("A SecretToken, or an OAuth token from acquireAccessToken, is required to test the connection.")
+            throw SynchronizationError.missingCredentials(
+                "A SecretToken, an OAuth token from acquireAccessToken, or client credentials (Oauth2TokenExchangeUri, Oauth2ClientId, and Oauth2ClientSecret or AuthenticationType WorkloadIdentityFederation) are required to test the connection.")
         }
         let probe = "userName eq \"\(UUID().uuidString.lowercased())@graphsync.invalid\""
         let found: [SCIMResource]
@@ -204,7 +210,8 @@ public struct ProvisioningEngine: Sendable {
         }
         let token = try await self.synchronization.bearerToken(servicePrincipalId: job.servicePrincipalId)
         return Context(
-            endpoint: SCIMEndpoint(baseAddress: base, bearerToken: token), credential: secrets[.oauth2AccessToken] != nil ? .oauthAccessToken : .secretToken,
+            endpoint: SCIMEndpoint(baseAddress: base, bearerToken: token),
+            credential: secrets[.oauth2AccessToken] != nil || secrets[.secretToken] == nil ? .oauthAccessToken : .secretToken,
             secrets: secrets,
             userMapping: job.schema.objectMapping(for: "User"), groupMapping: job.schema.objectMapping(for: "Group"))
     }

@@ -5,11 +5,18 @@ import Logging
 public struct SynchronizationService: Sendable {
     public let repositories: Repositories
     public let tokenEndpoint: any TokenEndpointClient
+    /// Signs client assertions for apps set to workload identity federation; nil where no authority keys are at hand.
+    public let assertions: (any ClientAssertionIssuer)?
     public let logger: Logger
 
-    public init(repositories: Repositories, tokenEndpoint: any TokenEndpointClient, logger: Logger) {
+    /// `AuthenticationType` for workload identity federation: the token requests carry a client assertion signed by
+    /// GraphSync's authority (RFC 7523) instead of a client secret.
+    public static let workloadIdentityFederation = "WorkloadIdentityFederation"
+
+    public init(repositories: Repositories, tokenEndpoint: any TokenEndpointClient, assertions: (any ClientAssertionIssuer)? = nil, logger: Logger) {
         self.repositories = repositories
         self.tokenEndpoint = tokenEndpoint
+        self.assertions = assertions
         self.logger = logger
     }
 
@@ -57,8 +64,9 @@ public struct SynchronizationService: Sendable {
     {
         let saved = try await self.secrets.secrets(of: servicePrincipalId)
         var inputs = try SecretDestinations.overlay(saved, with: credentials)
-        let request = try Self.tokenRequest(from: inputs)
-        let response = try await self.exchange(request, redacting: [inputs[.oauth2AuthorizationCode], inputs[.oauth2ClientSecret]])
+        let request = try await self.signed(try Self.tokenRequest(from: inputs), servicePrincipalId: servicePrincipalId)
+        let response = try await self.exchange(
+            request, redacting: [inputs[.oauth2AuthorizationCode], inputs[.oauth2ClientSecret], request.clientAssertion])
 
         // Stored over the secrets as they are now (the exchange took a while), in one transaction.
         inputs = try await self.repositories.transaction { tx in
@@ -74,35 +82,81 @@ public struct SynchronizationService: Sendable {
         return inputs
     }
 
-    /// The bearer token to call the app with: the OAuth access token (refreshed with the refresh-token grant when it
-    /// expires within `margin`, and the new tokens stored), or the static `SecretToken`.
+    /// The bearer token to call the app with: the OAuth access token (renewed when it expires within `margin` — with
+    /// the refresh-token grant when a refresh token is saved, else the client credentials grant — and the new tokens
+    /// stored), the static `SecretToken`, or, for client credentials saved without a token yet, a new one.
     public func bearerToken(servicePrincipalId: String, margin: TimeInterval = 300, now: Date = Date()) async throws -> String {
         let secrets = try await self.secrets.secrets(of: servicePrincipalId)
-        guard let accessToken = secrets[.oauth2AccessToken] else {
-            guard let token = secrets[.secretToken] else {
-                throw SynchronizationError.missingCredentials("Neither an OAuth access token (acquireAccessToken) nor a SecretToken is saved for this application.")
+        if let accessToken = secrets[.oauth2AccessToken] {
+            let expiry = secrets[.tokenExpiration].flatMap { try? Date($0, strategy: .iso8601) }
+            guard let expiry, expiry.timeIntervalSince(now) < margin else { return accessToken }
+            guard let request = Self.renewal(from: secrets) else {
+                throw SynchronizationError.missingCredentials("The access token expires at \(Self.timestamp(expiry)) and no refresh token, token URL and client id are saved to renew it; authorize the app again.")
             }
-            return token
+            return try await self.renew(request, secrets: secrets, servicePrincipalId: servicePrincipalId, now: now)
         }
-        let expiry = secrets[.tokenExpiration].flatMap { try? Date($0, strategy: .iso8601) }
-        guard let expiry, expiry.timeIntervalSince(now) < margin else { return accessToken }
-        guard let refreshToken = secrets[.oauth2RefreshToken], let tokenURL = secrets[.oauth2TokenExchangeUri], let clientId = secrets[.oauth2ClientId]
-        else {
-            throw SynchronizationError.missingCredentials("The access token expires at \(Self.timestamp(expiry)) and no refresh token, token URL and client id are saved to renew it; authorize the app again.")
+        if let token = secrets[.secretToken] { return token }
+        guard let request = Self.renewal(from: secrets), case .clientCredentials = request.grant else {
+            throw SynchronizationError.missingCredentials("Neither an OAuth access token (acquireAccessToken) nor a SecretToken is saved for this application.")
         }
-        let request = TokenEndpointRequest(tokenURL: tokenURL, grant: .refreshToken(refreshToken), clientId: clientId, clientSecret: secrets[.oauth2ClientSecret])
-        let response = try await self.exchange(request, redacting: [refreshToken, secrets[.oauth2ClientSecret]])
-        // Only the token fields change, over the secrets as they are now; if the app's addresses were changed while the
-        // refresh ran, the new tokens belong to the old ones and are not kept.
+        return try await self.renew(request, secrets: secrets, servicePrincipalId: servicePrincipalId, now: now)
+    }
+
+    /// The request that renews a token from saved secrets: the refresh-token grant when a refresh token is saved, else
+    /// the client credentials grant (a client secret, or workload identity federation); nil when neither can be made.
+    static func renewal(from secrets: SynchronizationSecrets) -> TokenEndpointRequest? {
+        guard let tokenURL = secrets[.oauth2TokenExchangeUri], let clientId = secrets[.oauth2ClientId] else { return nil }
+        let federated = Self.isFederated(secrets)
+        let grant: TokenEndpointRequest.Grant
+        if let refreshToken = secrets[.oauth2RefreshToken] {
+            grant = .refreshToken(refreshToken)
+        } else if federated || secrets[.oauth2ClientSecret] != nil {
+            grant = .clientCredentials(scope: nil)
+        } else {
+            return nil
+        }
+        return TokenEndpointRequest(
+            tokenURL: tokenURL, grant: grant, clientId: clientId, clientSecret: federated ? nil : secrets[.oauth2ClientSecret],
+            authentication: federated ? .assertion : .post)
+    }
+
+    /// Sends a renewal and keeps the tokens: only the token fields change, over the secrets as they are now; if the
+    /// app's addresses were changed while the request ran, the new tokens belong to the old ones and are not kept.
+    private func renew(_ request: TokenEndpointRequest, secrets: SynchronizationSecrets, servicePrincipalId: String, now: Date) async throws -> String {
+        let request = try await self.signed(request, servicePrincipalId: servicePrincipalId)
+        var redacted = [secrets[.oauth2ClientSecret], request.clientAssertion]
+        if case .refreshToken(let token) = request.grant { redacted.append(token) }
+        let response = try await self.exchange(request, redacting: redacted)
         let kept = try await self.repositories.transaction { tx in
             var current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
-            guard current[.baseAddress] == secrets[.baseAddress], current[.oauth2TokenExchangeUri] == tokenURL else { return false }
+            guard current[.baseAddress] == secrets[.baseAddress], current[.oauth2TokenExchangeUri] == request.tokenURL else { return false }
             Self.keep(response, in: &current, now: now)
             try await tx.synchronizationSecrets.replace(current, of: servicePrincipalId)
             return true
         }
-        self.logger.info("refreshed access token", metadata: ["servicePrincipal": "\(servicePrincipalId)", "stored": "\(kept)"])
+        self.logger.info("renewed access token", metadata: ["servicePrincipal": "\(servicePrincipalId)", "grant": "\(request.grant.name)", "stored": "\(kept)"])
         return response.accessToken
+    }
+
+    /// A token from `request` that is not kept (Test Connection with credentials that are not saved).
+    func exchange(_ request: TokenEndpointRequest, servicePrincipalId: String) async throws -> String {
+        let request = try await self.signed(request, servicePrincipalId: servicePrincipalId)
+        return try await self.exchange(request, redacting: [request.clientSecret, request.clientAssertion]).accessToken
+    }
+
+    public static func isFederated(_ secrets: SynchronizationSecrets) -> Bool {
+        secrets[.authenticationType]?.caseInsensitiveCompare(Self.workloadIdentityFederation) == .orderedSame
+    }
+
+    /// The request with its client assertion, when it authenticates with one.
+    func signed(_ request: TokenEndpointRequest, servicePrincipalId: String) async throws -> TokenEndpointRequest {
+        guard request.authentication == .assertion else { return request }
+        guard let assertions = self.assertions else {
+            throw SynchronizationError.missingCredentials("Workload identity federation needs GraphSync's authority to sign the client assertion, which is not available here.")
+        }
+        var signed = request
+        signed.clientAssertion = try await assertions.assertion(servicePrincipalId: servicePrincipalId)
+        return signed
     }
 
     /// Writes a token response into the secrets (a refresh token only when the app rotated it).
@@ -122,13 +176,13 @@ public struct SynchronizationService: Sendable {
         if let code = secrets[.oauth2AuthorizationCode] {
             grant = .authorizationCode(code: code, redirectURI: secrets[.oauth2RedirectUri], codeVerifier: nil)
             if secrets[.oauth2RedirectUri] == nil { missing.append(.oauth2RedirectUri) }
-        } else if clientId != nil, clientSecret != nil {
+        } else if clientId != nil, clientSecret != nil || Self.isFederated(secrets) {
             grant = .clientCredentials(scope: nil)
         } else if let refreshToken = secrets[.oauth2RefreshToken] {
             grant = .refreshToken(refreshToken)
         } else {
             throw SynchronizationError.missingCredentials(
-                "No grant can be made from these credentials: provide Oauth2AuthorizationCode and Oauth2RedirectUri (authorization code grant), Oauth2ClientId and Oauth2ClientSecret (client credentials grant), or save an Oauth2RefreshToken first; each needs Oauth2TokenExchangeUri and Oauth2ClientId.")
+                "No grant can be made from these credentials: provide Oauth2AuthorizationCode and Oauth2RedirectUri (authorization code grant), Oauth2ClientId with Oauth2ClientSecret or AuthenticationType WorkloadIdentityFederation (client credentials grant), or save an Oauth2RefreshToken first; each needs Oauth2TokenExchangeUri and Oauth2ClientId.")
         }
         if secrets[.oauth2TokenExchangeUri] == nil { missing.insert(.oauth2TokenExchangeUri, at: 0) }
         if clientId == nil { missing.append(.oauth2ClientId) }
@@ -136,7 +190,9 @@ public struct SynchronizationService: Sendable {
             throw SynchronizationError.missingCredentials(
                 "The \(grant.name) grant needs credentials that are neither in the request nor saved: \(missing.map(\.rawValue).joined(separator: ", ")).")
         }
-        return TokenEndpointRequest(tokenURL: tokenURL, grant: grant, clientId: clientId, clientSecret: clientSecret)
+        let federated = Self.isFederated(secrets)
+        return TokenEndpointRequest(
+            tokenURL: tokenURL, grant: grant, clientId: clientId, clientSecret: federated ? nil : clientSecret, authentication: federated ? .assertion : .post)
     }
 
     /// Sends the request with `client_secret_post`, retrying once with HTTP Basic when the app answers `invalid_client`.

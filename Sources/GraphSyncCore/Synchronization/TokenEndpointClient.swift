@@ -20,6 +20,8 @@ public struct TokenEndpointRequest: Sendable, Equatable {
     public enum ClientAuthentication: String, Sendable, Equatable {
         case post = "client_secret_post"
         case basic = "client_secret_basic"
+        /// A signed JWT instead of a secret (RFC 7523 §2.2, OpenID Connect's `private_key_jwt`).
+        case assertion = "private_key_jwt"
     }
 
     public var tokenURL: String
@@ -27,13 +29,19 @@ public struct TokenEndpointRequest: Sendable, Equatable {
     public var clientId: String
     public var clientSecret: String?
     public var authentication: ClientAuthentication
+    /// The signed JWT sent as `client_assertion` with `.assertion` authentication.
+    public var clientAssertion: String?
 
-    public init(tokenURL: String, grant: Grant, clientId: String, clientSecret: String?, authentication: ClientAuthentication = .post) {
+    public init(
+        tokenURL: String, grant: Grant, clientId: String, clientSecret: String?, authentication: ClientAuthentication = .post,
+        clientAssertion: String? = nil
+    ) {
         self.tokenURL = tokenURL
         self.grant = grant
         self.clientId = clientId
         self.clientSecret = clientSecret
         self.authentication = authentication
+        self.clientAssertion = clientAssertion
     }
 }
 

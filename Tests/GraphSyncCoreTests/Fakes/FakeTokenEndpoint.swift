@@ -15,7 +15,18 @@ final class FakeTokenEndpoint: TokenEndpointClient {
             state.issued += 1
             return state.issued
         }
-        return TokenEndpointResponse(accessToken: "at-\(n)", refreshToken: "rt-\(n)", expiresIn: self.lifetime, tokenType: "Bearer")
+        // As RFC 6749 §4.4.3 says: the client credentials grant issues no refresh token.
+        let refreshToken: String? = if case .clientCredentials = request.grant { nil } else { "rt-\(n)" }
+        return TokenEndpointResponse(accessToken: "at-\(n)", refreshToken: refreshToken, expiresIn: self.lifetime, tokenType: "Bearer")
+    }
+}
+
+/// Client assertions in memory: numbered, naming the service principal they were signed for.
+final class FakeAssertionIssuer: ClientAssertionIssuer {
+    private let issued = Mutex(0)
+
+    func assertion(servicePrincipalId: String) async throws -> String {
+        "assertion-\(self.issued.withLock { $0 += 1; return $0 })-for-\(servicePrincipalId)"
     }
 }
 
