@@ -110,6 +110,7 @@ let package = Package(
         .target(
             name: "GraphSyncApp",
             dependencies: [
+                "GraphSyncValidation",
                 "GraphSyncCore",
                 "GraphSyncAuthority",
                 "GraphSyncStorage",

@@ -59,6 +59,15 @@ public struct SigningKeyRing: Sendable {
         return (kid, activates, removed)
     }
 
+    /// A ring that signs with a new random key under this ring's current `kid`: what a forger would present. Whatever it
+    /// signs must fail every signature check against the published keys (validate-app's negative checks use it).
+    public func impostor() async throws -> SigningKeyRing {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        let collection = JWTKeyCollection()
+        await collection.add(rsa: try Insecure.RSA.PrivateKey(pem: key.pemRepresentation), digestAlgorithm: .sha256, kid: JWKIdentifier(string: self.currentKid))
+        return SigningKeyRing(keys: collection, currentKid: self.currentKid, jwks: JSONWebKeySet(keys: []))
+    }
+
     /// Signs claims with the current key (`kid` in the header, `typ: JWT`, `alg: RS256`).
     public func sign(_ claims: some JWTPayload) async throws -> String {
         var header = JWTHeader()

@@ -23,11 +23,27 @@ public struct AppValidator: Sendable {
         }
     }
 
+    /// Workload identity federation: the token endpoint and client id, and assertions signed by the GraphSync the app trusts.
+    public struct Federation: Sendable {
+        public var tokenURL: String
+        public var clientId: String
+        public var scope: String?
+        public var assertions: any FederatedAssertions
+
+        public init(tokenURL: String, clientId: String, scope: String?, assertions: any FederatedAssertions) {
+            self.tokenURL = tokenURL
+            self.clientId = clientId
+            self.scope = scope
+            self.assertions = assertions
+        }
+    }
+
     public struct Options: Sendable {
         /// The Tenant URL as an admin enters it, flags included (`?aadOptscim062020`).
         public var tenantURL: String
         public var token: String?
         public var clientCredentials: ClientCredentials?
+        public var federation: Federation?
         public var groups = true
         public var engine = true
         /// A PEM bundle trusted besides the system's (an app on a self-signed certificate).
@@ -79,7 +95,7 @@ public struct AppValidator: Sendable {
 
     func runChecks(_ endpoint: SCIMEndpoint, outbound: OutboundClient, progress: @escaping @Sendable (String) -> Void) async -> [CheckResult] {
 
-        let total = ProtocolChecks.count + (self.options.clientCredentials == nil ? 0 : 1)
+        let total = ProtocolChecks.count + (self.options.clientCredentials == nil ? 0 : 1) + (self.options.federation == nil ? 0 : 4)
             + (self.options.engine ? EngineChecks.userChecks.count + EngineChecks.groupChecks.count : 0)
         let run = CheckRun(total: total, progress: progress)
         var token = self.options.token ?? ""
@@ -87,6 +103,11 @@ public struct AppValidator: Sendable {
             await run.check("tokens.client-credentials", "the token endpoint issues a token for client credentials, valid 60 minutes to 6 hours") {
                 token = try await TokenChecks.clientCredentials(credentials, outbound: outbound, logger: self.logger)
             }
+        }
+        if let federation = self.options.federation, let issued = await TokenChecks.run(federation, on: run, outbound: outbound, logger: self.logger),
+            self.options.token == nil
+        {
+            token = issued
         }
         let probe = SCIMProbe(outbound: outbound, baseAddress: endpoint.baseAddress, token: token)
         let tag = "gsv" + String(UUID().uuidString.lowercased().prefix(8))

@@ -9,10 +9,15 @@ enum TokenChecks {
     static let lifetimes = 3_600...21_600
 
     static func clientCredentials(_ credentials: AppValidator.ClientCredentials, outbound: OutboundClient, logger: Logger) async throws -> String {
-        let client = HTTPTokenEndpointClient(outbound: outbound, logger: logger)
         let request = TokenEndpointRequest(
             tokenURL: credentials.tokenURL, grant: .clientCredentials(scope: credentials.scope), clientId: credentials.clientId,
             clientSecret: credentials.clientSecret)
+        return try await self.token(request, outbound: outbound, logger: logger)
+    }
+
+    /// The token for `request`, whose lifetime must be Microsoft's 60 minutes to 6 hours.
+    static func token(_ request: TokenEndpointRequest, outbound: OutboundClient, logger: Logger) async throws -> String {
+        let client = HTTPTokenEndpointClient(outbound: outbound, logger: logger)
         let response: TokenEndpointResponse
         do {
             response = try await client.requestToken(request)
@@ -23,6 +28,39 @@ enum TokenChecks {
         try Expect.that(Self.lifetimes.contains(lifetime), answered: "expires_in \(lifetime)",
                         expected: "an access token valid for 60 minutes to 6 hours (expires_in 3600 to 21600)")
         return response.accessToken
+    }
+
+    /// Workload identity federation (Federated_Identity_Test): a genuine assertion gets a token; then the token endpoint
+    /// must refuse a forged, an expired and a wrong-audience assertion, or anyone could present one. Returns the token.
+    static func run(_ federation: AppValidator.Federation, on run: CheckRun, outbound: OutboundClient, logger: Logger) async -> String? {
+        func request(_ kind: FederatedAssertionKind) async throws -> TokenEndpointRequest {
+            TokenEndpointRequest(
+                tokenURL: federation.tokenURL, grant: .clientCredentials(scope: federation.scope), clientId: federation.clientId, clientSecret: nil,
+                authentication: .assertion, clientAssertion: try await federation.assertions.assertion(kind))
+        }
+        var token: String?
+        await run.check("tokens.federated-identity", "the token endpoint issues a token for GraphSync's client assertion (RFC 7523)") {
+            token = try await self.token(try await request(.genuine), outbound: outbound, logger: logger)
+        }
+        let refusals: [(FederatedAssertionKind, String, String)] = [
+            (.forged, "forged", "an assertion signed by another key under GraphSync's key id"),
+            (.expired, "expired", "an assertion that expired an hour ago"),
+            (.wrongAudience, "wrong-audience", "an assertion for another audience"),
+        ]
+        for (kind, name, what) in refusals {
+            await run.check("tokens.federated-refuses-\(name)", "the token endpoint refuses \(what)") {
+                do {
+                    _ = try await HTTPTokenEndpointClient(outbound: outbound, logger: logger).requestToken(try await request(kind))
+                    throw Deviation(answered: "with an access token to \(what)",
+                                    expected: "400 or 401 invalid_client: verify the signature at the JWKS, exp, aud and sub (\(federation.assertions.description))")
+                } catch let error as TokenEndpointError {
+                    guard case .oauth(let status, _, _) = error, (400..<500).contains(status) else {
+                        throw Deviation(answered: Self.describe(error), expected: "400 or 401 invalid_client for \(what)")
+                    }
+                }
+            }
+        }
+        return token
     }
 
     static func describe(_ error: TokenEndpointError) -> String {

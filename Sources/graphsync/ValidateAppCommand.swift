@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphSyncApp
 import GraphSyncValidation
 import Logging
 
@@ -16,6 +17,8 @@ struct ValidateAppCommand: AsyncParsableCommand {
               graphsync validate-app --scim-url https://localhost:9000/scim/v2 --token "$TOKEN"
               graphsync validate-app --scim-url https://app.example/scim/v2 --token-url https://app.example/oauth/token \\
                   --client-id ID --client-secret "$SECRET" --junit validate-app.xml
+              graphsync validate-app --scim-url https://app.example/scim/v2 --token-url https://app.example/oauth/token \\
+                  --client-id ID --federated --service-principal SP_ID --data-dir ./graphsync-data
             """)
 
     @Option(name: .customLong("scim-url"), help: "The app's SCIM base address (Entra's Tenant URL), flags included.")
@@ -36,6 +39,15 @@ struct ValidateAppCommand: AsyncParsableCommand {
     @Option(help: "The scope to ask for with client credentials.")
     var scope: String?
 
+    @Flag(help: "Workload identity federation: client assertions signed by the GraphSync in --data-dir, which the app trusts (no client secret).")
+    var federated = false
+
+    @Option(name: .customLong("service-principal"), help: "With --federated: the enterprise app's service principal id in that GraphSync (the assertion's subject).")
+    var servicePrincipal: String?
+
+    @OptionGroup(title: "The GraphSync whose authority signs --federated assertions")
+    var data: DataOptions
+
     @Flag(name: .customLong("no-groups"), help: "The app does not support groups: skip the group checks.")
     var noGroups = false
 
@@ -55,24 +67,28 @@ struct ValidateAppCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        let logger = makeLogger(level: .critical)
         let environment = ProcessInfo.processInfo.environment
         let token = self.token ?? environment["GRAPHSYNC_VALIDATE_TOKEN"]
         let secret = self.clientSecret ?? environment["GRAPHSYNC_VALIDATE_CLIENT_SECRET"]
         var credentials: AppValidator.ClientCredentials?
-        if self.tokenURL != nil || self.clientId != nil || secret != nil {
+        var federation: AppValidator.Federation?
+        if self.federated {
+            federation = try await self.federation(logger: logger)
+        } else if self.tokenURL != nil || self.clientId != nil || secret != nil {
             guard let tokenURL = self.tokenURL, let clientId = self.clientId, let secret else {
                 throw ValidationError("Client credentials need --token-url, --client-id and --client-secret together.")
             }
             credentials = AppValidator.ClientCredentials(tokenURL: tokenURL, clientId: clientId, clientSecret: secret, scope: self.scope)
         }
-        guard token != nil || credentials != nil else {
-            throw ValidationError("Give the app's credentials: --token (a bearer token), or --token-url, --client-id and --client-secret.")
+        guard token != nil || credentials != nil || federation != nil else {
+            throw ValidationError("Give the app's credentials: --token (a bearer token), --token-url, --client-id and --client-secret, or --federated.")
         }
         var options = AppValidator.Options(tenantURL: self.scimURL, token: token, clientCredentials: credentials)
+        options.federation = federation
         options.groups = !self.noGroups
         options.engine = !self.noEngine
         options.caBundle = self.caFile
-        let logger = makeLogger(level: .critical)
         let quiet = self.quiet
         let report: ValidationReport
         do {
@@ -96,5 +112,21 @@ struct ValidateAppCommand: AsyncParsableCommand {
             if let junit = self.junit { say("  JUnit XML: \(InitCommand.absolute(junit))") }
         }
         if !report.succeeded { throw ExitCode(1) }
+    }
+
+    /// The federation settings, with assertions signed by the data directory's authority.
+    func federation(logger: Logger) async throws -> AppValidator.Federation {
+        guard let tokenURL = self.tokenURL, let clientId = self.clientId, let servicePrincipal = self.servicePrincipal else {
+            throw ValidationError("--federated needs --token-url, --client-id and --service-principal.")
+        }
+        let runtime = try await GraphSyncRuntime.open(try self.data.existingConfiguration(), logger: logger)
+        do {
+            let assertions = try await runtime.federatedAssertions(servicePrincipalId: servicePrincipal)
+            try? await runtime.close()
+            return AppValidator.Federation(tokenURL: tokenURL, clientId: clientId, scope: self.scope, assertions: assertions)
+        } catch {
+            try? await runtime.close()
+            throw error
+        }
     }
 }

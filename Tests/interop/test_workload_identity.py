@@ -5,16 +5,19 @@ GraphSync's JWKS before it issues the token the job then provisions with.
 """
 
 import json
+import subprocess
 import ssl
 import threading
 import time
 import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from conftest import GRAPHSYNC_BIN, REPO_ROOT, _address_flags
 from test_provisioning import Graph, ScimServer, assign, scim_users
 
 SCIM_TOKEN = "issued-for-a-verified-assertion"
@@ -25,7 +28,8 @@ class FederatedTokenEndpoint:
     """A SaaS app's token endpoint that accepts only client assertions GraphSync signed: the signature checked at the
     JWKS, then issuer, audience (the app's client id in GraphSync), subject (its service principal) and lifetime."""
 
-    def __init__(self, jwks_url: str, issuer: str, ca_file: str, client_id: str):
+    def __init__(self, jwks_url: str, issuer: str, ca_file: str, client_id: str, verify: bool = True):
+        self.verify = verify  # False: a careless endpoint that takes any well-formed assertion
         context = ssl.create_default_context(cafile=ca_file)
         self.keys = jwt.PyJWKClient(jwks_url, ssl_context=context)
         self.issuer, self.client_id = issuer, client_id
@@ -58,6 +62,8 @@ class FederatedTokenEndpoint:
             return 400, {"error": "unauthorized_client"}
         if form.get("client_assertion_type") != JWT_BEARER or "client_secret" in form:
             return 401, {"error": "invalid_client", "error_description": "a client assertion is required"}
+        if not self.verify:
+            return 200, {"access_token": SCIM_TOKEN, "token_type": "Bearer", "expires_in": 3600}
         try:
             assertion = form.get("client_assertion", "")
             key = self.keys.get_signing_key_from_jwt(assertion)
@@ -128,3 +134,35 @@ def test_the_test_endpoint_refuses_what_graphsync_did_not_sign(graphsync):
         assert status == 401 and "Signature" in body["error_description"], body
     finally:
         endpoint.stop()
+
+
+def test_validate_app_checks_that_a_token_endpoint_verifies_federated_assertions(graphsync):
+    """validate-app --federated: a genuine assertion from the running GraphSync gets a token, and the endpoint must
+    refuse forged, expired and wrong-audience ones; a careless endpoint that takes anything is named for each."""
+    graph = Graph(graphsync)
+    created = graph.call("POST", "/applications", {"displayName": f"Vendor under validation {uuid.uuid4().hex[:6]}"}, expect=201)
+    sp = graph.call("POST", "/servicePrincipals", {"appId": created["appId"]}, expect=201)
+    vendor_app = str(REPO_ROOT / "Tests" / "validate-apps" / "vendor_app.py")
+    for verify in (True, False):
+        endpoint = FederatedTokenEndpoint(f"{graphsync['authority']}/discovery/v2.0/keys", f"{graphsync['authority']}/v2.0",
+                                          graphsync["caCertPath"], "vendor-client", verify=verify)
+        endpoint.audience, endpoint.subject = created["appId"], sp["id"]
+        try:
+            with ScimServer(SCIM_TOKEN, app=vendor_app) as scim:
+                done = subprocess.run([str(GRAPHSYNC_BIN), "validate-app", "--scim-url", scim.base, "--token-url", endpoint.url,
+                                       "--client-id", "vendor-client", "--federated", "--service-principal", sp["id"],
+                                       *_address_flags(Path(graphsync["dataDir"]), graphsync["port"]), "--json", "--quiet"],
+                                      capture_output=True, text=True, timeout=300)
+        finally:
+            endpoint.stop()
+        assert done.stdout.strip(), f"no report (exit {done.returncode}): {done.stderr[-2000:]}"
+        report = json.loads(done.stdout)
+        failed = {c["id"]: c["detail"] for c in report["checks"] if c["outcome"] == "failed"}
+        refusals = {"tokens.federated-refuses-forged", "tokens.federated-refuses-expired", "tokens.federated-refuses-wrong-audience"}
+        if verify:
+            assert done.returncode == 0 and not failed, failed
+            assert {c["id"] for c in report["checks"]} >= refusals | {"tokens.federated-identity", "engine.user-create"}
+            assert len(endpoint.verified) == 1, "one genuine assertion; the three others were refused"
+        else:
+            assert done.returncode == 1 and set(failed) == refusals, failed
+            assert all("Your app answered with an access token" in detail for detail in failed.values())
