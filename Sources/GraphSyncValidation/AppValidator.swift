@@ -48,6 +48,8 @@ public struct AppValidator: Sendable {
         public var engine = true
         /// A PEM bundle trusted besides the system's (an app on a self-signed certificate).
         public var caBundle: String?
+        /// How long one request may take, answer included.
+        public var timeout: Duration = .seconds(30)
 
         public init(tenantURL: String, token: String?, clientCredentials: ClientCredentials?) {
             self.tenantURL = tenantURL
@@ -109,15 +111,18 @@ public struct AppValidator: Sendable {
         {
             token = issued
         }
-        let probe = SCIMProbe(outbound: outbound, baseAddress: endpoint.baseAddress, token: token)
+        let probe = SCIMProbe(outbound: outbound, baseAddress: endpoint.baseAddress, token: token, timeout: self.options.timeout)
         let tag = "gsv" + String(UUID().uuidString.lowercased().prefix(8))
         let created = CreatedResources()
         let checks = ProtocolChecks(probe: probe, dialect: endpoint.dialect, run: run, tag: tag, created: created)
-        await checks.runAll(groups: self.options.groups)
+        let reachable = await checks.runAll(groups: self.options.groups)
 
-        if self.options.engine {
+        if self.options.engine && !reachable {
+            for (id, title) in EngineChecks.userChecks + EngineChecks.groupChecks { run.skip(id, title, because: "needs an app that answers (connection.test)") }
+        } else if self.options.engine {
             do {
-                let world = try await EngineWorld.open(tenantURL: self.options.tenantURL, token: token, outbound: outbound, logger: self.logger)
+                let world = try await EngineWorld.open(
+                    tenantURL: self.options.tenantURL, token: token, outbound: outbound, timeout: self.options.timeout, logger: self.logger)
                 await EngineChecks(world: world, checks: checks).runAll(groups: self.options.groups)
                 await Self.collect(world, into: created)
                 await world.close()

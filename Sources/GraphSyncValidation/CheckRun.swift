@@ -16,6 +16,8 @@ struct NotApplicable: Error {
 /// Runs checks one after another, records each result, and reports progress as each starts.
 final class CheckRun {
     private(set) var results: [CheckResult] = []
+    /// Set when a check could not reach the app at all (no answer, refused, TLS): the rest would only wait and fail.
+    private(set) var unreachable = false
     let total: Int
     let progress: @Sendable (String) -> Void
 
@@ -41,6 +43,7 @@ final class CheckRun {
         } catch let failure as SCIMProbe.Failure {
             result.outcome = .failed
             if case .unreachable(let reason) = failure { result.detail = "Your app could not be reached: \(reason)." }
+            self.unreachable = true
         } catch {
             result.outcome = .failed
             result.detail = "\(error)"

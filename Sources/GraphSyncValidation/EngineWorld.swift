@@ -17,7 +17,7 @@ struct EngineWorld: Sendable {
     let servicePrincipalId: String
     let job: SynchronizationJob
 
-    static func open(tenantURL: String, token: String, outbound: OutboundClient, logger: Logger) async throws -> EngineWorld {
+    static func open(tenantURL: String, token: String, outbound: OutboundClient, timeout: Duration, logger: Logger) async throws -> EngineWorld {
         let database = try await SQLiteDatabaseProvider.open(path: nil, logger: logger)
         do {
             try await Migrator(database: database, logger: logger).migrate()
@@ -30,7 +30,7 @@ struct EngineWorld: Sendable {
             var settings = ProvisioningEngine.Settings()
             settings.retries = 1
             let engine = ProvisioningEngine(
-                repositories: repositories, synchronization: synchronization, scim: HTTPSCIMClient(outbound: outbound), settings: settings, logger: logger)
+                repositories: repositories, synchronization: synchronization, scim: HTTPSCIMClient(outbound: outbound, timeout: timeout), settings: settings, logger: logger)
             let application = try await directory.createApplication(
                 Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "validate-app", createdDateTime: Date()), owner: nil)
             let servicePrincipal = try await directory.createServicePrincipal(appId: application.appId, owner: nil)

@@ -36,8 +36,23 @@ final class ProtocolChecks {
         self.contentTypes.insert(response.contentType ?? "(none)")
     }
 
-    /// Runs every protocol check; `groups: false` skips the group checks (an app without groups).
-    func runAll(groups: Bool) async {
+    static let connectionChecks: [(String, String)] = [
+        ("auth.required", "a request without a token is refused with 401"),
+        ("discovery.service-provider-config", "GET /ServiceProviderConfig says PATCH is supported"),
+        ("discovery.resource-types", "GET /ResourceTypes lists User"),
+        ("discovery.schemas", "GET /Schemas declares every attribute Entra's default mapping sends"),
+    ]
+
+    /// Runs every protocol check; `groups: false` skips the group checks (an app without groups). Returns false, with
+    /// the rest skipped, when Test Connection could not reach the app at all.
+    func runAll(groups: Bool) async -> Bool {
+        await self.runTestConnection()
+        guard !self.run.unreachable else {
+            for (id, title) in Self.connectionChecks + Self.userChecks + Self.groupChecks + [("media-type", "media type")] {
+                self.run.skip(id, title, because: "needs an app that answers (connection.test)")
+            }
+            return false
+        }
         await self.runConnectionChecks()
         await self.runUserChecks()
         if groups {
@@ -49,10 +64,11 @@ final class ProtocolChecks {
             let other = self.contentTypes.filter { !$0.lowercased().hasPrefix("application/scim+json") }.sorted()
             try Expect.that(other.isEmpty, answered: "with Content-Type \(other.joined(separator: ", "))", expected: "Content-Type application/scim+json")
         }
+        return true
     }
 
-    /// Test Connection, authentication, and discovery.
-    func runConnectionChecks() async {
+    /// Entra's Test Connection.
+    func runTestConnection() async {
         await self.run.check("connection.test", "Test Connection: filter on a random userName answers 200 with no users") {
             let response = try await self.probe.filter("Users", "userName", UUID().uuidString.lowercased())
             self.observe(response)
@@ -61,25 +77,29 @@ final class ProtocolChecks {
                             answered: "totalResults \(response.totalResults.map(String.init) ?? "missing") with \(response.resources.count) resources",
                             expected: "totalResults 0 and no resources: the app must apply the filter")
         }
-        await self.run.check("auth.required", "a request without a token is refused with 401") {
+    }
+
+    /// Authentication and discovery.
+    func runConnectionChecks() async {
+        await self.run.check("auth.required", Self.connectionChecks[0].1) {
             let response = try await self.probe.send(.GET, "Users", query: [("count", "1")], authorized: false)
             try Expect.status(response, [401, 403], "401 Unauthorized without a bearer token")
         }
-        await self.run.check("discovery.service-provider-config", "GET /ServiceProviderConfig says PATCH is supported") {
+        await self.run.check("discovery.service-provider-config", Self.connectionChecks[1].1) {
             let response = try await self.probe.get("ServiceProviderConfig")
             self.observe(response)
             try Expect.status(response, [200], "200 with the service provider configuration")
             try Expect.that(Self.isTrue(response.json?["patch"]?["supported"]), answered: "patch.supported \(Self.text(response.json?["patch"]?["supported"]))",
                             expected: "patch.supported true: Entra updates with PATCH")
         }
-        await self.run.check("discovery.resource-types", "GET /ResourceTypes lists User") {
+        await self.run.check("discovery.resource-types", Self.connectionChecks[2].1) {
             let response = try await self.probe.get("ResourceTypes")
             self.observe(response)
             try Expect.status(response, [200], "200 with the resource types")
             let names = Set((response.resources.isEmpty ? response.json?.arrayValue ?? [] : response.resources).compactMap { $0["name"]?.stringValue })
             try Expect.that(names.contains("User"), answered: "resource types \(names.sorted())", expected: "a User resource type")
         }
-        await self.run.check("discovery.schemas", "GET /Schemas declares every attribute Entra's default mapping sends") {
+        await self.run.check("discovery.schemas", Self.connectionChecks[3].1) {
             let response = try await self.probe.get("Schemas")
             self.observe(response)
             try Expect.status(response, [200], "200 with the schemas (Schema_Discoverability)")

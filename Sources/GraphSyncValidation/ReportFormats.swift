@@ -6,6 +6,7 @@ extension ValidationReport {
     public func table() -> String {
         let width = max(self.checks.map(\.id.count).max() ?? 0, 10)
         var lines = ["", "  \("CHECK".padding(toLength: width, withPad: " ", startingAt: 0))  RESULT  WHAT"]
+        var lastSkip: String?
         for check in self.checks {
             let mark = switch check.outcome {
             case .passed: "pass  "
@@ -13,9 +14,11 @@ extension ValidationReport {
             case .skipped: "skip  "
             }
             lines.append("  \(check.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(mark)  \(check.title)")
-            if check.outcome != .passed, let detail = check.detail {
+            // A reason shared by consecutive skipped checks is shown once, under the first.
+            if check.outcome != .passed, let detail = check.detail, check.outcome == .failed || detail != lastSkip {
                 lines.append("  \(String(repeating: " ", count: width))          ↳ \(detail)")
             }
+            lastSkip = check.outcome == .skipped ? check.detail : nil
         }
         lines.append("")
         lines.append("  \(self.passed) passed, \(self.failed) failed, \(self.skipped) skipped in \(String(format: "%.1f", self.seconds)) s "

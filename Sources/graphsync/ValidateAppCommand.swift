@@ -57,6 +57,9 @@ struct ValidateAppCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-file"), help: "A PEM CA bundle to trust besides the system's (an app on a self-signed certificate).")
     var caFile: String?
 
+    @Option(help: "Seconds one request to the app may take, its whole answer included (1 to 300).")
+    var timeout = 30
+
     @Flag(help: "Print the report as JSON on standard output instead of a table.")
     var json = false
 
@@ -89,6 +92,8 @@ struct ValidateAppCommand: AsyncParsableCommand {
         options.groups = !self.noGroups
         options.engine = !self.noEngine
         options.caBundle = self.caFile
+        guard (1...300).contains(self.timeout) else { throw ValidationError("--timeout must be 1 to 300 seconds.") }
+        options.timeout = .seconds(self.timeout)
         let quiet = self.quiet
         let report: ValidationReport
         do {

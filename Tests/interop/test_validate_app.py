@@ -6,6 +6,7 @@ client credentials are checked at a real token endpoint (the sample SaaS app's).
 
 import json
 import subprocess
+import time
 import sys
 import urllib.request
 import xml.etree.ElementTree as ElementTree
@@ -121,3 +122,20 @@ def test_client_credentials_are_checked_at_the_apps_token_endpoint():
     finally:
         saas.terminate()
         saas.wait(timeout=10)
+
+
+@pytest.mark.parametrize("mode", ["blackhole", "drip", "endless", "html", "bad_json", "huge_header", "redirect"])
+def test_a_hostile_or_broken_app_ends_the_run_quickly_with_a_report(mode):
+    """No answer, an answer that never ends, a login page, garbage, a redirect to the metadata address: validate-app
+    never hangs or crashes; it reports what the app did and stops early when the app cannot be used at all."""
+    from hostile_peer import HostilePeer
+
+    with HostilePeer(mode) as peer:
+        started = time.monotonic()
+        status, report, _ = validate(peer.scim_base, "--timeout", "2", timeout=120)
+        elapsed = time.monotonic() - started
+    assert status == 1 and elapsed < 90, (status, elapsed)
+    failed = outcomes(report, "failed")
+    assert "connection.test" in failed and failed["connection.test"].startswith("Your app"), failed
+    if mode == "redirect":
+        assert "HTTP 302" in failed["connection.test"], "a redirect is reported, never followed"
