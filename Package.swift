@@ -198,7 +198,7 @@ let package = Package(
             name: "GraphSyncAppTests",
             dependencies: [
                 "GraphSyncApp", "GraphSyncTestSupport",
-                "GraphSyncCore",
+                "GraphSyncCore", "GraphSyncValidation",
                 "GraphSyncAuthority",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),

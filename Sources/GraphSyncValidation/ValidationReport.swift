@@ -34,6 +34,14 @@ public struct ValidationReport: Sendable, Codable {
     public var seconds: Double
     public var checks: [CheckResult]
 
+    public init(tenantURL: String, dialect: String, startedAt: Date, seconds: Double, checks: [CheckResult]) {
+        self.tenantURL = tenantURL
+        self.dialect = dialect
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.checks = checks
+    }
+
     public var passed: Int { self.checks.count { $0.outcome == .passed } }
     public var failed: Int { self.checks.count { $0.outcome == .failed } }
     public var skipped: Int { self.checks.count { $0.outcome == .skipped } }
