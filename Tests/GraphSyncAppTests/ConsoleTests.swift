@@ -235,6 +235,37 @@ extension ConsoleTests {
     }
 }
 
+extension ConsoleTests {
+    /// Workload identity federation from the console: the page shows what the app's token endpoint must trust, saving
+    /// keeps no secret (a client secret saved before is removed), and the method stays selected.
+    @Test func workloadIdentityFederationIsSetUpWithoutASecret() async throws {
+        try await TestServer.run { server in
+            let browser = Browser(server)
+            defer { Task { try? await browser.close() } }
+            let csrf = try await Self.signIn(browser, server)
+            let created = try await browser.send(.POST, "/console/apps", form: [("name", "Federated SaaS"), ("csrf", csrf)])
+            let provisioning = try #require(created.headers.first(name: "Location"))
+            let spId = String(provisioning.split(separator: "/")[2])
+            #expect(try await browser.send(.POST, provisioning, form: [
+                ("csrf", csrf), ("method", "clientCredentials"), ("tenantUrl", "https://scim.saas.example/v2"), ("tokenUrl", "https://saas.example/token"),
+                ("clientId", "vendor-client"), ("clientSecret", "a-secret-to-retire"), ("action", "save"),
+            ]).text.contains("Saved."))
+            let saved = try await browser.send(.POST, provisioning, form: [("csrf", csrf), ("method", "federated"), ("action", "save")])
+            #expect(saved.text.contains("Saved."), "\(saved.text.prefix(600))")
+            let secrets = try await server.runtime.repositories.synchronizationSecrets.secrets(of: spId)
+            #expect(secrets[.authenticationType] == "WorkloadIdentityFederation" && secrets[.oauth2ClientSecret] == nil)
+            #expect(secrets[.oauth2TokenExchangeUri] == "https://saas.example/token" && secrets[.oauth2ClientId] == "vendor-client")
+
+            let page = try await browser.send(.GET, provisioning)
+            let sp = try #require(try await server.runtime.repositories.servicePrincipals.get(id: spId))
+            #expect(page.text.contains(#"<option value="federated" selected>"#))
+            #expect(page.text.contains(#"id="federationSubject">\#(sp.id)<"#) && page.text.contains(#"id="federationAudience">\#(sp.appId)<"#))
+            #expect(page.text.contains("/\(server.runtime.tenant.id)/discovery/v2.0/keys</code>"))
+            #expect(!page.text.contains("a-secret-to-retire"))
+        }
+    }
+}
+
 /// Page rendering: absent values are absent (never the text "nil"), and every value is escaped.
 @Suite struct PageRenderingTests {
     @Test func absentValuesAreNotPrintedAndMarkupStaysText() throws {
