@@ -71,15 +71,7 @@ public struct HTTPSCIMClient: SCIMClient {
     }
 
     private func send(_ method: HTTPMethod, _ endpoint: SCIMEndpoint, _ path: String, body: JSONValue?) async throws(SCIMError) -> (Int, ByteBuffer) {
-        var request = HTTPClientRequest(url: endpoint.baseAddress + "/" + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(endpoint.bearerToken)")
-        request.headers.add(name: "Accept", value: "application/scim+json")
-        request.headers.add(name: "User-Agent", value: "GraphSync")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/scim+json")
-            request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-        }
+        let request = Self.request(method, url: endpoint.baseAddress + "/" + path, token: endpoint.bearerToken, body: body)
         let response: OutboundResponse
         do {
             response = try await self.outbound.send(request, timeout: self.timeout, maximumBytes: self.maximumResponseBytes)
@@ -100,6 +92,20 @@ public struct HTTPSCIMClient: SCIMClient {
             throw .status(response.status, detail: detail, retryAfter: RetryAfter.delay(response.headers.first(name: "Retry-After")))
         }
         return (response.status, response.body)
+    }
+
+    /// A SCIM request as GraphSync sends one: the bearer token (none when nil), SCIM's media type both ways.
+    public static func request(_ method: HTTPMethod, url: String, token: String?, body: JSONValue?, userAgent: String = "GraphSync") -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        request.headers.add(name: "Accept", value: "application/scim+json")
+        request.headers.add(name: "User-Agent", value: userAgent)
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/scim+json")
+            request.body = .bytes(ByteBuffer(bytes: body.serialized()))
+        }
+        return request
     }
 
     public static func pathSegment(_ id: String) -> String { self.percentEncoded(id, keeping: Self.pathCharacters) }

@@ -15,17 +15,10 @@ extension ProtocolChecks {
         self.dialect.createBody(schema: SCIMDialect.groupSchema, values: [("displayName", .string(name)), ("externalId", .string("\(self.tag)-group"))])
     }
 
-    func readGroup(_ id: String) async throws -> JSONValue {
-        let response = try await self.probe.get("Groups/\(id)")
-        self.observe(response)
-        try Expect.status(response, [200], "200 with the group")
-        return response.json ?? .null
-    }
+    func readGroup(_ id: String) async throws -> JSONValue { try await self.read("Groups", id) }
 
     func patchGroup(_ id: String, _ operations: [JSONValue], _ what: String) async throws {
-        let response = try await self.probe.patch("Groups/\(id)", operations)
-        self.observe(response)
-        try Expect.status(response, [200, 204], "204 to \(what): \(String(decoding: JSONValue.array(operations).serialized(), as: UTF8.self))")
+        try await self.patch("Groups", id, operations, what)
     }
 
     func memberIds(_ group: JSONValue) -> [String] { group["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue } ?? [] }

@@ -28,18 +28,10 @@ extension ProtocolChecks {
         return id
     }
 
-    /// The user as the app has it now.
-    func readUser(_ id: String) async throws -> JSONValue {
-        let response = try await self.probe.get("Users/\(id)")
-        self.observe(response)
-        try Expect.status(response, [200], "200 with the user")
-        return response.json ?? .null
-    }
+    func readUser(_ id: String) async throws -> JSONValue { try await self.read("Users", id) }
 
     func patchUser(_ id: String, _ operations: [JSONValue], _ what: String) async throws {
-        let response = try await self.probe.patch("Users/\(id)", operations)
-        self.observe(response)
-        try Expect.status(response, [200, 204], "200 or 204 to \(what): \(String(decoding: JSONValue.array(operations).serialized(), as: UTF8.self))")
+        try await self.patch("Users", id, operations, what)
     }
 
     func runUserChecks() async {

@@ -129,6 +129,21 @@ final class ProtocolChecks {
         }
     }
 
+    /// The resource as the app has it now.
+    func read(_ resourceType: String, _ id: String) async throws -> JSONValue {
+        let response = try await self.probe.get("\(resourceType)/\(id)")
+        self.observe(response)
+        try Expect.status(response, [200], "200 with the resource")
+        return response.json ?? .null
+    }
+
+    /// PATCHes the resource; `what` says what the operations do, for the report.
+    func patch(_ resourceType: String, _ id: String, _ operations: [JSONValue], _ what: String) async throws {
+        let response = try await self.probe.patch("\(resourceType)/\(id)", operations)
+        self.observe(response)
+        try Expect.status(response, [200, 204], "200 or 204 to \(what): \(String(decoding: JSONValue.array(operations).serialized(), as: UTF8.self))")
+    }
+
     /// `filter attribute eq value` returns exactly the resource `id`.
     func expectOne(_ resourceType: String, _ attribute: String, _ value: String, id: String) async throws {
         let response = try await self.probe.filter(resourceType, attribute, value)

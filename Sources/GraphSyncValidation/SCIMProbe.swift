@@ -52,15 +52,7 @@ struct SCIMProbe: Sendable {
     {
         var url = self.baseAddress + "/" + path
         if !query.isEmpty { url += "?" + query.map { "\($0.0)=\(HTTPSCIMClient.queryComponent($0.1))" }.joined(separator: "&") }
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if authorized { request.headers.add(name: "Authorization", value: "Bearer \(self.token)") }
-        request.headers.add(name: "Accept", value: "application/scim+json")
-        request.headers.add(name: "User-Agent", value: "GraphSync validate-app")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/scim+json")
-            request.body = .bytes(ByteBuffer(bytes: body.serialized()))
-        }
+        let request = HTTPSCIMClient.request(method, url: url, token: authorized ? self.token : nil, body: body, userAgent: "GraphSync validate-app")
         let response: OutboundResponse
         do {
             response = try await self.outbound.send(request, timeout: self.timeout, maximumBytes: Self.maximumBytes)

@@ -436,8 +436,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    from werkzeug.serving import make_server
-
     policy = build_policy(
         args.unknown or ("ignore" if args.entra else "forbid"),
         args.remove_value or ("apply" if args.entra else "forbid"),
@@ -446,12 +444,18 @@ def main(argv: list[str] | None = None) -> int:
     scim_app, storage = build_scim_app(policy)
     state = ControlState(args.fail_mode, args.rate_limit, args.delay_ms)
     app = TestMiddleware(scim_app, storage, args.token, args.token_file, args.no_auth, state, policy)
+    return serve(app, args.host, args.port, "scim_app", f"serving scim2-server (control at {CONTROL_PREFIX})")
+
+
+def serve(app, host: str, port: int, name: str, what: str) -> int:
+    """Serves `app` (threaded) until SIGTERM or SIGINT: one stdout line `READY http://H:P/scim/v2` once it listens,
+    exit status 2 when the port cannot be had. Shared by the test apps built on scim2-server."""
+    from werkzeug.serving import make_server
     try:
-        server = make_server(args.host, args.port, app, threaded=True)
+        server = make_server(host, port, app, threaded=True)
     except OSError as e:
-        print(f"scim_app: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
+        print(f"{name}: cannot listen on {host}:{port}: {e}", file=sys.stderr)
         return 2
-    port = server.server_port
 
     def stop(signum, _frame):
         log.info("signal %s: shutting down", signum)
@@ -459,10 +463,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-
-    host = args.host if ":" not in args.host else f"[{args.host}]"
-    print(f"READY http://{host}:{port}{BASE_PATH}", flush=True)
-    log.info("serving scim2-server at http://%s:%d%s (control at %s)", host, port, BASE_PATH, CONTROL_PREFIX)
+    shown = host if ":" not in host else f"[{host}]"
+    print(f"READY http://{shown}:{server.server_port}{BASE_PATH}", flush=True)
+    log.info("%s at http://%s:%d%s", what, shown, server.server_port, BASE_PATH)
     try:
         server.serve_forever()
     finally:

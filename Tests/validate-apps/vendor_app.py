@@ -30,16 +30,14 @@ import json
 import logging
 import os
 import re
-import signal
 import sys
-import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlencode
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scim"))
 from scim_app import (  # noqa: E402  (Tests/scim/scim_app.py: the shared test middleware)
-    BASE_PATH, SCIM_CT, ControlState, TestMiddleware, build_policy, scim_error, status_line,
+    BASE_PATH, SCIM_CT, ControlState, TestMiddleware, build_policy, scim_error, serve, status_line,
 )
 from scim2_models import ScimProvider, Uniqueness  # noqa: E402
 from scim2_server.applications.wsgi import WSGIApplication  # noqa: E402
@@ -461,29 +459,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     if args.quiet:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    from werkzeug.serving import make_server
-
     app, _ = build_app(args.token, args.defect)
-    try:
-        server = make_server(args.host, args.port, app, threaded=True)
-    except OSError as e:
-        print(f"vendor_app: cannot listen on {args.host}:{args.port}: {e}", file=sys.stderr)
-        return 2
-
-    def stop(signum, _frame):
-        log.info("signal %s: shutting down", signum)
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    host = args.host if ":" not in args.host else f"[{args.host}]"
-    print(f"READY http://{host}:{server.server_port}{BASE_PATH}", flush=True)
-    log.info("vendor app (defect: %s) at http://%s:%d%s", args.defect or "none", host, server.server_port, BASE_PATH)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-    return 0
+    return serve(app, args.host, args.port, "vendor_app", f"vendor app (defect: {args.defect or 'none'})")
 
 
 if __name__ == "__main__":
