@@ -11,10 +11,13 @@ extension CycleRun {
             let users = try await self.repositories.provisioningScope.users(in: self.scope, after: after, limit: Self.pageSize)
             let known = try await self.states(of: users.map(\.id))
             let hints = await self.matchHints(for: users, states: known, mapping: mapping)
+            // The page's managers' ids in the app, read at once (a manager created during the page is found later).
+            let managers = AttributeMapper.referencePaths(mapping).isEmpty
+                ? [:] : try await self.states(of: Array(Set(users.compactMap { $0.managerId?.lowercased() }))).compactMapValues(\.targetId)
             try await self.bounded(users) { user in
                 await self.provisionUser(
                     user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"),
-                    hint: hints[user.id])
+                    hint: hints[user.id], referenced: managers)
             } onBatch: { batch in
                 try await self.absorb(batch, outcome: &outcome)
                 firstFailure = firstFailure ?? batch.compactMap(\.error).first(where: \.isCompleteFailure)
@@ -92,7 +95,9 @@ extension CycleRun {
     /// Creates, matches or updates one user; `hint` says what a batched query already found out about a new one.
     /// References (`manager`) go in their own PATCH once the referenced user exists in the app; until then the result
     /// says `pendingReference` and the reference is left as it was.
-    func provisionUser(_ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil) async -> Result {
+    func provisionUser(
+        _ user: User, mapping: ObjectMapping, state: ProvisionedObject, hint: MatchHint? = nil, referenced: [String: String] = [:]
+    ) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: user)
         if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "user", leave: { await self.deprovisionUser($0) }) {
@@ -100,7 +105,7 @@ extension CycleRun {
         }
         let referencePaths = AttributeMapper.referencePaths(mapping)
         let (values, pending) = await self.resolvingReferences(
-            AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil), paths: referencePaths)
+            AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil), paths: referencePaths, known: referenced)
         let digest = AttributeMapper.changeDigest(mapping, values)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0, state.active {
             return Result(state: state, pendingReference: !pending.isEmpty)
@@ -167,9 +172,11 @@ extension CycleRun {
         }
     }
 
-    /// `values` with each reference (a directory id) replaced by the referenced user's id in the app, and the
-    /// reference paths whose user is not in the app yet (left out of `values`).
-    func resolvingReferences(_ values: [(String, JSONValue)], paths: Set<String>) async -> (values: [(String, JSONValue)], pending: Set<String>) {
+    /// `values` with each reference (a directory id) replaced by the referenced user's id in the app (from `known`, else
+    /// read), and the reference paths whose user is not in the app yet (left out of `values`).
+    func resolvingReferences(
+        _ values: [(String, JSONValue)], paths: Set<String>, known: [String: String] = [:]
+    ) async -> (values: [(String, JSONValue)], pending: Set<String>) {
         guard !paths.isEmpty else { return (values, []) }
         var resolved: [(String, JSONValue)] = []
         var pending: Set<String> = []
@@ -178,9 +185,13 @@ extension CycleRun {
                 resolved.append((path, value))
                 continue
             }
-            if let sourceId = value.stringValue?.lowercased(),
-                let targetId = try? await self.states(of: [sourceId])[sourceId]?.targetId
-            {
+            guard let sourceId = value.stringValue?.lowercased() else {
+                pending.insert(path)
+                continue
+            }
+            if let targetId = known[sourceId], !targetId.isEmpty {
+                resolved.append((path, .string(targetId)))
+            } else if let targetId = try? await self.states(of: [sourceId])[sourceId]?.targetId {
                 resolved.append((path, .string(targetId)))
             } else {
                 pending.insert(path)
