@@ -45,13 +45,13 @@ import Testing
     }
 
     /// An enterprise app with `users` assigned, its SCIM address saved, and a job.
-    static func app(_ world: World, users: [String]) async throws -> (ServicePrincipal, SynchronizationJob) {
+    static func app(_ world: World, users: [String], ids: [String]? = nil) async throws -> (ServicePrincipal, SynchronizationJob) {
         let application = try await world.directory.createApplication(
             Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "SaaS", createdDateTime: Date()), owner: nil)
         let sp = try await world.directory.createServicePrincipal(appId: application.appId, owner: nil)
-        for name in users {
+        for (index, name) in users.enumerated() {
             let user = try await world.directory.createUser(
-                User(id: Identifiers.objectId(), userPrincipalName: "\(name)@graphsync.test", displayName: name, mailNickname: name, createdDateTime: Date()),
+                User(id: ids?[index] ?? Identifiers.objectId(), userPrincipalName: "\(name)@graphsync.test", displayName: name, mailNickname: name, createdDateTime: Date()),
                 password: "Passw0rd!\(name)")
             _ = try await world.directory.assignAppRole(principalId: user.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
         }
@@ -100,8 +100,10 @@ import Testing
     /// same cycle's reference pass when the manager is created after the user), changed, and removed when cleared.
     @Test func theManagerIsExportedAsAReferenceOnceTheManagerExists() async throws {
         try await Self.withWorld { world in
-            // Users go in id order (random here), so the manager is created before or after ada: either way in this cycle.
-            let (_, job) = try await Self.app(world, users: ["ada", "zed", "lin"])
+            // Users go in id order: zed, ada's manager, comes after her, so she gets him in the cycle's last pass.
+            let (_, job) = try await Self.app(world, users: ["ada", "zed", "lin"], ids: ["00000000-0000-4000-8000-000000000001",
+                                                                                        "00000000-0000-4000-8000-000000000003",
+                                                                                        "00000000-0000-4000-8000-000000000002"])
             let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
             let zed = try #require(try await world.repositories.users.get(userPrincipalName: "zed@graphsync.test"))
             let lin = try #require(try await world.repositories.users.get(userPrincipalName: "lin@graphsync.test"))
@@ -131,6 +133,49 @@ import Testing
             #expect(patches(after: before) == [#"{"op":"Remove","path":"\#(managerPath)"}"#])
             let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 1, within: .everything)
             #expect(entries.first?.modifiedProperties == [managerPath])
+        }
+    }
+
+    /// A manager change that waited (the new manager is not in the app) and is then cleared still removes the manager
+    /// the app has; a manager deleted from the directory is removed too; and a 404 for the manager PATCH is the
+    /// reference's failure, not a sign that the user is gone (nothing is created again).
+    @Test func managersThatWaitLeaveOrAreUnknownToTheApp() async throws {
+        try await Self.withWorld { world in
+            let (_, job) = try await Self.app(world, users: ["ada", "zed", "lin"])
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let zed = try #require(try await world.repositories.users.get(userPrincipalName: "zed@graphsync.test"))
+            let lin = try #require(try await world.repositories.users.get(userPrincipalName: "lin@graphsync.test"))
+            let boss = try await world.directory.createUser(
+                User(id: Identifiers.objectId(), userPrincipalName: "boss@graphsync.test", displayName: "boss", mailNickname: "boss", createdDateTime: Date()),
+                password: "Passw0rd!boss")
+            let managerPath = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager"
+            func patches(after count: Int) -> [String] { world.scim.calls.dropFirst(count).filter { $0.method == "PATCH" }.flatMap(\.operations) }
+            try await world.directory.setManager(of: ada.id, to: zed.id)
+            var run = try await world.engine.runCycle(job)
+
+            try await world.directory.setManager(of: ada.id, to: boss.id)  // not assigned: waits
+            var before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == before, "nothing to send while the new manager is not in the app")
+            _ = try await world.directory.removeManager(of: ada.id)
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(patches(after: before) == [#"{"op":"Remove","path":"\#(managerPath)"}"#], "the old manager is removed")
+
+            try await world.directory.setManager(of: ada.id, to: lin.id)
+            run = try await world.engine.runCycle(run)
+            _ = try await world.repositories.users.delete(id: lin.id)
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(patches(after: before).contains(#"{"op":"Remove","path":"\#(managerPath)"}"#), "a deleted manager is cleared: \(patches(after: before))")
+
+            world.scim.missingPaths.withLock { $0 = [managerPath] }
+            try await world.directory.setManager(of: ada.id, to: zed.id)
+            before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            #expect(!world.scim.calls.dropFirst(before).contains { $0.method == "POST" }, "a 404 for the reference creates nothing")
+            let state = try #require(try await world.repositories.provisionedObjects.objects(jobId: job.id, sourceIds: [ada.id]).first)
+            #expect(state.errorCount == 1 && state.targetId == "app-ada@graphsync.test")
         }
     }
 
@@ -180,6 +225,26 @@ import Testing
             before = world.scim.calls.count
             _ = try await world.engine.runCycle(run)
             #expect(world.scim.calls.count == before, "nothing more")
+        }
+    }
+
+    /// A user disabled for leaving scope is no longer managed (Entra): purging the directory user later deletes nothing
+    /// in the app, and GraphSync forgets the user.
+    @Test func anUnassignedUserPurgedLaterIsNotDeletedInTheApp() async throws {
+        try await Self.withWorld { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            var run = try await world.engine.runCycle(job)
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let assignment = try #require(try await world.repositories.appRoleAssignments.list(resourceId: sp.id).first)
+            _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.last?.method == "PATCH", "disabled")
+            _ = try await world.repositories.users.delete(id: ada.id)
+            #expect(try await world.repositories.deletedItems.purge(id: ada.id))
+            let before = world.scim.calls.count
+            _ = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == before, "no DELETE: the user was no longer managed")
+            #expect(try await world.repositories.provisionedObjects.objects(jobId: job.id, sourceIds: [ada.id]).isEmpty)
         }
     }
 

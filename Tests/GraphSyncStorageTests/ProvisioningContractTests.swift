@@ -82,12 +82,28 @@ extension RepositoryContractTests {
             #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u1", "u3"])
             #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: "u1", limit: 10) == ["u3"])
             #expect(try await store.countsInApp(jobId: jobId) == ["User": 2, "Group": 1])
-            #expect(try await store.sourceIdsDisabled(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u2"], "not in the app")
+            // Purged: not in the app (u2 was never created) and neither a user nor a deleted item of the directory.
+            #expect(try await store.disabledPurgedUserIds(jobId: jobId, after: nil, limit: 10) == ["u2"])
             var disabled = try #require(try await store.objects(jobId: jobId, sourceIds: ["u3"]).first)
             disabled.active = false
             try await store.save([disabled])
-            #expect(try await store.sourceIdsDisabled(jobId: jobId, objectType: "User", after: "u2", limit: 10) == ["u3"])
+            #expect(try await store.disabledPurgedUserIds(jobId: jobId, after: "u2", limit: 10) == ["u3"])
             #expect(try await store.sourceIdsInApp(jobId: jobId, objectType: "User", after: nil, limit: 10) == ["u1"])
+            // A disabled user still in the directory, or deleted but restorable, is not purged.
+            for id in ["u4", "u5"] {
+                try await fx.repositories.users.create(
+                    User(id: id, userPrincipalName: "\(id)\(UUID().uuidString.prefix(6))@contoso.test", displayName: id, mailNickname: id, createdDateTime: Date()))
+                var object = ProvisionedObject(jobId: jobId, sourceId: id, objectType: "User")
+                object.targetId = "app-\(id)"
+                object.active = false
+                try await store.save([object])
+            }
+            #expect(try await fx.repositories.users.delete(id: "u5"))
+            #expect(try await store.disabledPurgedUserIds(jobId: jobId, after: "u3", limit: 10) == [])
+            #expect(try await fx.repositories.deletedItems.purge(id: "u5"))
+            #expect(try await store.disabledPurgedUserIds(jobId: jobId, after: "u3", limit: 10) == ["u5"])
+            try await store.reset(jobId: jobId, watermarks: false, escrows: false, connectorData: true)
+            try await store.save(objects)
             disabled.active = true
             try await store.save([disabled])
             #expect(Set(try await store.objects(jobId: jobId, sourceIds: ["u1", "u2", "nope"]).map(\.sourceId)) == ["u1", "u2"])

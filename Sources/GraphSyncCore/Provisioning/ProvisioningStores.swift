@@ -52,6 +52,10 @@ public struct ProvisionedObject: Sendable, Codable, Equatable {
     public var exportedValues: [String: String]?
     /// False once disabled in the app (out of scope).
     public var active: Bool
+    /// Disabled because the directory user was deleted (and can still be restored): the app's user is deleted once the
+    /// directory user is purged (Entra's IsSoftDeleted). Nil for a user disabled for leaving scope, whom Entra, and
+    /// GraphSync, no longer manage.
+    public var deletedInDirectory: Bool?
     public var lastError: String?
     public var errorCount: Int
 
@@ -76,8 +80,9 @@ public protocol ProvisionedObjectRepository: Sendable {
     func objects(jobId: String, sourceIds: [String]) async throws -> [ProvisionedObject]
     /// One page of the source ids of the job's objects of `objectType` that exist in the app (`isInApp`), in order, after `after`.
     func sourceIdsInApp(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String]
-    /// One page of the source ids of the job's objects of `objectType` that are kept but not active in the app (disabled).
-    func sourceIdsDisabled(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String]
+    /// One page of the source ids of the job's users that are disabled in the app and gone from the directory for good
+    /// (neither users nor deleted items), in order, after `after`.
+    func disabledPurgedUserIds(jobId: String, after: String?, limit: Int) async throws -> [String]
     /// How many objects of each type exist in the app.
     func countsInApp(jobId: String) async throws -> [String: Int]
     /// Saves several objects in one transaction.

@@ -181,19 +181,28 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
         try await self.sourceIds(jobId: jobId, objectType: objectType, inApp: true, after: after, limit: limit)
     }
 
-    public func sourceIdsDisabled(jobId: String, objectType: String, after: String?, limit: Int) async throws -> [String] {
-        try await self.sourceIds(jobId: jobId, objectType: objectType, inApp: false, after: after, limit: limit)
+    public func disabledPurgedUserIds(jobId: String, after: String?, limit: Int) async throws -> [String] {
+        // The source id is the part of the row id after `jobId|`.
+        let sourceId = "substr(provisioned_objects.id, length(provisioned_objects.job_id) + 2)"
+        return try await self.sourceIds(jobId: jobId, objectType: "User", inApp: false, after: after, limit: limit) { select in
+            select.where(SQLQueryString("NOT EXISTS (SELECT 1 FROM users WHERE users.id = \(unsafeRaw: sourceId))"))
+                .where(SQLQueryString("NOT EXISTS (SELECT 1 FROM deleted_items WHERE deleted_items.id = \(unsafeRaw: sourceId))"))
+        }
     }
 
-    private func sourceIds(jobId: String, objectType: String, inApp: Bool, after: String?, limit: Int) async throws -> [String] {
+    private func sourceIds(
+        jobId: String, objectType: String, inApp: Bool, after: String?, limit: Int,
+        narrowed: @escaping @Sendable (SQLSelectBuilder) -> SQLSelectBuilder = { $0 }
+    ) async throws -> [String] {
         let prefix = "\(jobId)|"
         return try await self.database.read { db in
             // Ids are `jobId|sourceId`: within the job, id order is source-id order under any collation.
-            try await db.select().column("id").from("provisioned_objects")
+            let select = db.select().column("id").from("provisioned_objects")
                 .where("job_id", .equal, SQLBind(jobId))
                 .where("id", .greaterThan, SQLBind(prefix + (after ?? "")))
                 .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(inApp ? 1 : 0))
-                .orderBy("id").limit(limit).all().map { String(try $0.decode(column: "id", as: String.self).dropFirst(prefix.count)) }
+            return try await narrowed(select).orderBy("id").limit(limit).all()
+                .map { String(try $0.decode(column: "id", as: String.self).dropFirst(prefix.count)) }
         }
     }
 

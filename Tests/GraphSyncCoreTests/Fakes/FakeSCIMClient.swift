@@ -48,8 +48,15 @@ final class FakeSCIMClient: SCIMClient {
         return SCIMResource(id: id)
     }
 
+    /// PATCH paths the app answers 404 for (an app that does not know the referenced id).
+    let missingPaths = Mutex<Set<String>>([])
+
     func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
         self.record("PATCH", resourceType, endpoint, operations: operations)
+        let missing = self.missingPaths.withLock { $0 }
+        if operations.contains(where: { $0["path"]?.stringValue.map(missing.contains) == true }) {
+            throw .status(404, detail: "No such resource", retryAfter: nil)
+        }
     }
 
     func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError) {

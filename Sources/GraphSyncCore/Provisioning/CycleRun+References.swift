@@ -1,0 +1,82 @@
+import Foundation
+
+/// Where a referenced user (a manager) is, for the reference to it.
+enum ReferenceTarget: Sendable, Equatable {
+    /// In the app, with this id there.
+    case inApp(String)
+    /// In the directory but not (yet) in the app: the reference waits.
+    case waiting
+    /// No longer in the directory (deleted): the reference is cleared.
+    case gone
+}
+
+extension CycleRun {
+    /// Where the users `sourceIds` are: one query for their states in the app, and a directory read for each (callers
+    /// pass a page's distinct managers, who are few).
+    func referenceTargets(of sourceIds: Set<String>) async throws -> [String: ReferenceTarget] {
+        let targets = try await self.states(of: Array(sourceIds)).compactMapValues(\.targetId)
+        var found: [String: ReferenceTarget] = [:]
+        for id in sourceIds {
+            if try await self.repositories.users.get(id: id) == nil {
+                found[id] = .gone
+            } else if let target = targets[id], !target.isEmpty {
+                found[id] = .inApp(target)
+            } else {
+                found[id] = .waiting
+            }
+        }
+        return found
+    }
+
+    /// `values` with each reference (a directory id) replaced by the referenced user's id in the app (`known` says
+    /// where the user is, else it is read), and the reference paths whose user is not in the app yet (left out of
+    /// `values`, as is a reference to a user no longer in the directory, which is so cleared).
+    func resolvingReferences(
+        _ values: [(String, JSONValue)], paths: Set<String>, known: [String: ReferenceTarget] = [:]
+    ) async -> (values: [(String, JSONValue)], pending: Set<String>) {
+        guard !paths.isEmpty else { return (values, []) }
+        var resolved: [(String, JSONValue)] = []
+        var pending: Set<String> = []
+        for (path, value) in values {
+            guard paths.contains(path) else {
+                resolved.append((path, value))
+                continue
+            }
+            guard let sourceId = value.stringValue?.lowercased() else { continue }
+            let target = if let target = known[sourceId] { target } else { (try? await self.referenceTargets(of: [sourceId]))?[sourceId] }
+            switch target {
+            case .inApp(let id): resolved.append((path, .string(id)))
+            case .waiting, nil: pending.insert(path)
+            case .gone: break
+            }
+        }
+        return (resolved, pending)
+    }
+
+    /// Sets and removes references in their own PATCH (after the object's other attributes), as Entra does.
+    func exportReferences(_ resourceType: String, id: String, set: [(String, JSONValue)], removed: [String]) async throws {
+        let setting = set.compactMap { path, value in value.stringValue.map { (path: path, id: $0) } }
+        let operations = self.context.endpoint.dialect.referenceOperations(set: setting, removed: removed)
+        guard !operations.isEmpty else { return }
+        try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: operations) })
+    }
+
+    /// Entra's `referenceResolution` step: the users whose manager was not in the app when they were exported get it
+    /// now that every user of the cycle has been, in one more pass.
+    func resolvePendingReferences(of userIds: [String], mapping: ObjectMapping, outcome: inout Outcome) async throws {
+        for start in stride(from: 0, to: userIds.count, by: Self.pageSize) {
+            let chunk = Array(userIds[start..<min(start + Self.pageSize, userIds.count)])
+            let known = try await self.states(of: chunk)
+            var users: [User] = []
+            for id in chunk { if let user = try await self.repositories.users.get(id: id) { users.append(user) } }
+            let managers = try await self.referenceTargets(of: Set(users.compactMap { $0.managerId?.lowercased() }))
+            try await self.bounded(users) { user in
+                await self.provisionUser(
+                    user, mapping: mapping, state: known[user.id] ?? ProvisionedObject(jobId: self.job.id, sourceId: user.id, objectType: "User"),
+                    referenced: managers)
+            } onBatch: { batch in
+                try await self.absorb(batch.filter { $0.log != nil || $0.changed }, outcome: &outcome)
+            }
+        }
+    }
+}
