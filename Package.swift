@@ -92,7 +92,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The HTTP layer and composition root (Hummingbird).
+        // graphsync validate-app: checks of a vendor's SCIM app, directly and through an in-memory engine.
         .target(
             name: "GraphSyncValidation",
             dependencies: [
@@ -107,10 +107,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP layer and composition root (Hummingbird).
         .target(
             name: "GraphSyncApp",
             dependencies: [
-                "GraphSyncValidation",
                 "GraphSyncCore",
                 "GraphSyncAuthority",
                 "GraphSyncStorage",

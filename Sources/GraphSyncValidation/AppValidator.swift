@@ -90,26 +90,31 @@ public struct AppValidator: Sendable {
         let checks = await self.runChecks(endpoint, outbound: outbound, progress: progress)
         await outbound.shutdown()
         let elapsed = ContinuousClock.now - clock
+        // The report names the Tenant URL without any user information it carried.
+        var shown = URLComponents(string: self.options.tenantURL)
+        shown?.user = nil
+        shown?.password = nil
         return ValidationReport(
-            tenantURL: self.options.tenantURL, dialect: endpoint.dialect.rawValue, startedAt: started,
+            tenantURL: shown?.string ?? endpoint.baseAddress, dialect: endpoint.dialect.rawValue, startedAt: started,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, checks: checks)
     }
 
     func runChecks(_ endpoint: SCIMEndpoint, outbound: OutboundClient, progress: @escaping @Sendable (String) -> Void) async -> [CheckResult] {
-
         let total = ProtocolChecks.count + (self.options.clientCredentials == nil ? 0 : 1) + (self.options.federation == nil ? 0 : 4)
             + (self.options.engine ? EngineChecks.userChecks.count + EngineChecks.groupChecks.count : 0)
-        let run = CheckRun(total: total, progress: progress)
+        let run = CheckRun(total: total, redacting: [self.options.token, self.options.clientCredentials?.clientSecret], progress: progress)
+        let tokens = TokenChecks(outbound: outbound, timeout: self.options.timeout, logger: self.logger)
         var token = self.options.token ?? ""
+        // A token from the app's token endpoint, when one is configured, is what the checks then use (as Entra would).
         if let credentials = self.options.clientCredentials {
             await run.check("tokens.client-credentials", "the token endpoint issues a token for client credentials, valid 60 minutes to 6 hours") {
-                token = try await TokenChecks.clientCredentials(credentials, outbound: outbound, logger: self.logger)
+                token = try await tokens.clientCredentials(credentials)
+                run.redact(token)
             }
         }
-        if let federation = self.options.federation, let issued = await TokenChecks.run(federation, on: run, outbound: outbound, logger: self.logger),
-            self.options.token == nil
-        {
+        if let federation = self.options.federation, let issued = await tokens.run(federation, on: run) {
             token = issued
+            run.redact(token)
         }
         let probe = SCIMProbe(outbound: outbound, baseAddress: endpoint.baseAddress, token: token, timeout: self.options.timeout)
         let tag = "gsv" + String(UUID().uuidString.lowercased().prefix(8))
@@ -123,13 +128,13 @@ public struct AppValidator: Sendable {
             do {
                 let world = try await EngineWorld.open(
                     tenantURL: self.options.tenantURL, token: token, outbound: outbound, timeout: self.options.timeout, logger: self.logger)
-                await EngineChecks(world: world, checks: checks).runAll(groups: self.options.groups)
-                await Self.collect(world, into: created)
+                let engine = EngineChecks(world: world, checks: checks)
+                await engine.runAll(groups: self.options.groups)
+                await Self.collect(world, sourceIds: engine.sourceIds, into: created)
                 await world.close()
             } catch {
-                for (id, title) in EngineChecks.userChecks + EngineChecks.groupChecks {
-                    run.skip(id, title, because: "GraphSync's engine could not be set up: \(error)")
-                }
+                // Not a skip: a run whose engine checks could not run has not validated the app.
+                await run.check("engine.setup", "GraphSync's in-memory engine starts") { throw error }
             }
         }
         progress("cleaning up: deleting \(created.users.count) users and \(created.groups.count) groups made for the checks")
@@ -137,26 +142,18 @@ public struct AppValidator: Sendable {
         return run.results
     }
 
-    /// Adds what the engine created in the app to the clean-up list.
-    static func collect(_ world: EngineWorld, into created: CreatedResources) async {
-        var after: String?
-        for type in ["User", "Group"] {
-            after = nil
-            while let page = try? await world.repositories.provisionedObjects.sourceIdsInApp(jobId: world.job.id, objectType: type, after: after, limit: 500),
-                let last = page.last
-            {
-                for object in (try? await world.repositories.provisionedObjects.objects(jobId: world.job.id, sourceIds: page)) ?? [] {
-                    guard let id = object.targetId else { continue }
-                    if type == "User" { created.users.append(id) } else { created.groups.append(id) }
-                }
-                after = last
-            }
+    /// Adds what the engine created in the app (for the directory objects `sourceIds`, enabled or disabled) to the
+    /// clean-up list.
+    static func collect(_ world: EngineWorld, sourceIds: [String], into created: CreatedResources) async {
+        for object in (try? await world.repositories.provisionedObjects.objects(jobId: world.job.id, sourceIds: sourceIds)) ?? [] {
+            guard let id = object.targetId else { continue }
+            if object.objectType == "Group" { created.groups.append(id) } else { created.users.append(id) }
         }
     }
 
     /// Deletes every group, then every user, the run created (already deleted ones answer 404, which is fine).
     static func cleanUp(_ created: CreatedResources, probe: SCIMProbe) async {
-        for id in Set(created.groups) { _ = try? await probe.delete("Groups/\(id)") }
-        for id in Set(created.users) { _ = try? await probe.delete("Users/\(id)") }
+        for id in Set(created.groups) { _ = try? await probe.delete(SCIMProbe.path("Groups", id)) }
+        for id in Set(created.users) { _ = try? await probe.delete(SCIMProbe.path("Users", id)) }
     }
 }

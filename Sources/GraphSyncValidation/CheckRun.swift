@@ -20,10 +20,18 @@ final class CheckRun {
     private(set) var unreachable = false
     let total: Int
     let progress: @Sendable (String) -> Void
+    /// Credentials never written into a result, even when an app or token endpoint echoes them.
+    private var secrets: [String]
 
-    init(total: Int, progress: @escaping @Sendable (String) -> Void) {
+    init(total: Int, redacting secrets: [String?] = [], progress: @escaping @Sendable (String) -> Void) {
         self.total = total
+        self.secrets = secrets.compactMap { $0 }.filter { $0.count >= 4 }
         self.progress = progress
+    }
+
+    /// Adds a credential (a token obtained during the run) to what is redacted.
+    func redact(_ secret: String) {
+        if secret.count >= 4 { self.secrets.append(secret) }
     }
 
     /// Runs `body` as the check `id`; returns whether it passed.
@@ -48,6 +56,7 @@ final class CheckRun {
             result.outcome = .failed
             result.detail = "\(error)"
         }
+        result.detail = result.detail.map { detail in self.secrets.reduce(detail) { $0.replacingOccurrences(of: $1, with: "***") } }
         let elapsed = ContinuousClock.now - start
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if result.outcome == .failed, let detail = result.detail { self.progress("    FAIL \(detail)") }

@@ -7,6 +7,8 @@ import GraphSyncCore
 final class EngineChecks {
     let world: EngineWorld
     let checks: ProtocolChecks
+    /// The directory objects made for the checks: what the engine put in the app is theirs, deleted at the end.
+    private(set) var sourceIds: [String] = []
     var run: CheckRun { self.checks.run }
     var tag: String { self.checks.tag }
 
@@ -37,7 +39,9 @@ final class EngineChecks {
         var users: [String: User] = [:]
         await self.run.check("engine.user-create", Self.userChecks[0].1) {
             for name in ["ada", "grace", "lin"] {
-                users[name] = try await self.world.assignedUser(self.checks.userName("engine-\(name)"), displayName: "Engine \(name)")
+                let user = try await self.world.assignedUser(self.checks.userName("engine-\(name)"), displayName: "Engine \(name)")
+                users[name] = user
+                self.sourceIds.append(user.id)
             }
             let ada = try Self.require(users["ada"])
             try await self.provision(ada.id, expecting: "Create")
@@ -95,7 +99,7 @@ final class EngineChecks {
                             expected: "active false (IsSoftDeleted)")
             _ = try await self.world.repositories.deletedItems.purge(id: lin.id)
             _ = try await self.world.engine.runCycle(self.world.job)
-            let after = try await self.checks.probe.get("Users/\(id)")
+            let after = try await self.checks.probe.get(SCIMProbe.path("Users", id))
             try Expect.status(after, [404], "404: a purged user is deleted in the app")
         }
     }
@@ -106,6 +110,7 @@ final class EngineChecks {
             let group = try await self.world.directory.createGroup(
                 Group(id: Identifiers.objectId(), displayName: "\(self.tag) Engine group", mailNickname: "\(self.tag)-engine", createdDateTime: Date()),
                 memberIds: [ada.id])
+            self.sourceIds.append(group.id)
             try await self.world.assign(group.id)
             try await self.provision(group.id, type: "Group", expecting: "Create")
             let id = try await self.appId(of: group.id)
@@ -137,7 +142,7 @@ final class EngineChecks {
             let id = try await self.appId(of: group.id)
             try await self.world.unassign(group.id)
             _ = try await self.world.engine.runCycle(self.world.job)
-            let after = try await self.checks.probe.get("Groups/\(id)")
+            let after = try await self.checks.probe.get(SCIMProbe.path("Groups", id))
             try Expect.status(after, [404], "404: a group that left scope is deleted in the app")
         }
     }

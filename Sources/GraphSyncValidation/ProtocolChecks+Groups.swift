@@ -41,7 +41,7 @@ extension ProtocolChecks {
         await run.check("groups.create-duplicate", "a second group with the same displayName is refused with 409") {
             let response = try await self.probe.send(.POST, "Groups", body: self.groupBody(self.groupName))
             // A duplicate the app accepted is deleted at once, so that it does not fail the checks that follow as well.
-            if let duplicate = response.id, (200..<300).contains(response.status), (try? await self.probe.delete("Groups/\(duplicate)")) == nil {
+            if let duplicate = response.id, (200..<300).contains(response.status), (try? await self.probe.delete(SCIMProbe.path("Groups", duplicate))) == nil {
                 self.created.groups.append(duplicate)
             }
             try Expect.status(response, [409], "409 Conflict: Entra matches groups by displayName, so it must be unique")

@@ -45,7 +45,7 @@ extension ProtocolChecks {
         await run.check("users.create-duplicate", "a second POST with the same userName is refused with 409") {
             let response = try await self.probe.send(.POST, "Users", body: self.dialect.createBody(schema: SCIMDialect.userSchema, values: self.userValues("ada")))
             // A duplicate the app accepted is deleted at once, so that it does not fail the checks that follow as well.
-            if let duplicate = response.id, (200..<300).contains(response.status), (try? await self.probe.delete("Users/\(duplicate)")) == nil {
+            if let duplicate = response.id, (200..<300).contains(response.status), (try? await self.probe.delete(SCIMProbe.path("Users", duplicate))) == nil {
                 self.created.users.append(duplicate)
             }
             try Expect.status(response, [409], "409 Conflict (scimType uniqueness): userName is unique")
@@ -146,12 +146,15 @@ extension ProtocolChecks {
     }
 
     static let userChecks: [(String, String)] = [
-        ("users.create", ""), ("users.create-duplicate", "duplicate userName refused"), ("users.get", "GET by id"),
-        ("users.filter-username", "filter on userName"), ("users.filter-username-case", "case-insensitive userName filter"),
-        ("users.filter-externalid", "filter on externalId"), ("users.paging", "paging"), ("users.patch-replace", "replace"),
-        ("users.patch-filtered-path", "filtered path"), ("users.patch-add", "add"), ("users.update-empty", "empty update"),
-        ("users.patch-remove", "remove"), ("users.disable", "disable"), ("users.enable", "enable"),
-        ("users.manager-add", "manager"), ("users.manager-change", "manager"), ("users.manager-remove", "manager"),
-        ("users.delete", "delete"), ("users.delete-twice", "delete twice"),
+        ("users.create", "POST /Users in Entra's shape creates the user"), ("users.create-duplicate", "a duplicate userName is refused with 409"),
+        ("users.get", "GET /Users/{id} returns the user as sent"), ("users.filter-username", "filter userName eq finds exactly the user"),
+        ("users.filter-username-case", "filter userName eq is case-insensitive"), ("users.filter-externalid", "filter externalId eq finds exactly the user"),
+        ("users.paging", "startIndex and count page through users"), ("users.patch-replace", "PATCH replaces several attributes"),
+        ("users.patch-filtered-path", "PATCH replaces emails[type eq \"work\"].value"), ("users.patch-add", "PATCH adds an attribute"),
+        ("users.update-empty", "PATCH with an empty value leaves the attribute empty"), ("users.patch-remove", "PATCH Remove clears an attribute"),
+        ("users.disable", "PATCH active false disables the user"), ("users.enable", "PATCH active true enables the user"),
+        ("users.manager-add", "PATCH sets the manager"), ("users.manager-change", "PATCH changes the manager"),
+        ("users.manager-remove", "PATCH Remove clears the manager"), ("users.delete", "DELETE removes the user"),
+        ("users.delete-twice", "a second DELETE answers 404"),
     ]
 }

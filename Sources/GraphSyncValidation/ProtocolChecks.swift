@@ -131,7 +131,7 @@ final class ProtocolChecks {
 
     /// The resource as the app has it now.
     func read(_ resourceType: String, _ id: String) async throws -> JSONValue {
-        let response = try await self.probe.get("\(resourceType)/\(id)")
+        let response = try await self.probe.get(SCIMProbe.path(resourceType, id))
         self.observe(response)
         try Expect.status(response, [200], "200 with the resource")
         return response.json ?? .null
@@ -139,7 +139,7 @@ final class ProtocolChecks {
 
     /// PATCHes the resource; `what` says what the operations do, for the report.
     func patch(_ resourceType: String, _ id: String, _ operations: [JSONValue], _ what: String) async throws {
-        let response = try await self.probe.patch("\(resourceType)/\(id)", operations)
+        let response = try await self.probe.patch(SCIMProbe.path(resourceType, id), operations)
         self.observe(response)
         try Expect.status(response, [200, 204], "200 or 204 to \(what): \(String(decoding: JSONValue.array(operations).serialized(), as: UTF8.self))")
     }
@@ -177,13 +177,13 @@ final class ProtocolChecks {
     func runDeleteChecks(_ resourceType: String, _ id: String, what: String) async {
         let prefix = resourceType.lowercased()
         await self.run.check("\(prefix).delete", "DELETE removes the \(what); GET then answers 404") {
-            let response = try await self.probe.delete("\(resourceType)/\(id)")
+            let response = try await self.probe.delete(SCIMProbe.path(resourceType, id))
             try Expect.status(response, [204, 200], "204 No Content")
-            let after = try await self.probe.get("\(resourceType)/\(id)")
+            let after = try await self.probe.get(SCIMProbe.path(resourceType, id))
             try Expect.status(after, [404], "404 for the deleted \(what)")
         }
         await self.run.check("\(prefix).delete-twice", "a second DELETE of the \(what) answers 404") {
-            let response = try await self.probe.delete("\(resourceType)/\(id)")
+            let response = try await self.probe.delete(SCIMProbe.path(resourceType, id))
             try Expect.status(response, [404], "404 Not Found: the \(what) no longer exists")
         }
     }

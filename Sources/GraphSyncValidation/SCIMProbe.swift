@@ -64,6 +64,9 @@ struct SCIMProbe: Sendable {
                              location: response.headers.first(name: "Location"))
     }
 
+    /// `Users/{id}`, with the id percent-encoded as a path segment (an app's ids may hold `/`, `+`, `#` or spaces).
+    static func path(_ resourceType: String, _ id: String) -> String { "\(resourceType)/\(HTTPSCIMClient.pathSegment(id))" }
+
     func get(_ path: String, _ query: [(String, String)] = []) async throws(Failure) -> ProbeResponse { try await self.send(.GET, path, query: query) }
 
     func patch(_ path: String, _ operations: [JSONValue]) async throws(Failure) -> ProbeResponse {

@@ -126,7 +126,7 @@ struct ValidateAppCommand: AsyncParsableCommand {
         }
         let runtime = try await GraphSyncRuntime.open(try self.data.existingConfiguration(), logger: logger)
         do {
-            let assertions = try await runtime.federatedAssertions(servicePrincipalId: servicePrincipal)
+            let assertions = try await DataDirectoryAssertions.load(runtime, servicePrincipalId: servicePrincipal)
             try? await runtime.close()
             return AppValidator.Federation(tokenURL: tokenURL, clientId: clientId, scope: self.scope, assertions: assertions)
         } catch {

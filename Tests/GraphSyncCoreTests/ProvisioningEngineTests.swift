@@ -387,4 +387,32 @@ import Testing
             #expect(world.tokens.requests.isEmpty && world.scim.calls.isEmpty)
         }
     }
+
+    /// An authorization code app is renewed only with its refresh token: without one it must be authorized again, even
+    /// with a client secret saved (GraphSync does not switch it to client credentials). And a federated Test Connection
+    /// never sends its token to a Tenant URL that is not the saved one.
+    @Test func tokensGoOnlyWhereTheirGrantAndAddressAllow() async throws {
+        try await Self.withWorld(tokenLifetime: 60, assertions: FakeAssertionIssuer()) { world in
+            let (sp, job) = try await Self.app(world, users: ["ada"])
+            try await world.synchronization.replaceSecrets(with: [
+                (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "client"),
+                (.oauth2ClientSecret, "secret"), (.oauth2RedirectUri, "https://app.example/cb"), (.oauth2AccessToken, "expiring"),
+                (.tokenExpiration, "2020-01-01T00:00:00Z"),
+            ], servicePrincipalId: sp.id)
+            let run = try await world.engine.runCycle(job)
+            #expect(run.status.lastExecution?.state == "Failed" && world.tokens.requests.isEmpty, "authorize again, no client credentials")
+
+            try await world.synchronization.replaceSecrets(with: [
+                (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "vendor-client"),
+                (.authenticationType, SynchronizationService.workloadIdentityFederation),
+            ], servicePrincipalId: sp.id)
+            await #expect(throws: SynchronizationError.self) {
+                try await world.engine.validateCredentials(
+                    servicePrincipalId: sp.id, credentials: [(.baseAddress, "https://elsewhere.example/scim")], useSaved: false)
+            }
+            #expect(world.tokens.requests.isEmpty && world.scim.calls.isEmpty, "no token was made for another address")
+            try await world.engine.validateCredentials(servicePrincipalId: sp.id, credentials: [], useSaved: true)
+            #expect(world.tokens.requests.count == 1 && world.scim.calls.count == 1)
+        }
+    }
 }

@@ -111,8 +111,12 @@ def test_a_job_on_workload_identity_federation_provisions_without_a_secret(graph
             claims = endpoint.verified[-1]
             assert claims["iss"] == issuer and claims["aud"] == created["appId"] and claims["sub"] == claims["oid"] == sp["id"]
             assert claims["tid"] == graphsync["tenantId"] and claims["azp"] == created["appId"] and claims["ver"] == "2.0"
-            assert 3500 <= claims["exp"] - claims["iat"] <= 3700 and claims["iat"] <= time.time() + 5
-            # The token is kept and reused: one exchange for Test Connection, one for the job.
+            assert claims["exp"] - claims["iat"] == 300 and claims["iat"] <= time.time() + 5, "short-lived"
+            assert len(claims["jti"]) >= 32 and claims["jti"] != endpoint.verified[0]["jti"], "unique"
+            # The token is kept and reused: one exchange for Test Connection (kept nowhere), one for the job, and none
+            # for a second provisioning.
+            graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand", {"parameters": [
+                {"ruleId": "", "subjects": [{"objectId": user["id"], "objectTypeName": "User"}]}]}, expect=200)
             assert len(endpoint.verified) == 2
     finally:
         endpoint.stop()

@@ -2,9 +2,7 @@ import Foundation
 import GraphSyncAuthority
 import GraphSyncCore
 
-/// Client assertions for workload identity federation, signed with the authority's current key: an app-only v2 access
-/// token for the enterprise app's service principal, whose audience is its own application id (as Entra's federated
-/// provisioning tokens are), verifiable at the authority's JWKS (`/{tenant}/discovery/v2.0/keys`).
+/// Client assertions for workload identity federation (`ClientAssertion`), signed with the authority's current key.
 struct AuthorityAssertionIssuer: ClientAssertionIssuer {
     let repositories: Repositories
     let keys: SigningKeys
@@ -16,9 +14,11 @@ struct AuthorityAssertionIssuer: ClientAssertionIssuer {
         guard let servicePrincipal = try await self.repositories.servicePrincipals.get(id: servicePrincipalId) else {
             throw DirectoryError.notFound(id: servicePrincipalId)
         }
-        let grant = AccessTokenGrant(
-            kind: .application, tenantId: self.tenantId, objectId: servicePrincipal.id, clientAppId: servicePrincipal.appId,
-            audience: servicePrincipal.appId)
-        return try await TokenMinter(keys: self.keys, lifetime: 3600).mint(grant, issuer: self.issuer).accessToken
+        // Its audience would be one GraphSync's Graph API accepts: the assertion would pass as a Graph token.
+        guard servicePrincipal.appId.lowercased() != WellKnown.graphAppId else {
+            throw SynchronizationError.missingCredentials("Workload identity federation cannot be used for Microsoft Graph's own service principal.")
+        }
+        return try await ClientAssertion.sign(
+            servicePrincipalId: servicePrincipal.id, appId: servicePrincipal.appId, tenantId: self.tenantId, issuer: self.issuer, with: self.keys.current)
     }
 }

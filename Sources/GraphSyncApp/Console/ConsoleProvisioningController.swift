@@ -110,13 +110,13 @@ struct ConsoleProvisioningController {
             typed("clientId", .oauth2ClientId)
             typed("clientSecret", .oauth2ClientSecret)
             if method == "oauth" { typed("authorizationUrl", .oauth2AuthorizationUri) }
-            removed = (method == "oauth" ? [.secretToken] : [.secretToken, .oauth2AuthorizationUri]) + [.authenticationType]
+            removed = (method == "oauth" ? [.secretToken] : [.secretToken, .oauth2AuthorizationUri, .oauth2RedirectUri]) + [.authenticationType]
         case "federated":
             // No secret at all: GraphSync's authority signs a client assertion for each token request.
             typed("tokenUrl", .oauth2TokenExchangeUri)
             typed("clientId", .oauth2ClientId)
             changes.append((.authenticationType, SynchronizationService.workloadIdentityFederation))
-            removed = [.secretToken, .oauth2AuthorizationUri, .oauth2ClientSecret, .oauth2RefreshToken]
+            removed = [.secretToken, .oauth2AuthorizationUri, .oauth2RedirectUri, .oauth2ClientSecret, .oauth2RefreshToken]
         default:
             typed("secretToken", .secretToken)
             removed = [.oauth2AuthorizationUri, .oauth2TokenExchangeUri, .oauth2ClientId, .oauth2ClientSecret, .oauth2AccessToken, .oauth2RefreshToken,

@@ -20,17 +20,24 @@ extension CycleRun {
 
     /// Groups whose matching value (`displayName`) another group in scope has too, case-insensitively: the group id →
     /// (attribute, value, how many share it). The app matches groups by it, so such a group cannot be told apart.
-    static func sharedMatchingValues(_ groups: [Group], mapping: ObjectMapping) -> [String: (String, String, Int)] {
-        var byValue: [String: [(String, String, String)]] = [:]
+    static func sharedMatchingValues(_ groups: [Group], mapping: ObjectMapping) -> [String: SharedMatchingValue] {
+        var byValue: [String: [(id: String, attribute: String, value: String)]] = [:]
         for group in groups {
             guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: AttributeMapper.sourceValues(of: group)) else { continue }
             byValue[value.lowercased(), default: []].append((group.id, attribute, value))
         }
-        var shared: [String: (String, String, Int)] = [:]
+        var shared: [String: SharedMatchingValue] = [:]
         for entries in byValue.values where entries.count > 1 {
-            for (id, attribute, value) in entries { shared[id] = (attribute, value, entries.count) }
+            for entry in entries { shared[entry.id] = SharedMatchingValue(attribute: entry.attribute, value: entry.value, count: entries.count) }
         }
         return shared
+    }
+
+    /// A matching value several groups in scope have.
+    struct SharedMatchingValue {
+        var attribute: String
+        var value: String
+        var count: Int
     }
 
     /// Deletes the groups the app has that are no longer assigned.
@@ -59,15 +66,15 @@ extension CycleRun {
     /// not yet linked whose matching value another group in scope shares (`sharedName`) is neither matched nor created:
     /// it would take over the other's group in the app.
     func provisionGroup(
-        _ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String], sharedName: (String, String, Int)? = nil
+        _ group: Group, mapping: ObjectMapping, state: ProvisionedObject, members: [String], sharedName: SharedMatchingValue? = nil
     ) async -> Result {
         var state = state
         let source = AttributeMapper.sourceValues(of: group)
         if let excluded = await self.applyScopingFilters(mapping, source: source, state: state, kind: "group", leave: self.deprovisionGroup) {
             return excluded
         }
-        if state.targetId == nil, let (attribute, value, count) = sharedName {
-            let error = SCIMError.duplicateSources(count: count, attribute: attribute, value: value)
+        if state.targetId == nil, let shared = sharedName {
+            let error = SCIMError.duplicateSources(count: shared.count, attribute: shared.attribute, value: shared.value)
             state.lastError = error.message
             state.errorCount += 1
             return Result(state: state, log: self.log(group.id, group.displayName, "Group", "Create", state, [], error.message), error: error, changed: true)

@@ -161,6 +161,13 @@ public struct ProvisioningEngine: Sendable {
             }
         } else if let request = SynchronizationService.renewal(from: secrets), case .clientCredentials = request.grant {
             // Client credentials (a secret, or workload identity federation): the token exchange is part of the test.
+            // A federated token goes only to the saved Tenant URL (a client secret must be supplied again for a new one).
+            if SynchronizationService.isFederated(secrets), saved[.baseAddress] != nil,
+                !SecretDestinations.sameDestination(saved[.baseAddress], base)
+            {
+                throw SynchronizationError.secretsBoundToDestination(
+                    "BaseAddress differs from the saved one: with workload identity federation, Test Connection tests the saved Tenant URL; save the new one first.")
+            }
             token = try await self.synchronization.exchange(request, servicePrincipalId: servicePrincipalId)
         } else {
             throw SynchronizationError.missingCredentials(

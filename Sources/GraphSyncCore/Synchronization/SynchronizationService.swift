@@ -103,14 +103,16 @@ public struct SynchronizationService: Sendable {
     }
 
     /// The request that renews a token from saved secrets: the refresh-token grant when a refresh token is saved, else
-    /// the client credentials grant (a client secret, or workload identity federation); nil when neither can be made.
+    /// the client credentials grant (workload identity federation, or a client secret saved for client credentials,
+    /// not for an authorization code grant, which only Authorize renews); nil when neither can be made.
     static func renewal(from secrets: SynchronizationSecrets) -> TokenEndpointRequest? {
         guard let tokenURL = secrets[.oauth2TokenExchangeUri], let clientId = secrets[.oauth2ClientId] else { return nil }
         let federated = Self.isFederated(secrets)
+        let codeGrant = secrets[.oauth2AuthorizationUri] != nil || secrets[.oauth2RedirectUri] != nil
         let grant: TokenEndpointRequest.Grant
         if let refreshToken = secrets[.oauth2RefreshToken] {
             grant = .refreshToken(refreshToken)
-        } else if federated || secrets[.oauth2ClientSecret] != nil {
+        } else if federated || (secrets[.oauth2ClientSecret] != nil && !codeGrant) {
             grant = .clientCredentials(scope: nil)
         } else {
             return nil
@@ -129,7 +131,9 @@ public struct SynchronizationService: Sendable {
         let response = try await self.exchange(request, redacting: redacted)
         let kept = try await self.repositories.transaction { tx in
             var current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
-            guard current[.baseAddress] == secrets[.baseAddress], current[.oauth2TokenExchangeUri] == request.tokenURL else { return false }
+            guard current[.baseAddress] == secrets[.baseAddress], current[.oauth2TokenExchangeUri] == request.tokenURL,
+                current[.oauth2ClientId] == request.clientId, Self.isFederated(current) == Self.isFederated(secrets)
+            else { return false }
             Self.keep(response, in: &current, now: now)
             try await tx.synchronizationSecrets.replace(current, of: servicePrincipalId)
             return true
@@ -227,7 +231,8 @@ public struct SynchronizationService: Sendable {
 
     /// Removes secret values an app may echo back in its error text.
     static func redact(_ text: String, _ secrets: [String?]) -> String {
-        secrets.compactMap { $0 }.filter { $0.count >= 4 }.reduce(String(text.prefix(500))) { $0.replacingOccurrences(of: $1, with: "***") }
+        // Replaced before the text is cut, so that no part of a secret survives at the cut.
+        String(secrets.compactMap { $0 }.filter { $0.count >= 4 }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }.prefix(500))
     }
 
     static func timestamp(_ date: Date) -> String {
