@@ -56,7 +56,10 @@ final class CheckRun {
             result.outcome = .failed
             result.detail = "\(error)"
         }
-        result.detail = result.detail.map { detail in self.secrets.reduce(detail) { $0.replacingOccurrences(of: $1, with: "***") } }
+        // One line (apps' error texts span several), and no credential even if an app echoed one.
+        result.detail = result.detail.map { detail in
+            self.secrets.reduce(detail.split(whereSeparator: \.isWhitespace).joined(separator: " ")) { $0.replacingOccurrences(of: $1, with: "***") }
+        }
         let elapsed = ContinuousClock.now - start
         result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if result.outcome == .failed, let detail = result.detail { self.progress("    FAIL \(detail)") }
