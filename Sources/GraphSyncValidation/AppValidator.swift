@@ -83,7 +83,12 @@ public struct AppValidator: Sendable {
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
-        if let bundle = self.options.caBundle { tls.additionalTrustRoots = [.file(bundle)] }
+        if let bundle = self.options.caBundle {
+            guard FileManager.default.isReadableFile(atPath: bundle) else {
+                throw Failure.setup("The CA file \(bundle) cannot be read; --ca-file takes a PEM file with the CA that signed the app's certificate.")
+            }
+            tls.additionalTrustRoots = [.file(bundle)]
+        }
         // A vendor validates their own app, usually on this machine or their network: loopback and private addresses are
         // allowed here (never link-local or metadata addresses).
         let outbound = OutboundClient(policy: OutboundDestinationPolicy(allowed: [.loopback, .privateNetwork]), tls: tls, longestExchange: .seconds(60))

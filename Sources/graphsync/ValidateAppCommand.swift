@@ -12,7 +12,8 @@ struct ValidateAppCommand: AsyncParsableCommand {
         discussion: """
             Sends Entra's real request shapes (its default job; add ?aadOptscim062020 to the URL for the flagged shapes, \
             ?graphsyncRfc7644 for RFC 7644 as written), directly and through GraphSync's engine with provisionOnDemand, reads \
-            every result back, and deletes what it created. Exit status 1 when any check fails.
+            every result back, and deletes what it created. Exit status 1 when any check fails, 2 when the app could not be \
+            validated at all (a bad address, an unreadable CA file or data directory).
 
               graphsync validate-app --scim-url https://localhost:9000/scim/v2 --token "$TOKEN"
               graphsync validate-app --scim-url https://app.example/scim/v2 --token-url https://app.example/oauth/token \\
@@ -70,6 +71,20 @@ struct ValidateAppCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        do {
+            try await self.validate()
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data("graphsync validate-app: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        } catch let failure as ConfigurationError {
+            FileHandle.standardError.write(Data("graphsync validate-app: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// Runs the checks and writes the report; exit 1 when one failed.
+    func validate() async throws {
+        guard (1...300).contains(self.timeout) else { throw ValidationError("--timeout must be 1 to 300 seconds.") }
         let logger = makeLogger(level: .critical)
         let environment = ProcessInfo.processInfo.environment
         let token = self.token ?? environment["GRAPHSYNC_VALIDATE_TOKEN"]
@@ -92,7 +107,6 @@ struct ValidateAppCommand: AsyncParsableCommand {
         options.groups = !self.noGroups
         options.engine = !self.noEngine
         options.caBundle = self.caFile
-        guard (1...300).contains(self.timeout) else { throw ValidationError("--timeout must be 1 to 300 seconds.") }
         options.timeout = .seconds(self.timeout)
         let quiet = self.quiet
         let report: ValidationReport

@@ -139,3 +139,11 @@ def test_a_hostile_or_broken_app_ends_the_run_quickly_with_a_report(mode):
     assert "connection.test" in failed and failed["connection.test"].startswith("Your app"), failed
     if mode == "redirect":
         assert "HTTP 302" in failed["connection.test"], "a redirect is reported, never followed"
+
+
+def test_an_app_that_cannot_be_validated_is_exit_status_2_not_a_report(tmp_path):
+    """CI can tell "the app failed checks" (1) from "nothing was validated" (2)."""
+    for flags in (["--scim-url", "ftp://app.example/scim"], ["--scim-url", "https://127.0.0.1:9/scim/v2", "--ca-file", str(tmp_path / "missing.pem")]):
+        done = subprocess.run([str(GRAPHSYNC_BIN), "validate-app", *flags, "--token", TOKEN, "--quiet"], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2 and done.stdout == "", (flags, done.returncode, done.stdout, done.stderr)
+        assert done.stderr.startswith("graphsync validate-app: "), done.stderr
