@@ -77,7 +77,7 @@ struct SCIMProbe: Sendable {
 
     /// `GET resource?filter=attribute eq "value"` (with `excludedAttributes=members` on groups, as Entra reads them).
     func filter(_ resourceType: String, _ attribute: String, _ value: String) async throws(Failure) -> ProbeResponse {
-        var query = [("filter", "\(attribute) eq \"\(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"")]
+        var query = [("filter", SCIMFilter.equals(attribute, value))]
         if resourceType == "Groups" { query.insert(("excludedAttributes", "members"), at: 0) }
         return try await self.get(resourceType, query)
     }

@@ -60,6 +60,13 @@ import Testing
         return (sp, job)
     }
 
+    /// Removes every assignment to the app (everyone leaves scope).
+    static func unassignEveryone(_ world: World, from sp: ServicePrincipal) async throws {
+        for assignment in try await world.repositories.appRoleAssignments.list(resourceId: sp.id) {
+            _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
+        }
+    }
+
     @Test func aCycleCreatesAssignedUsersOnceAndAQuietCycleSendsNothing() async throws {
         try await Self.withWorld { world in
             let (_, job) = try await Self.app(world, users: ["ada", "grace"])
@@ -82,8 +89,7 @@ import Testing
             let (sp, job) = try await Self.app(world, users: ["ada"])
             var run = try await world.engine.runCycle(job)
             let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
-            let assignment = try #require(try await world.repositories.appRoleAssignments.list(resourceId: sp.id).first)
-            _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
+            try await Self.unassignEveryone(world, from: sp)
             run = try await world.engine.runCycle(run)
             #expect(world.scim.calls.filter { $0.method == "PATCH" }.count == 1, "disabled")
             _ = try await world.directory.assignAppRole(principalId: ada.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
@@ -235,8 +241,7 @@ import Testing
             let (sp, job) = try await Self.app(world, users: ["ada"])
             var run = try await world.engine.runCycle(job)
             let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
-            let assignment = try #require(try await world.repositories.appRoleAssignments.list(resourceId: sp.id).first)
-            _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
+            try await Self.unassignEveryone(world, from: sp)
             run = try await world.engine.runCycle(run)
             #expect(world.scim.calls.last?.method == "PATCH", "disabled")
             _ = try await world.repositories.users.delete(id: ada.id)
@@ -281,9 +286,7 @@ import Testing
             var job = try await jobs.setDeletionThreshold(of: created, to: 2)
             job = try await jobs.start(job)
             job = try await world.engine.runCycle(job)
-            for assignment in try await world.repositories.appRoleAssignments.list(resourceId: sp.id) {
-                _ = try await world.repositories.appRoleAssignments.delete(id: assignment.id)
-            }
+            try await Self.unassignEveryone(world, from: sp)
             let patches = world.scim.calls.filter { $0.method == "PATCH" }.count
             job = try await world.engine.runCycle(job)
             #expect(job.status.code == "Quarantine" && job.status.quarantine?.reason == "TooManyDeletes")

@@ -224,47 +224,53 @@ def test_throttling_is_retried(graphsync):
         assert "rate-limited" in outcomes
 
 
+def form_endpoint(answer, path: str):
+    """A form-posting endpoint on 127.0.0.1 (an OAuth token endpoint): `answer(form)` gives (status, JSON body).
+    Returns the server (`shutdown()` it) and its URL."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    import threading
+    import urllib.parse
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
+            status, body = answer(form)
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}{path}"
+
+
 class ExpiringTokenApp:
     """A SaaS app's OAuth token endpoint whose access tokens live 60 s (inside GraphSync's 5-minute refresh margin,
     so every cycle must refresh) and whose SCIM side accepts only the newest token (written to scim_app.py's token file)."""
 
     def __init__(self, token_file: Path):
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        import threading
-        import urllib.parse
-
         self.grants: list[dict] = []
         self.token_file = token_file
         self.issued = 0
         token_file.write_text("")
-        app = self
+        self.server, self.url = form_endpoint(self.answer, "/token")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
-                app.grants.append(form)
-                ok = (form.get("grant_type") == "authorization_code" and form.get("code") == "consent-code") or \
-                     (form.get("grant_type") == "refresh_token" and form.get("refresh_token", "").startswith("rt-"))
-                if ok and form.get("client_secret") == "saas-secret":
-                    app.issued += 1
-                    token = f"short-lived-{app.issued}-{uuid.uuid4().hex}"
-                    app.token_file.write_text(token + "\n")      # only the newest token opens the SCIM API
-                    body, status = {"access_token": token, "token_type": "Bearer", "expires_in": 60, "refresh_token": f"rt-{app.issued}"}, 200
-                else:
-                    body, status = {"error": "invalid_grant", "error_description": "bad grant"}, 400
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/token"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def answer(self, form: dict) -> tuple[int, dict]:
+        self.grants.append(form)
+        ok = (form.get("grant_type") == "authorization_code" and form.get("code") == "consent-code") or \
+             (form.get("grant_type") == "refresh_token" and form.get("refresh_token", "").startswith("rt-"))
+        if not (ok and form.get("client_secret") == "saas-secret"):
+            return 400, {"error": "invalid_grant", "error_description": "bad grant"}
+        self.issued += 1
+        token = f"short-lived-{self.issued}-{uuid.uuid4().hex}"
+        self.token_file.write_text(token + "\n")      # only the newest token opens the SCIM API
+        return 200, {"access_token": token, "token_type": "Bearer", "expires_in": 60, "refresh_token": f"rt-{self.issued}"}
 
     def stop(self):
         self.server.shutdown()

@@ -7,18 +7,15 @@ GraphSync's JWKS before it issues the token the job then provisions with.
 import json
 import subprocess
 import ssl
-import threading
 import time
-import urllib.parse
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import GRAPHSYNC_BIN, REPO_ROOT, _address_flags
-from test_provisioning import Graph, ScimServer, assign, scim_users
+from test_provisioning import Graph, ScimServer, assign, form_endpoint, scim_users
 
 SCIM_TOKEN = "issued-for-a-verified-assertion"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -36,26 +33,11 @@ class FederatedTokenEndpoint:
         self.audience = self.subject = None
         self.requests: list[dict] = []
         self.verified: list[dict] = []
-        endpoint = self
+        self.server, self.url = form_endpoint(self.recorded_answer, "/oauth2/token")
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                form = dict(urllib.parse.parse_qsl(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
-                endpoint.requests.append(form)
-                status, body = endpoint.answer(form)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/oauth2/token"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def recorded_answer(self, form: dict) -> tuple[int, dict]:
+        self.requests.append(form)
+        return self.answer(form)
 
     def answer(self, form: dict) -> tuple[int, dict]:
         if form.get("grant_type") != "client_credentials" or form.get("client_id") != self.client_id:

@@ -42,13 +42,9 @@ extension CycleRun {
         }
     }
 
-    static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-    }
-
     /// The app id of the one resource matching `attribute eq value`; nil when there is none, an error when there are several.
     func match(_ resourceType: String, _ attribute: String, _ value: String) async throws -> String? {
-        let filter = "\(attribute) eq \"\(Self.escape(value))\""
+        let filter = SCIMFilter.equals(attribute, value)
         let found = try await self.retrying({ try await self.scim.search(self.context.endpoint, resourceType: resourceType, filter: filter) })
         guard found.count <= 1 else { throw SCIMError.duplicateTargets(count: found.count, filter: filter) }
         return found.first?.id

@@ -16,6 +16,14 @@ public struct SCIMEndpoint: Sendable, Equatable {
     }
 }
 
+/// SCIM filter expressions (RFC 7644 §3.4.2.2).
+public enum SCIMFilter {
+    /// `attribute eq "value"`, the value's quotes and backslashes escaped.
+    public static func equals(_ attribute: String, _ value: String) -> String {
+        "\(attribute) eq \"\(value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""
+    }
+}
+
 /// A SCIM request that failed.
 public enum SCIMError: Error, Sendable, Equatable {
     /// The app answered with an error status (RFC 7644 §3.12), possibly asking to retry later.

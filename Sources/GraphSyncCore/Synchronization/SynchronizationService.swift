@@ -125,10 +125,7 @@ public struct SynchronizationService: Sendable {
     /// Sends a renewal and keeps the tokens: only the token fields change, over the secrets as they are now; if the
     /// app's addresses were changed while the request ran, the new tokens belong to the old ones and are not kept.
     private func renew(_ request: TokenEndpointRequest, secrets: SynchronizationSecrets, servicePrincipalId: String, now: Date) async throws -> String {
-        let request = try await self.signed(request, servicePrincipalId: servicePrincipalId)
-        var redacted = [secrets[.oauth2ClientSecret], request.clientAssertion]
-        if case .refreshToken(let token) = request.grant { redacted.append(token) }
-        let response = try await self.exchange(request, redacting: redacted)
+        let response = try await self.signedExchange(request, servicePrincipalId: servicePrincipalId)
         let kept = try await self.repositories.transaction { tx in
             var current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
             guard current[.baseAddress] == secrets[.baseAddress], current[.oauth2TokenExchangeUri] == request.tokenURL,
@@ -144,8 +141,16 @@ public struct SynchronizationService: Sendable {
 
     /// A token from `request` that is not kept (Test Connection with credentials that are not saved).
     func exchange(_ request: TokenEndpointRequest, servicePrincipalId: String) async throws -> String {
+        try await self.signedExchange(request, servicePrincipalId: servicePrincipalId).accessToken
+    }
+
+    /// Sends `request`, with its client assertion when it authenticates with one; the credentials it carries (secret,
+    /// assertion, refresh token) are redacted from any error text.
+    private func signedExchange(_ request: TokenEndpointRequest, servicePrincipalId: String) async throws -> TokenEndpointResponse {
         let request = try await self.signed(request, servicePrincipalId: servicePrincipalId)
-        return try await self.exchange(request, redacting: [request.clientSecret, request.clientAssertion]).accessToken
+        var redacted = [request.clientSecret, request.clientAssertion]
+        if case .refreshToken(let token) = request.grant { redacted.append(token) }
+        return try await self.exchange(request, redacting: redacted)
     }
 
     public static func isFederated(_ secrets: SynchronizationSecrets) -> Bool {
