@@ -24,4 +24,15 @@ import Testing
         let quick = Task {}
         #expect(await TimeLimit.wait(for: quick, atMost: .seconds(30)) == true)
     }
+
+    /// The timer a finished wait cancels must not report the limit as passed: cancelling its sleep used to wake it at
+    /// once and let it answer `false` before the task's own `true` (seen as a shutdown "still running" after 0 s).
+    @Test func aFinishedTaskIsNeverReportedAsTimedOut() async {
+        var timedOut = 0
+        for _ in 0..<2_000 {
+            let quick = Task {}
+            if await TimeLimit.wait(for: quick, atMost: .seconds(30)) == false { timedOut += 1 }
+        }
+        #expect(timedOut == 0)
+    }
 }

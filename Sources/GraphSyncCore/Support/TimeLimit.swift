@@ -33,13 +33,14 @@ public enum TimeLimit {
                 if first { continuation.resume(returning: finished) }
             }
             let timer = Task {
-                try? await Task.sleep(for: limit)
+                // Only a sleep that ran its course is a timeout: a cancelled one means the task finished first.
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
                 finish(false)
             }
             Task {
                 await task.value
-                timer.cancel()
                 finish(true)
+                timer.cancel()
             }
         }
     }
