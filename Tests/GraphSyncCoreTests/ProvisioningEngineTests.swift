@@ -45,7 +45,9 @@ import Testing
     }
 
     /// An enterprise app with `users` assigned, its SCIM address saved, and a job.
-    static func app(_ world: World, users: [String], ids: [String]? = nil) async throws -> (ServicePrincipal, SynchronizationJob) {
+    static func app(
+        _ world: World, users: [String], ids: [String]? = nil, tenantURL: String = "https://scim.example/v2"
+    ) async throws -> (ServicePrincipal, SynchronizationJob) {
         let application = try await world.directory.createApplication(
             Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "SaaS", createdDateTime: Date()), owner: nil)
         let sp = try await world.directory.createServicePrincipal(appId: application.appId, owner: nil)
@@ -55,7 +57,7 @@ import Testing
                 password: "Passw0rd!\(name)")
             _ = try await world.directory.assignAppRole(principalId: user.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
         }
-        try await world.synchronization.replaceSecrets(with: [(.baseAddress, "https://scim.example/v2"), (.secretToken, "static-token")], servicePrincipalId: sp.id)
+        try await world.synchronization.replaceSecrets(with: [(.baseAddress, tenantURL), (.secretToken, "static-token")], servicePrincipalId: sp.id)
         let job = try await JobService(repositories: world.repositories).create(servicePrincipalId: sp.id, templateId: "scim")
         return (sp, job)
     }
@@ -274,6 +276,69 @@ import Testing
             try await world.directory.changeGroup(groups[1].id) { $0.displayName = "Engineering Managers" }
             run = try await world.engine.runCycle(run)
             #expect(world.scim.calls.filter { $0.method == "POST" && $0.resourceType == "Groups" }.count == 2, "both created once told apart")
+
+            // A namesake the group scoping filter keeps out is never sent, so it does not hold the other back.
+            var schema = run.schema
+            let rule = try #require(schema.synchronizationRules.indices.first)
+            let groupMapping = try #require(schema.synchronizationRules[rule].objectMappings.firstIndex { $0.sourceObjectName == "Group" })
+            schema.synchronizationRules[rule].objectMappings[groupMapping].scope = ScopingFilter(
+                groups: [.init(clauses: [.init("mailNickname", "NOT EQUALS", ["sales2"])])])
+            try await JobService(repositories: world.repositories).replaceSchema(of: run, with: schema)
+            for nickname in ["sales1", "sales2"] {
+                let group = try await world.directory.createGroup(
+                    Group(id: Identifiers.objectId(), displayName: "Sales", mailNickname: nickname, createdDateTime: Date()), memberIds: [])
+                _ = try await world.directory.assignAppRole(principalId: group.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
+            }
+            run = try #require(try await world.repositories.jobs.get(id: run.id))
+            run = try await world.engine.runCycle(run)
+            #expect(world.scim.userNames.contains("Sales"), "the admitted Sales group was created")
+            #expect(world.scim.calls.filter { $0.method == "POST" && $0.resourceType == "Groups" }.count == 3)
+        }
+    }
+
+    /// An app that refuses PATCH. In the RFC 7644 dialect an update becomes a PUT of the whole resource, since a PUT
+    /// replaces everything: every mapped value with the manager, and a group with its members, never only what changed.
+    /// In Entra's dialects it is a failure, as it is with Entra.
+    @Test(arguments: [("https://scim.example/v2?graphsyncRfc7644", true), ("https://scim.example/v2", false)])
+    func anAppThatRefusesPatchIsSentWholeResourcesOnlyInTheRFCDialect(tenantURL: String, fallsBack: Bool) async throws {
+        try await Self.withWorld { world in
+            let (sp, job) = try await Self.app(world, users: ["ada", "zed"], tenantURL: tenantURL)
+            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+            let zed = try #require(try await world.repositories.users.get(userPrincipalName: "zed@graphsync.test"))
+            try await world.directory.setManager(of: ada.id, to: zed.id)
+            let group = try await world.directory.createGroup(
+                Group(id: Identifiers.objectId(), displayName: "Eng", mailNickname: "eng", createdDateTime: Date()), memberIds: [ada.id, zed.id])
+            _ = try await world.directory.assignAppRole(principalId: group.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
+            var run = try await world.engine.runCycle(job)
+            #expect(run.status.lastExecution?.state == "Succeeded")
+
+            world.scim.refusesPatch.withLock { $0 = true }
+            let caller = Caller(kind: .application, tenantId: "t", objectId: "o", clientAppId: "c")
+            try await world.directory.updateUser(id: ada.id, by: caller, password: nil, forceChange: nil) { $0.displayName = "Ada Lovelace" }
+            try await world.directory.changeGroup(group.id) { $0.displayName = "Engineering" }
+            let before = world.scim.calls.count
+            run = try await world.engine.runCycle(run)
+            let puts = world.scim.calls.dropFirst(before).filter { $0.method == "PUT" }
+            guard fallsBack else {
+                #expect(puts.isEmpty, "Entra's dialects never fall back to PUT")
+                let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 1, within: .everything)
+                #expect(entries.first?.action == "Update" && entries.first?.detail == "The SCIM app answered HTTP 501: PATCH is not supported")
+                #expect(run.status.lastExecution?.state != "Succeeded", "the app took nothing: the cycle failed, as Entra's would")
+                #expect(world.scim.calls.dropFirst(before).filter { $0.method == "PATCH" }.count == 1, "a 501 is not retried")
+                return
+            }
+            let user = try #require(puts.first { $0.resourceType == "Users" }?.body)
+            for part in [#""id":"app-ada@graphsync.test""#, #""userName":"ada@graphsync.test""#, #""displayName":"Ada Lovelace""#,
+                         #""manager":{"value":"app-zed@graphsync.test"}"#] {
+                #expect(user.contains(part), "the PUT carries \(part): \(user)")
+            }
+            let groupBody = try #require(puts.first { $0.resourceType == "Groups" }?.body)
+            #expect(groupBody.contains(#""displayName":"Engineering""#))
+            #expect(groupBody.contains(#""members":[{"value":"app-ada@graphsync.test"},{"value":"app-zed@graphsync.test"}]"#), "\(groupBody)")
+            #expect(puts.count == 2 && run.status.lastExecution?.state == "Succeeded")
+            let after = world.scim.calls.count
+            _ = try await world.engine.runCycle(run)
+            #expect(world.scim.calls.count == after, "what was replaced is not sent again")
         }
     }
 

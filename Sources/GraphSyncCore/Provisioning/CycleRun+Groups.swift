@@ -3,7 +3,7 @@ import Foundation
 extension CycleRun {
     /// Provisions the assigned groups with their members (after the users, so members have app ids).
     func provisionGroups(_ groups: [Group], mapping: ObjectMapping, outcome: inout Outcome, progress: inout CycleProgress) async throws {
-        let shared = Self.sharedMatchingValues(groups, mapping: mapping)
+        let shared = await Self.sharedMatchingValues(groups, mapping: mapping)
         for start in stride(from: 0, to: groups.count, by: Self.batchSize) {
             let batch = groups[start..<min(start + Self.batchSize, groups.count)]
             let known = try await self.states(of: batch.map(\.id))
@@ -19,11 +19,14 @@ extension CycleRun {
     }
 
     /// Groups whose matching value (`displayName`) another group in scope has too, case-insensitively: the group id →
-    /// (attribute, value, how many share it). The app matches groups by it, so such a group cannot be told apart.
-    static func sharedMatchingValues(_ groups: [Group], mapping: ObjectMapping) -> [String: SharedMatchingValue] {
+    /// (attribute, value, how many share it). The app matches groups by it, so such a group cannot be told apart. A
+    /// group the scoping filters keep out is never sent, so it shares nothing.
+    static func sharedMatchingValues(_ groups: [Group], mapping: ObjectMapping) async -> [String: SharedMatchingValue] {
         var byValue: [String: [(id: String, attribute: String, value: String)]] = [:]
         for group in groups {
-            guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: AttributeMapper.sourceValues(of: group)) else { continue }
+            let source = AttributeMapper.sourceValues(of: group)
+            guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source) else { continue }
+            guard await Self.admits(mapping, source) == true else { continue }
             byValue[value.lowercased(), default: []].append((group.id, attribute, value))
         }
         var shared: [String: SharedMatchingValue] = [:]
@@ -83,30 +86,33 @@ extension CycleRun {
         let digest = AttributeMapper.changeDigest(mapping, values, members: members)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0 { return Result(state: state) }
         var action = "Update"
+        let memberValues: JSONValue = .array(members.map { .object([("value", .string($0))]) })
+        let whole = { AttributeMapper.resource(schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)]) }
         do {
             if state.targetId == nil {
-                let memberValues: JSONValue = .array(members.map { .object([("value", .string($0))]) })
                 if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
                     let id = try await self.match(Self.groupsPath, attribute, value)
                 {
                     action = "Match"
                     state.targetId = id
-                    try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: values)
-                    try await self.updateMembers(id: id, from: [], to: members)
+                    if try await !self.update(Self.groupsPath, id: id, values: values, whole: whole) {
+                        try await self.updateMembers(id: id, from: [], to: members, whole: whole)
+                    }
                 } else if self.context.endpoint.dialect.createsGroupsEmpty {
                     // Entra creates a group empty, then adds its members.
                     action = "Create"
                     let id = try await self.create(Self.groupsPath, schema: mapping.targetObjectName, values: values)
                     state.targetId = id
-                    try await self.updateMembers(id: id, from: [], to: members)
+                    try await self.updateMembers(id: id, from: [], to: members, whole: whole)
                 } else {
                     action = "Create"
                     state.targetId = try await self.create(
                         Self.groupsPath, schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)])
                 }
             } else if let id = state.targetId {
-                try await self.update(Self.groupsPath, id: id, schema: mapping.targetObjectName, values: Self.changed(values, since: state.exportedValues))
-                try await self.updateMembers(id: id, from: state.exportedMembers, to: members)
+                if try await !self.update(Self.groupsPath, id: id, values: Self.changed(values, since: state.exportedValues), whole: whole) {
+                    try await self.updateMembers(id: id, from: state.exportedMembers, to: members, whole: whole)
+                }
             }
             let previous = state.exportedValues
             state.exportedHash = digest
@@ -140,12 +146,11 @@ extension CycleRun {
         }
     }
 
-    func updateMembers(id: String, from old: [String], to new: [String]) async throws {
+    /// Adds and removes members in the job's dialect (`whole`, the group with its new members, replaces it in an app
+    /// that refuses PATCH; see `modify`).
+    func updateMembers(id: String, from old: [String], to new: [String], whole: () -> JSONValue) async throws {
         let added = Set(new).subtracting(old).sorted()
         let removed = Set(old).subtracting(new).sorted()
-        let operations = self.context.endpoint.dialect.memberOperations(added: added, removed: removed)
-        guard !operations.isEmpty else { return }
-        let patch = operations
-        try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: Self.groupsPath, id: id, operations: patch) })
+        try await self.modify(Self.groupsPath, id: id, operations: self.context.endpoint.dialect.memberOperations(added: added, removed: removed), whole: whole)
     }
 }

@@ -54,11 +54,21 @@ extension CycleRun {
     }
 
     /// Sets and removes references in their own PATCH (after the object's other attributes), as Entra does.
-    func exportReferences(_ resourceType: String, id: String, set: [(String, JSONValue)], removed: [String]) async throws {
+    func exportReferences(_ resourceType: String, id: String, set: [(String, JSONValue)], removed: [String], whole: () -> JSONValue) async throws {
         let setting = set.compactMap { path, value in value.stringValue.map { (path: path, id: $0) } }
-        let operations = self.context.endpoint.dialect.referenceOperations(set: setting, removed: removed)
-        guard !operations.isEmpty else { return }
-        try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: operations) })
+        try await self.modify(resourceType, id: id, operations: self.context.endpoint.dialect.referenceOperations(set: setting, removed: removed), whole: whole)
+    }
+
+    /// A user as a PUT replaces it: its mapped `values` with each reference as `{"value": id}` (RFC 7643 §4.3); a waiting
+    /// reference keeps the id last sent (`exported`), since the PATCH it replaces would have left it as it was.
+    static func wholeUser(
+        schema: String, values: [(String, JSONValue)], paths: Set<String>, pending: Set<String>, exported: [String: String]?
+    ) -> JSONValue {
+        let kept = pending.sorted().compactMap { path in exported?[path].map { (path, JSONValue.string($0)) } }
+        let body = (values + kept).map { path, value in
+            paths.contains(path) ? (path, value.stringValue.map { JSONValue.object([("value", .string($0))]) } ?? value) : (path, value)
+        }
+        return AttributeMapper.resource(schema: schema, values: body)
     }
 
     /// Entra's `referenceResolution` step: the users whose manager was not in the app when they were exported get it

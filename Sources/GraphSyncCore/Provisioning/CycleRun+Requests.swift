@@ -7,22 +7,33 @@ extension CycleRun {
         return try await self.retrying({ try await self.scim.create(self.context.endpoint, resourceType: resourceType, body: body) }).id
     }
 
-    /// PATCH with `replace` operations in the job's dialect; falls back to PUT when the app does not take the PatchOp.
-    func update(_ resourceType: String, id: String, schema: String, values: [(String, JSONValue)]) async throws {
-        guard !values.isEmpty else { return }
+    /// PATCH with `replace` operations in the job's dialect (see `modify` for an app that refuses it, and `whole`); true
+    /// when the resource was replaced instead.
+    @discardableResult
+    func update(_ resourceType: String, id: String, values: [(String, JSONValue)], whole: () -> JSONValue) async throws -> Bool {
+        guard !values.isEmpty else { return false }
+        return try await self.modify(resourceType, id: id, operations: self.context.endpoint.dialect.updateOperations(values), whole: whole)
+    }
+
+    /// PATCHes `operations`. In the RFC 7644 dialect an app that does not take PatchOps (400, 405 or 501) gets `whole()`
+    /// in a PUT instead: the complete resource, since a PUT replaces everything the app has. Entra never falls back, so
+    /// a job in its dialects fails where Entra's would. True when the resource was replaced.
+    @discardableResult
+    func modify(_ resourceType: String, id: String, operations: [JSONValue], whole: () -> JSONValue) async throws -> Bool {
+        guard !operations.isEmpty else { return false }
         do {
-            try await self.retrying({
-                try await self.scim.patch(
-                    self.context.endpoint, resourceType: resourceType, id: id, operations: self.context.endpoint.dialect.updateOperations(values))
-            })
-        } catch SCIMError.status(let code, _, _) where code == 400 || code == 405 || code == 501 {
-            var body = AttributeMapper.resource(schema: schema, values: values)
+            try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: operations) })
+            return false
+        } catch SCIMError.status(let code, _, _) where [400, 405, 501].contains(code) && !self.context.endpoint.dialect.isEntra {
+            var body = whole()
             if case .object(var members) = body {
-                members.insert(("id", .string(id)), at: 1)
+                members.removeAll { $0.0 == "id" }
+                members.insert(("id", .string(id)), at: min(1, members.count))
                 body = .object(members)
             }
             let replacement = body
             try await self.retrying({ try await self.scim.replace(self.context.endpoint, resourceType: resourceType, id: id, body: replacement) })
+            return true
         }
     }
 

@@ -63,6 +63,10 @@ extension CycleRun {
         }.sorted()
         let plain = { (values: [(String, JSONValue)]) in values.filter { !referencePaths.contains($0.0) } }
         let references = { (values: [(String, JSONValue)]) in values.filter { referencePaths.contains($0.0) } }
+        let exported = state.exportedValues
+        let whole = {
+            Self.wholeUser(schema: mapping.targetObjectName, values: values, paths: referencePaths, pending: pending, exported: exported)
+        }
         do {
             if state.targetId == nil {
                 let match: String?
@@ -76,18 +80,22 @@ extension CycleRun {
                         match = nil
                     }
                 }
+                var replaced = false
                 if let id = match {
                     state.targetId = id
                     action = "Match"
-                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: plain(values))
+                    replaced = try await self.update(Self.usersPath, id: id, values: plain(values), whole: whole)
                 } else {
                     action = "Create"
                     state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: plain(values))
                 }
-                if let id = state.targetId { try await self.exportReferences(Self.usersPath, id: id, set: references(values), removed: []) }
+                if let id = state.targetId, !replaced {
+                    try await self.exportReferences(Self.usersPath, id: id, set: references(values), removed: [], whole: whole)
+                }
             } else if let id = state.targetId {
+                var replaced = false
                 do {
-                    try await self.update(Self.usersPath, id: id, schema: mapping.targetObjectName, values: plain(sent))
+                    replaced = try await self.update(Self.usersPath, id: id, values: plain(sent), whole: whole)
                 } catch SCIMError.status(404, _, _) {
                     // Deleted in the app: create it again (a 404 for a reference below is the reference's, not this).
                     action = "Create"
@@ -95,7 +103,9 @@ extension CycleRun {
                     removed = []
                     state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: plain(values))
                 }
-                if let id = state.targetId { try await self.exportReferences(Self.usersPath, id: id, set: references(sent), removed: removed) }
+                if let id = state.targetId, !replaced {
+                    try await self.exportReferences(Self.usersPath, id: id, set: references(sent), removed: removed, whole: whole)
+                }
             }
             let previous = state.exportedValues
             state.exportedHash = digest

@@ -76,7 +76,7 @@ struct CycleRun: Sendable {
             guard let group = groups.first(where: { $0.id == id }) else { return nil }
             result = await self.provisionGroup(group, mapping: mapping, state: try await self.state(of: group.id, type: "Group"),
                                                members: try await self.memberTargetIds(of: group.id),
-                                               sharedName: Self.sharedMatchingValues(groups, mapping: mapping)[group.id])
+                                               sharedName: await Self.sharedMatchingValues(groups, mapping: mapping)[group.id])
         } else {
             guard let mapping = self.context.userMapping, try await self.repositories.provisioningScope.inScope(userIds: [id], of: self.scope).contains(id),
                 let user = try await self.repositories.users.get(id: id)
@@ -204,14 +204,19 @@ struct CycleProgress {
 extension CycleRun {
     /// The outcome for an object the mapping's scoping filters exclude (handled like an object that left scope), or
     /// nil when it is in scope. An object whose filters could not be decided in time is left as it is in the app.
+    /// Whether the mapping's scoping filters admit `source`; nil when a regular expression in them took too long.
+    static func admits(_ mapping: ObjectMapping, _ source: [String: JSONValue]) async -> Bool? {
+        guard let filter = mapping.scope else { return true }
+        // Regular expressions run on the CPU-bound threads, so a slow pattern never holds a cooperative thread.
+        return filter.usesRegularExpressions ? await CPUBoundWork.run { filter.admits(source) } : filter.admits(source)
+    }
+
     func applyScopingFilters(
         _ mapping: ObjectMapping, source: [String: JSONValue], state: ProvisionedObject, kind: String,
         leave: (ProvisionedObject) async -> Result
     ) async -> Result? {
-        guard let filter = mapping.scope else { return nil }
-        // Regular expressions run on the CPU-bound threads, so a slow pattern never holds a cooperative thread.
-        let admitted = filter.usesRegularExpressions ? await CPUBoundWork.run { filter.admits(source) } : filter.admits(source)
-        switch admitted {
+        guard mapping.scope != nil else { return nil }
+        switch await Self.admits(mapping, source) {
         case true: return nil
         case false:
             var result = state.isInApp ? await leave(state) : Result(state: state)

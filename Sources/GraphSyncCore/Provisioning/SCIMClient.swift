@@ -41,7 +41,8 @@ public enum SCIMError: Error, Sendable, Equatable {
     /// Worth retrying within the cycle (throttling, server errors, transient network failures).
     public var isTransient: Bool {
         switch self {
-        case .status(let code, _, _): code == 429 || code >= 500
+        // 501 (Not Implemented) and 505 (version not supported) say what the app cannot do, which a retry will not change.
+        case .status(let code, _, _): code == 429 || (code >= 500 && code != 501 && code != 505)
         case .unavailable, .timeout: true
         case .refused, .duplicateTargets, .duplicateSources: false
         }

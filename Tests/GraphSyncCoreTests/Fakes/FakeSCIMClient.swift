@@ -9,6 +9,8 @@ final class FakeSCIMClient: SCIMClient {
         var token: String
         /// A PATCH's operations, as serialized JSON.
         var operations: [String] = []
+        /// A PUT's body, as serialized JSON.
+        var body: String?
     }
 
     /// How searches go wrong, for Test Connection's cases: a Tenant URL that is not the SCIM base, or an app that
@@ -20,9 +22,11 @@ final class FakeSCIMClient: SCIMClient {
     var calls: [Call] { self.state.withLock { $0.calls } }
     var userNames: Set<String> { self.state.withLock { Set($0.users.keys) } }
 
-    private func record(_ method: String, _ type: String, _ endpoint: SCIMEndpoint, operations: [JSONValue] = []) {
+    private func record(_ method: String, _ type: String, _ endpoint: SCIMEndpoint, operations: [JSONValue] = [], body: JSONValue? = nil) {
         let serialized = operations.map { String(decoding: $0.serialized(), as: UTF8.self) }
-        self.state.withLock { $0.calls.append(Call(method: method, resourceType: type, token: endpoint.bearerToken, operations: serialized)) }
+        let call = Call(method: method, resourceType: type, token: endpoint.bearerToken, operations: serialized,
+                        body: body.map { String(decoding: $0.serialized(), as: UTF8.self) })
+        self.state.withLock { $0.calls.append(call) }
     }
 
     func search(_ endpoint: SCIMEndpoint, resourceType: String, filter: String) async throws(SCIMError) -> [SCIMResource] {
@@ -50,9 +54,12 @@ final class FakeSCIMClient: SCIMClient {
 
     /// PATCH paths the app answers 404 for (an app that does not know the referenced id).
     let missingPaths = Mutex<Set<String>>([])
+    /// An app without PATCH support answers every PATCH 501.
+    let refusesPatch = Mutex(false)
 
     func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
         self.record("PATCH", resourceType, endpoint, operations: operations)
+        if self.refusesPatch.withLock({ $0 }) { throw .status(501, detail: "PATCH is not supported", retryAfter: nil) }
         let missing = self.missingPaths.withLock { $0 }
         if operations.contains(where: { $0["path"]?.stringValue.map(missing.contains) == true }) {
             throw .status(404, detail: "No such resource", retryAfter: nil)
@@ -60,7 +67,7 @@ final class FakeSCIMClient: SCIMClient {
     }
 
     func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError) {
-        self.record("PUT", resourceType, endpoint)
+        self.record("PUT", resourceType, endpoint, body: body)
     }
 
     func delete(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError) {
