@@ -67,6 +67,9 @@ public struct AppConfiguration: Sendable {
     /// Wall-clock cap on one provisioning cycle, seconds (`--max-cycle-duration`, default 3600); a cycle still running
     /// then is stopped and recorded as failed with `CycleTimeLimitExceeded`.
     public var maxCycleDuration: TimeInterval = 3600
+    /// How long deleted items can be restored before they are deleted for good, seconds (`--deleted-items-retention`
+    /// in days, default Graph's 30 days).
+    public var deletedItemsRetention: TimeInterval = DeletedItemRetention.graphDefault
     /// New users matched per SCIM query (`--match-batch-size`, default 1: Entra's one query per user).
     public var matchBatchSize = 1
     public var logLevel: Logger.Level = .info

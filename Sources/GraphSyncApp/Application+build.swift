@@ -84,6 +84,9 @@ public func buildApplication(
         services: [
             HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime, closesAfter: scheduler, logger: logger), scheduler,
             KeyRefreshService(keys: keys),
+            DeletedItemsPurgeService(
+                retention: DeletedItemRetention(deletedItems: runtime.repositories.deletedItems, retention: configuration.deletedItemsRetention),
+                logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

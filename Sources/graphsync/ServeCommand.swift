@@ -73,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-cycle-duration"), help: "Seconds one provisioning cycle may run before it is stopped and recorded as failed (CycleTimeLimitExceeded).")
     var maxCycleDuration: Double = 3600
 
+    @Option(name: .customLong("deleted-items-retention"), help: "Days a deleted user, group or application can be restored before it is deleted for good (Graph: 30); fractions allowed.")
+    var deletedItemsRetentionDays: Double = 30
+
     mutating func validate() throws {
         // Every duration becomes a timer; a non-finite or absurd value would trap when converted.
         let durations: [(String, Double)] = [
@@ -99,6 +102,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard self.tokenExchangeTimeout > 0 && self.tokenExchangeTimeout <= 300, self.scimTimeout > 0 && self.scimTimeout <= 600 else {
             throw ValidationError("--token-exchange-timeout must be between 0 and 300 seconds, --scim-timeout between 0 and 600.")
+        }
+        guard self.deletedItemsRetentionDays.isFinite, self.deletedItemsRetentionDays > 0, self.deletedItemsRetentionDays <= 3_650 else {
+            throw ValidationError("--deleted-items-retention must be a number of days above 0 and up to 3650, not \(self.deletedItemsRetentionDays).")
         }
         if (self.tlsCertificate == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if self.options.http && self.tlsCertificate != nil { throw ValidationError("--http cannot be combined with --tls-cert.") }
@@ -135,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxConcurrentJobs = self.maxConcurrentJobs
         configuration.databasePoolSize = self.databasePoolSize
         configuration.maxCycleDuration = self.maxCycleDuration
+        configuration.deletedItemsRetention = self.deletedItemsRetentionDays * 86_400
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         do {

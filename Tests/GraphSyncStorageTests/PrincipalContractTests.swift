@@ -50,6 +50,28 @@ extension RepositoryContractTests {
 
     // MARK: - Grants
 
+    /// Deleted items are deleted for good once past their retention (Graph: 30 days), oldest first, a batch at a time.
+    @Test func deletedItemsPastTheirRetentionArePurgedInBatches() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let ids = (1...3).map { "p\($0)-\(UUID().uuidString.prefix(8).lowercased())" }
+            for id in ids {
+                try await fx.repositories.users.create(
+                    User(id: id, userPrincipalName: "\(id)@contoso.test", displayName: id, mailNickname: id, createdDateTime: Date()))
+                #expect(try await fx.repositories.users.delete(id: id))
+            }
+            let deletedItems = fx.repositories.deletedItems
+            #expect(try await deletedItems.purge(deletedBefore: Date().addingTimeInterval(-3_600), limit: 10) == 0, "all are recent")
+            #expect(try await deletedItems.purge(deletedBefore: Date().addingTimeInterval(1), limit: 2) == 2)
+            #expect(try await deletedItems.list(typeName: "user", top: 10).count == 1)
+
+            let retention = DeletedItemRetention(deletedItems: deletedItems)
+            #expect(try await retention.purgeExpired() == 0, "within Graph's 30 days")
+            #expect(try await retention.purgeExpired(now: Date().addingTimeInterval(31 * 86_400)) == 1)
+            #expect(try await deletedItems.list(typeName: "user", top: 10).isEmpty)
+            for id in ids { #expect(try await fx.repositories.users.get(id: id) == nil, "deleted for good, not restored") }
+        }
+    }
+
     @Test func appRoleAssignmentsListByPrincipalAndResource() async throws {
         try await StorageFixture.withDatabase { fx in
             let grants = fx.repositories.appRoleAssignments

@@ -52,4 +52,6 @@ public protocol DeletedItemRepository: Sendable {
     func restore(id: String) async throws -> DeletedItem?
     /// Deletes the item for good; false when there is no such item.
     func purge(id: String) async throws -> Bool
+    /// Deletes for good, in one transaction, up to `limit` of the items deleted before `cutoff` (oldest first); how many.
+    func purge(deletedBefore cutoff: Date, limit: Int) async throws -> Int
 }

@@ -61,6 +61,17 @@ public struct SQLDeletedItemRepository: DeletedItemRepository {
         }
     }
 
+    public func purge(deletedBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await self.database.write { db in
+            let ids = try await db.select().column("id").from("deleted_items")
+                .where("deleted_at", .lessThan, SQLBind(cutoff.timeIntervalSince1970)).orderBy("deleted_at").limit(max(1, limit)).all()
+                .map { try $0.decode(column: "id", as: String.self) }
+            guard !ids.isEmpty else { return 0 }
+            try await db.delete(from: "deleted_items").where("id", .in, SQLBind.group(ids)).run()
+            return ids.count
+        }
+    }
+
     static func get(id: String, on db: any SQLDatabase) async throws -> DeletedItem? {
         try await db.select().columns("object_type", "deleted_at", "document").from("deleted_items")
             .where("id", .equal, SQLBind(id.lowercased())).first().map(Self.item)
