@@ -50,4 +50,76 @@ import Testing
             #expect(try await server.send(.DELETE, "/v1.0/users/\(ada)/manager/$ref", token: admin).status == 404)
         }
     }
+    /// The other side and the navigation: `GET …/directReports`, and `$expand=manager` / `$expand=directReports` (with a
+    /// nested `$select`) on one user and on a list.
+    @Test func directReportsAndExpandedManagers() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            func user(_ name: String) async throws -> String {
+                let created = try await server.send(.POST, "/v1.0/users", token: admin, json: [
+                    "accountEnabled": true, "displayName": name, "mailNickname": name, "userPrincipalName": "\(name)@graphsync.local",
+                    "passwordProfile": ["password": "Str0ng!Passw0rd"],
+                ])
+                return try #require(created["id"] as? String, "\(created.text)")
+            }
+            let boss = try await user("boss")
+            let ada = try await user("ada")
+            let lin = try await user("lin")
+            for report in [ada, lin] {
+                #expect(try await server.send(.PUT, "/v1.0/users/\(report)/manager/$ref", token: admin,
+                                              json: ["@odata.id": "https://graph.microsoft.com/v1.0/users/\(boss)"]).status == 204)
+            }
+            let reports = try await server.send(.GET, "/v1.0/users/\(boss)/directReports", token: admin)
+            #expect(reports.status == 200 && (reports["@odata.context"] as? String)?.hasSuffix("$metadata#directoryObjects") == true)
+            let listed = try #require(reports["value"] as? [[String: Any]])
+            #expect(Set(listed.compactMap { $0["id"] as? String }) == [ada, lin])
+            #expect(listed.allSatisfy { $0["@odata.type"] as? String == "#microsoft.graph.user" })
+            let paged = try await server.send(.GET, "/v1.0/users/\(boss)/directReports?$top=1&$select=displayName", token: admin)
+            #expect((paged["value"] as? [[String: Any]])?.first?.keys.sorted() == ["@odata.type", "displayName"])
+            let next = try #require(paged["@odata.nextLink"] as? String)
+            let rest = try await server.send(.GET, String(next[next.range(of: "/v1.0/")!.lowerBound...]), token: admin)
+            #expect((rest["value"] as? [[String: Any]])?.count == 1 && rest["@odata.nextLink"] == nil)
+            #expect((try await server.send(.GET, "/v1.0/users/\(ada)/directReports", token: admin)["value"] as? [Any])?.isEmpty == true)
+
+            let expanded = try await server.send(.GET, "/v1.0/users/\(ada)?$select=id,displayName&$expand=manager($select=id,displayName)", token: admin)
+            #expect(expanded.status == 200, "\(expanded.text)")
+            let manager = try #require(expanded["manager"] as? [String: Any])
+            #expect(manager["id"] as? String == boss && manager["displayName"] as? String == "boss" && manager["userPrincipalName"] == nil)
+            #expect(manager["@odata.type"] as? String == "#microsoft.graph.user")
+            #expect(expanded["userPrincipalName"] == nil, "the outer $select still applies")
+            #expect((expanded["@odata.context"] as? String)?.hasSuffix("users(id,displayName,manager())/$entity") == true)
+            let noManager = try await server.send(.GET, "/v1.0/users/\(boss)?$expand=manager", token: admin)
+            #expect(noManager.status == 200 && noManager["manager"] == nil && noManager["userPrincipalName"] as? String == "boss@graphsync.local")
+            let withReports = try await server.send(.GET, "/v1.0/users/\(boss)?$expand=directReports($select=id)", token: admin)
+            #expect(Set((withReports["directReports"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }) == [ada, lin])
+
+            let all = try await server.send(.GET, "/v1.0/users?$filter=startswith(displayName,'l')&$expand=manager", token: admin)
+            let lins = try #require(all["value"] as? [[String: Any]])
+            #expect(lins.count == 1 && (lins.first?["manager"] as? [String: Any])?["id"] as? String == boss)
+
+            for bad in ["$expand=colleagues", "$expand=manager($levels=max)", "$expand=manager($select=id", "$expand=manager,manager"] {
+                let refused = try await server.send(.GET, "/v1.0/users/\(ada)?\(bad)", token: admin)
+                #expect(refused.status == 400 && refused.errorCode == "BadRequest", "\(bad): \(refused.text)")
+            }
+            #expect(try await server.send(.GET, "/v1.0/groups?$expand=members", token: admin).status == 400, "not expandable there")
+            let reader = try await server.mint(server.userGrant(scopes: ["User.Read.All"], wids: []))
+            #expect(try await server.send(.GET, "/v1.0/users/\(boss)/directReports", token: reader).status == 200)
+
+            // `/me`: the signed-in user, with User.Read alone; an app-only token has none.
+            let adaSelf = try await server.mint(server.userGrant(scopes: ["User.Read"], wids: [], objectId: ada))
+            let me = try await server.send(.GET, "/v1.0/me?$select=id,userPrincipalName&$expand=manager($select=id)", token: adaSelf)
+            #expect(me["id"] as? String == ada && me["userPrincipalName"] as? String == "ada@graphsync.local", "\(me.text)")
+            #expect((me["manager"] as? [String: Any])?["id"] as? String == boss)
+            #expect(try await server.send(.GET, "/v1.0/me/manager", token: adaSelf)["id"] as? String == boss)
+            let bossSelf = try await server.mint(server.userGrant(scopes: ["User.Read"], wids: [], objectId: boss))
+            #expect((try await server.send(.GET, "/v1.0/me/directReports", token: bossSelf)["value"] as? [Any])?.count == 2)
+            #expect(try await server.send(.GET, "/v1.0/users/\(ada)", token: adaSelf).status == 403, "User.Read reaches only the signed-in user")
+            let appOnly = try await server.send(.GET, "/v1.0/me", token: admin)
+            #expect(appOnly.status == 400 && appOnly.errorMessage == "/me request is only valid with delegated authentication flow.")
+            let unrelated = try await server.mint(server.userGrant(scopes: ["Application.Read.All"], wids: [], objectId: ada))
+            #expect(try await server.send(.GET, "/v1.0/me", token: unrelated).status == 403)
+            let nobody = try await server.mint(server.userGrant(scopes: ["Application.Read.All"], wids: []))
+            #expect(try await server.send(.GET, "/v1.0/users/\(boss)/directReports", token: nobody).status == 403)
+        }
+    }
 }

@@ -9,52 +9,44 @@ struct UsersController {
     func addRoutes(to routes: GraphRoutes) {
         routes.get("users", self.list)
         routes.post("users", self.create)
-        routes.get("users/:id", self.get)
+        routes.get("users/:id") { try await self.get($0, $1, .byKey) }
         routes.patch("users/:id", self.update)
         routes.delete("users/:id", self.delete)
-        routes.get("users/:id/manager", self.manager)
+        routes.get("users/:id/manager") { try await self.manager($0, $1, .byKey) }
+        routes.get("users/:id/directReports") { try await self.directReports($0, $1, .byKey) }
         routes.put("users/:id/manager/$ref", self.setManager)
         routes.delete("users/:id/manager/$ref", self.removeManager)
+        routes.get("me") { try await self.get($0, $1, .signedIn) }
+        routes.get("me/manager") { try await self.manager($0, $1, .signedIn) }
+        routes.get("me/directReports") { try await self.directReports($0, $1, .signedIn) }
     }
 
-    static let noManager = GraphError(
-        .notFound, code: "Request_ResourceNotFound",
-        message: "Resource 'manager' does not exist or one of its queried reference-property objects are not present.")
+    /// Whom a read is about: `/users/{id or userPrincipalName}…`, or `/me…`, the signed-in user of a delegated token.
+    enum Subject { case byKey, signedIn }
 
-    /// `GET /users/{id}/manager`: the manager as a directory object (404 when there is none).
-    @Sendable func manager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.demand(GraphPolicies.readUsers)
-        let user = try await self.services.user(try request.parameter("id", context))
-        guard let manager = try await self.services.directory.manager(of: user) else { throw Self.noManager }
-        let query = try ODataQuery(request)
-        return try self.services.odata(request).entity(
-            DirectoryJSON.typed("user", DirectoryJSON.user(manager, select: query.select)), context: "directoryObjects/$entity", select: query.select)
-    }
+    static let meNeedsDelegation = GraphError.badRequest("/me request is only valid with delegated authentication flow.", code: "BadRequest")
 
-    /// `PUT /users/{id}/manager/$ref` with `{"@odata.id": "…/users/{managerId}"}`.
-    @Sendable func setManager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.demand(GraphPolicies.manageUsers)
-        let user = try await self.services.user(try request.parameter("id", context))
-        let body = try await RequestBody.object(request, context: context)
-        try body.rejectUnknown(allowed: ["@odata.id"], resource: "reference")
-        guard let reference = body["@odata.id"] else { throw GraphError.badRequest("Property '@odata.id' is required: the manager's URL.") }
-        try await self.services.directory.setManager(of: user.id, to: try DirectoryInput.referencedId(reference, in: "@odata.id"))
-        return GraphResponse.noContent()
-    }
-
-    @Sendable func removeManager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.demand(GraphPolicies.manageUsers)
-        let user = try await self.services.user(try request.parameter("id", context))
-        guard try await self.services.directory.removeManager(of: user.id) else { throw Self.noManager }
-        return GraphResponse.noContent()
+    /// The user a read is about, once the caller may read them: any user with a users-read permission, or themselves
+    /// with `User.Read` (an app-only token has no signed-in user: 400, as Graph answers).
+    func user(_ subject: Subject, _ request: Request, _ context: AuthenticatedContext) async throws -> User {
+        switch subject {
+        case .byKey:
+            try context.demand(GraphPolicies.readUsers)
+            return try await self.services.user(try request.parameter("id", context))
+        case .signedIn:
+            guard context.caller.kind == .delegated else { throw Self.meNeedsDelegation }
+            try context.demand(GraphPolicies.readSignedInUser)
+            return try await self.services.user(context.caller.objectId)
+        }
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.demand(GraphPolicies.readUsers)
-        let query = try ODataQuery(request)
+        let query = try ODataQuery(request, expandable: Self.expandable, type: "user")
         let page = try await self.services.repositories.users.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(
-            page.items.map { DirectoryJSON.user($0, select: query.select) }, context: "users", select: query.select, next: page.next)
+            try await self.expanding(page.items, query.expand, select: query.select), context: "users", select: query.select,
+            expanded: query.expand.map(\.property), next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -73,11 +65,12 @@ struct UsersController {
         return try self.services.odata(request).entity(DirectoryJSON.user(created), context: "users/$entity", status: .created)
     }
 
-    @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try context.demand(GraphPolicies.readUsers)
-        let user = try await self.services.user(try request.parameter("id", context))
-        let query = try ODataQuery(request)
-        return try self.services.odata(request).entity(DirectoryJSON.user(user, select: query.select), context: "users/$entity", select: query.select)
+    func get(_ request: Request, _ context: AuthenticatedContext, _ subject: Subject) async throws -> Response {
+        let user = try await self.user(subject, request, context)
+        let query = try ODataQuery(request, expandable: Self.expandable, type: "user")
+        return try self.services.odata(request).entity(
+            try await self.expanding([user], query.expand, select: query.select)[0], context: "users/$entity", select: query.select,
+            expanded: query.expand.map(\.property))
     }
 
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -2,14 +2,22 @@ import Foundation
 import GraphSyncCore
 import Hummingbird
 
-/// The OData system query options GraphSync honours on collections: `$filter`, `$top`, `$skiptoken`, `$select`.
+/// The OData system query options GraphSync honours: `$filter`, `$top`, `$skiptoken`, `$select`, and `$expand` of the
+/// navigation properties an endpoint names (`expandable`).
 struct ODataQuery: Sendable {
     var clauses: [DirectoryQuery.Clause] = []
     var top: Int = 100
     var skipToken: String?
     var select: [String]?
+    var expand: [Expansion] = []
 
-    init(_ request: Request, defaultTop: Int = 100) throws {
+    /// One `$expand` item: a navigation property, with the `$select` nested in it, if any (`manager($select=id)`).
+    struct Expansion: Sendable, Equatable {
+        var property: String
+        var select: [String]?
+    }
+
+    init(_ request: Request, defaultTop: Int = 100, expandable: Set<String> = [], type: String = "") throws {
         self.top = defaultTop
         for (option, value) in try QueryOptions(request).pairs where option.hasPrefix("$") {
             switch option {
@@ -23,13 +31,61 @@ struct ODataQuery: Sendable {
             case "$skiptoken":
                 self.skipToken = value
             case "$select":
-                self.select = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                self.select = Self.selection(value)
+            case "$expand" where !expandable.isEmpty:
+                self.expand = try Self.expansions(value, expandable: expandable, type: type)
             case "$count", "$format":
                 continue
             default:
                 throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
             }
         }
+    }
+
+    static func selection(_ value: some StringProtocol) -> [String] {
+        value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Parses `$expand`: comma-separated navigation properties, each with an optional `($select=…)`. Anything else
+    /// nested (`$levels`, `$filter`…), or a property the endpoint cannot expand, is a 400 as in Graph.
+    static func expansions(_ value: String, expandable: Set<String>, type: String) throws -> [Expansion] {
+        var items: [Substring] = []
+        var depth = 0, start = value.startIndex
+        for index in value.indices {
+            switch value[index] {
+            case "(": depth += 1
+            case ")": depth -= 1
+            case "," where depth == 0:
+                items.append(value[start..<index])
+                start = value.index(after: index)
+            default: break
+            }
+            guard depth >= 0 else { throw GraphError.badRequest("Invalid $expand: unbalanced parentheses.", code: "BadRequest") }
+        }
+        guard depth == 0 else { throw GraphError.badRequest("Invalid $expand: unbalanced parentheses.", code: "BadRequest") }
+        items.append(value[start...])
+        var expansions: [Expansion] = []
+        for item in items.map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            let name = item.prefix { $0 != "(" }.trimmingCharacters(in: .whitespaces)
+            guard let property = expandable.first(where: { $0.caseInsensitiveCompare(name) == .orderedSame }) else {
+                throw GraphError.badRequest("Could not find a property named '\(name.prefix(100))' on type 'microsoft.graph.\(type)'.", code: "BadRequest")
+            }
+            var select: [String]?
+            if item.count > name.count {
+                let options = item.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+                let inner = options.dropFirst().dropLast()
+                guard options.hasPrefix("("), options.hasSuffix(")"), inner.lowercased().hasPrefix("$select=") else {
+                    throw GraphError.badRequest(
+                        "Only $select is supported inside $expand=\(property)(…); got '\(inner.prefix(100))'.", code: "BadRequest")
+                }
+                select = Self.selection(inner.dropFirst("$select=".count))
+            }
+            guard !expansions.contains(where: { $0.property == property }) else {
+                throw GraphError.badRequest("Property '\(property)' is expanded more than once.", code: "BadRequest")
+            }
+            expansions.append(Expansion(property: property, select: select))
+        }
+        return expansions
     }
 
     /// The store query for this request, limited to what the caller's permission reaches.

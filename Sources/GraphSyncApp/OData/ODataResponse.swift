@@ -14,16 +14,18 @@ struct ODataResponse {
         return "\(self.baseURL)/\(version == "beta" ? "beta" : "v1.0")"
     }
 
-    func entity(_ value: JSONValue, context: String, select: [String]? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
-        let members = try Self.project(value, select: select)
-        return try GraphResponse.json(
-            .object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(Self.context(context, select: select))"))] + members), status: status)
+    /// An entity; `expanded` are the navigation properties `$expand` added to it (kept whatever `$select` says).
+    func entity(_ value: JSONValue, context: String, select: [String]? = nil, expanded: [String] = [], status: HTTPResponse.Status = .ok) throws -> Response {
+        let members = try Self.project(value, select: select, expanded: expanded)
+        let fragment = Self.context(context, select: select, expanded: expanded)
+        return try GraphResponse.json(.object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(fragment)"))] + members), status: status)
     }
 
-    func collection(_ values: [JSONValue], context: String, select: [String]? = nil, next: String? = nil) throws -> Response {
-        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(Self.context(context, select: select))"))]
+    func collection(_ values: [JSONValue], context: String, select: [String]? = nil, expanded: [String] = [], next: String? = nil) throws -> Response {
+        let fragment = Self.context(context, select: select, expanded: expanded)
+        var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(fragment)"))]
         if let next { members.append(("@odata.nextLink", .string(self.nextLink(skipToken: next)))) }
-        members.append(("value", .array(try values.map { .object(try Self.project($0, select: select)) })))
+        members.append(("value", .array(try values.map { .object(try Self.project($0, select: select, expanded: expanded)) })))
         return try GraphResponse.json(.object(members))
     }
 
@@ -43,23 +45,25 @@ struct ODataResponse {
 
     private static let queryCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~$'(),:@/")
 
-    /// The context URL's fragment with the selection, as Graph writes it: `applications(displayName,id)/$entity`.
-    static func context(_ context: String, select: [String]?) -> String {
-        guard let select, !select.isEmpty else { return context }
-        let list = "(\(select.joined(separator: ",")))"
+    /// The context URL's fragment with the selection and expansions, as OData writes it:
+    /// `applications(displayName,id)/$entity`, `users(id,manager())/$entity`.
+    static func context(_ context: String, select: [String]?, expanded: [String] = []) -> String {
+        let items = (select ?? []) + expanded.map { "\($0)()" }
+        guard !items.isEmpty else { return context }
+        let list = "(\(items.joined(separator: ",")))"
         return context.hasSuffix("/$entity") ? context.dropLast("/$entity".count) + list + "/$entity" : context + list
     }
 
     /// Applies `$select` (keeping `@odata.type` and `id`-less selections as asked). Every object carries its type's
     /// full property set, so a name it does not have is not a property of the type: 400, as Graph answers.
-    static func project(_ value: JSONValue, select: [String]?) throws -> [(String, JSONValue)] {
+    static func project(_ value: JSONValue, select: [String]?, expanded: [String] = []) throws -> [(String, JSONValue)] {
         let members = value.objectValue ?? []
         guard let select, !select.isEmpty else { return members }
-        let present = Set(members.map { $0.0.lowercased() })
+        let present = Set(members.map { $0.0.lowercased() } + expanded.map { $0.lowercased() })
         if let unknown = select.first(where: { !present.contains($0.lowercased()) }) {
             throw GraphError.badRequest("Could not find a property named '\(unknown.prefix(100))' on this type.", code: "BadRequest")
         }
-        let wanted = Set(select.map { $0.lowercased() })
+        let wanted = Set((select + expanded).map { $0.lowercased() })
         return members.filter { wanted.contains($0.0.lowercased()) || $0.0.hasPrefix("@odata.") }
     }
 }

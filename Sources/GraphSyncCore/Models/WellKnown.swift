@@ -59,6 +59,11 @@ public struct GraphPermission: Sendable, Hashable {
         delegatedId: "204e0828-b5ca-4ad8-b9f3-f32a958e7cc4",
         applicationId: "741f803b-c850-494e-b5df-cde7c675a1ca",
         description: "Read and write all users' full profiles")
+    public static let userRead = GraphPermission(
+        value: "User.Read",
+        delegatedId: "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
+        applicationId: nil,
+        description: "Sign in and read user profile")
     public static let userReadAll = GraphPermission(
         value: "User.Read.All",
         delegatedId: "a154be20-db9c-4678-8ab7-66f6cc099a59",
@@ -115,7 +120,7 @@ public struct GraphPermission: Sendable, Hashable {
     public static let all: [GraphPermission] = [
         .synchronizationReadWriteAll, .synchronizationReadAll, .applicationReadWriteOwnedBy,
         .applicationReadWriteAll, .applicationReadAll, .directoryReadWriteAll, .directoryReadAll,
-        .userReadWriteAll, .userReadAll, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
+        .userReadWriteAll, .userReadAll, .userRead, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
         .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll, .provisioningLogReadAll,
         .userPasswordProfileReadWriteAll,
     ]

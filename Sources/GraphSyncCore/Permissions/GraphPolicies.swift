@@ -57,6 +57,12 @@ public enum GraphPolicies {
 
     // MARK: users and directory roles
 
+    /// `GET /me` (and its manager and direct reports): the signed-in user reads their own profile.
+    public static let readSignedInUser = AccessPolicy(
+        delegatedScopes: ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All",
+                          "Directory.ReadWrite.All"],
+        applicationRoles: [])
+
     public static let readUsers = AccessPolicy(
         delegatedScopes: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
         applicationRoles: ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"])

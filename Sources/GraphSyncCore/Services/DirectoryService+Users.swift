@@ -126,4 +126,18 @@ extension DirectoryService {
         guard let id = user.managerId else { return nil }
         return try await self.repositories.users.get(id: id)
     }
+
+    /// The managers of `users` (for `$expand=manager` on a page), read at once: user id → manager.
+    public func managers(of users: [User]) async throws -> [String: User] {
+        let managers = try await self.repositories.users.get(ids: Array(Set(users.compactMap { $0.managerId?.lowercased() })))
+        let byId = Dictionary(managers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return users.reduce(into: [:]) { found, user in
+            if let id = user.managerId?.lowercased(), let manager = byId[id] { found[user.id] = manager }
+        }
+    }
+
+    /// `GET /users/{id}/directReports`: one page of the users `user` manages.
+    public func directReports(of user: User, _ query: DirectoryQuery) async throws -> Page<User> {
+        try await self.repositories.users.directReports(of: user.id, query)
+    }
 }

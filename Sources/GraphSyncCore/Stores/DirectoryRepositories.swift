@@ -29,6 +29,10 @@ public protocol UserRepository: Sendable {
     func get(userPrincipalName: String) async throws -> User?
     /// Filterable fields: `userPrincipalName`, `displayName`, `mailNickname`, `mail`, `id`.
     func list(_ query: DirectoryQuery) async throws -> Page<User>
+    /// The users with these ids that exist, in id order.
+    func get(ids: [String]) async throws -> [User]
+    /// One page of the users whose manager is `managerId`.
+    func directReports(of managerId: String, _ query: DirectoryQuery) async throws -> Page<User>
     func update(_ user: User) async throws
     /// Deletes the user with its ownerships, grants and role assignments.
     func delete(id: String) async throws -> Bool

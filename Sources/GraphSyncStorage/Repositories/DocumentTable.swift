@@ -74,10 +74,11 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         try await db.delete(from: self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).run()
     }
 
-    /// One page of the objects matching `query`, ordered by id.
-    func list(_ query: DirectoryQuery, on db: any SQLDatabase) async throws -> Page<Model> {
+    /// One page of the objects matching `query` (and, when given, whose `column` is `value`), ordered by id.
+    func list(_ query: DirectoryQuery, where condition: (column: String, value: String)? = nil, on db: any SQLDatabase) async throws -> Page<Model> {
         let select = db.select().column("id").column("document").from(self.name)
         try self.apply(query.clauses, to: select)
+        if let condition { select.where(SQLIdentifier(condition.column), .equal, SQLBind(condition.value)) }
         if let after = query.after { select.where("id", .greaterThan, SQLBind(after)) }
         if let owner = query.ownedBy {
             select.where(SQLQueryString("id IN (SELECT object_id FROM owners WHERE owner_id = \(bind: owner))"))

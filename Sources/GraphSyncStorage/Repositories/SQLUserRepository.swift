@@ -31,6 +31,17 @@ public struct SQLUserRepository: UserRepository {
         try await self.database.read { try await Tables.users.list(query, on: $0) }
     }
 
+    public func get(ids: [String]) async throws -> [User] {
+        guard !ids.isEmpty else { return [] }
+        return try await self.database.read {
+            try await Tables.users.list(all: DirectoryQuery(clauses: [.anyIn(field: "id", values: ids.map { $0.lowercased() })]), on: $0)
+        }
+    }
+
+    public func directReports(of managerId: String, _ query: DirectoryQuery) async throws -> Page<User> {
+        try await self.database.read { try await Tables.users.list(query, where: ("manager_id", managerId.lowercased()), on: $0) }
+    }
+
     public func update(_ user: User) async throws {
         try await self.database.write { db in
             if let other = try await Tables.users.first(where: "user_principal_name", equals: user.userPrincipalName.lowercased(), on: db),

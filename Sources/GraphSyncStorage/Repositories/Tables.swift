@@ -36,7 +36,7 @@ enum Tables {
         ],
         columnValues: {
             [("user_principal_name", $0.userPrincipalName.lowercased()), ("display_name", $0.displayName.lowercased()),
-             ("mail_nickname", $0.mailNickname.lowercased()), ("mail", $0.mail?.lowercased())]
+             ("mail_nickname", $0.mailNickname.lowercased()), ("mail", $0.mail?.lowercased()), ("manager_id", $0.managerId?.lowercased())]
         },
         id: \.id)
 

@@ -1,0 +1,75 @@
+import Foundation
+import GraphSyncCore
+import Hummingbird
+
+/// A user's manager and direct reports: the `manager` reference, both navigations, and `$expand` of them.
+extension UsersController {
+    static let noManager = GraphError(
+        .notFound, code: "Request_ResourceNotFound",
+        message: "Resource 'manager' does not exist or one of its queried reference-property objects are not present.")
+
+    /// `GET /users/{id}/manager` (or `/me/manager`): the manager as a directory object (404 when there is none).
+    func manager(_ request: Request, _ context: AuthenticatedContext, _ subject: Subject) async throws -> Response {
+        let user = try await self.user(subject, request, context)
+        guard let manager = try await self.services.directory.manager(of: user) else { throw Self.noManager }
+        let query = try ODataQuery(request)
+        return try self.services.odata(request).entity(
+            DirectoryJSON.typed("user", DirectoryJSON.user(manager, select: query.select)), context: "directoryObjects/$entity", select: query.select)
+    }
+
+    /// `GET /users/{id}/directReports` (or `/me/directReports`): the users whose manager this user is, as directory objects.
+    func directReports(_ request: Request, _ context: AuthenticatedContext, _ subject: Subject) async throws -> Response {
+        let user = try await self.user(subject, request, context)
+        let query = try ODataQuery(request)
+        let page = try await self.services.directory.directReports(of: user, query.directoryQuery(within: .everything))
+        return try self.services.odata(request).collection(
+            page.items.map { DirectoryJSON.typed("user", DirectoryJSON.user($0, select: query.select)) }, context: "directoryObjects",
+            select: query.select, next: page.next)
+    }
+
+    /// Navigation properties `$expand` reaches on a user.
+    static let expandable: Set<String> = ["manager", "directReports"]
+
+    /// `users` with what `$expand` asks for added: `manager` (left out when there is none, as Graph does) and
+    /// `directReports` (at most 20 each, Graph's limit for expanded directory objects).
+    func expanding(_ users: [User], _ expansions: [ODataQuery.Expansion], select: [String]?) async throws -> [JSONValue] {
+        var json = users.map { DirectoryJSON.user($0, select: select) }
+        for expansion in expansions {
+            let shape = { (user: User) throws -> JSONValue in
+                .object(try ODataResponse.project(DirectoryJSON.typed("user", DirectoryJSON.user(user, select: expansion.select)), select: expansion.select))
+            }
+            var values: [String: JSONValue] = [:]
+            if expansion.property == "manager" {
+                for (id, manager) in try await self.services.directory.managers(of: users) { values[id] = try shape(manager) }
+            } else {
+                for user in users {
+                    values[user.id] = .array(try await self.services.directory.directReports(of: user, DirectoryQuery(top: 20)).items.map(shape))
+                }
+            }
+            for (index, user) in users.enumerated() {
+                guard let value = values[user.id], case .object(var members) = json[index] else { continue }
+                members.append((expansion.property, value))
+                json[index] = .object(members)
+            }
+        }
+        return json
+    }
+
+    /// `PUT /users/{id}/manager/$ref` with `{"@odata.id": "…/users/{managerId}"}`.
+    @Sendable func setManager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.demand(GraphPolicies.manageUsers)
+        let user = try await self.services.user(try request.parameter("id", context))
+        let body = try await RequestBody.object(request, context: context)
+        try body.rejectUnknown(allowed: ["@odata.id"], resource: "reference")
+        guard let reference = body["@odata.id"] else { throw GraphError.badRequest("Property '@odata.id' is required: the manager's URL.") }
+        try await self.services.directory.setManager(of: user.id, to: try DirectoryInput.referencedId(reference, in: "@odata.id"))
+        return GraphResponse.noContent()
+    }
+
+    @Sendable func removeManager(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.demand(GraphPolicies.manageUsers)
+        let user = try await self.services.user(try request.parameter("id", context))
+        guard try await self.services.directory.removeManager(of: user.id) else { throw Self.noManager }
+        return GraphResponse.noContent()
+    }
+}
