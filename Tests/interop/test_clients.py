@@ -13,6 +13,7 @@ import uuid
 import httpx
 import msal
 import pytest
+from azure.core.credentials import AccessToken
 from azure.identity import ClientSecretCredential
 from kiota_abstractions.authentication import AnonymousAuthenticationProvider
 from kiota_abstractions.base_request_configuration import RequestConfiguration
@@ -22,6 +23,10 @@ from msgraph.generated.applications.item.add_password.add_password_post_request_
 from msgraph.generated.models.application import Application
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
 from msgraph.generated.models.password_credential import PasswordCredential
+from msgraph.generated.models.password_profile import PasswordProfile
+from msgraph.generated.models.reference_update import ReferenceUpdate
+from msgraph.generated.models.user import User
+from msgraph.generated.users.item.user_item_request_builder import UserItemRequestBuilder
 from msgraph.generated.models.service_principal import ServicePrincipal
 from msgraph.generated.service_principals.service_principals_request_builder import \
     ServicePrincipalsRequestBuilder
@@ -184,3 +189,62 @@ async def test_graph_401_garbage_token(graphsync):
     e = ei.value
     assert e.response_status_code == 401, e
     assert e.error.code == "InvalidAuthenticationToken", e.error
+
+
+class StaticTokenCredential:
+    """An azure-core TokenCredential that hands out one token (a delegated token msal obtained)."""
+
+    def __init__(self, token: str, expires_on: int):
+        self._token = AccessToken(token, expires_on)
+
+    def get_token(self, *scopes, **kwargs):
+        return self._token
+
+    async def close(self):
+        pass
+
+
+def delegated_admin_token(gs: dict, scopes: list[str]) -> dict:
+    msal.authority.Authority._domains_without_user_realm_discovery.add("127.0.0.1")
+    r = msal_app(gs).acquire_token_by_username_password(gs["adminUserPrincipalName"], gs["adminPassword"], scopes=scopes)
+    assert "access_token" in r, r
+    return r
+
+
+@pytest.mark.asyncio
+async def test_graph_manager_direct_reports_expand_and_me(graphsync):
+    """The manager reference and its navigations through msgraph-sdk's own builders and models, and /me with a
+    delegated token for User.Read (the scope msal apps ask for by default)."""
+    gs = graphsync
+    client = graph_client(gs, credential(gs))
+
+    async def user(name: str) -> User:
+        return await client.users.post(User(
+            account_enabled=True, display_name=name, mail_nickname=name, user_principal_name=f"{name}@graphsync.local",
+            password_profile=PasswordProfile(password="Str0ng!Passw0rd-" + name)))
+
+    tag = uuid.uuid4().hex[:8]
+    boss, ada = await user(f"boss{tag}"), await user(f"ada{tag}")
+    await client.users.by_user_id(ada.id).manager.ref.put(ReferenceUpdate(odata_id=f"{gs['graphBaseUrl']}/users/{boss.id}"))
+
+    manager = await client.users.by_user_id(ada.id).manager.get()
+    assert isinstance(manager, User) and manager.id == boss.id, manager
+    reports = await client.users.by_user_id(boss.id).direct_reports.get()
+    assert [(type(r).__name__, r.id) for r in reports.value] == [("User", ada.id)], reports.value
+
+    query = UserItemRequestBuilder.UserItemRequestBuilderGetQueryParameters(select=["id", "displayName"], expand=["manager($select=id,displayName)"])
+    expanded = await client.users.by_user_id(ada.id).get(request_configuration=RequestConfiguration(query_parameters=query))
+    assert expanded.manager is not None and expanded.manager.id == boss.id, expanded
+    assert expanded.user_principal_name is None, "the outer $select applies"
+
+    token = delegated_admin_token(gs, ["https://graph.microsoft.com/User.Read"])
+    assert "User.Read" in jwt_claims(token["access_token"]).get("scp", "").split()
+    me_client = graph_client(gs, StaticTokenCredential(token["access_token"], int(time.time()) + int(token.get("expires_in", 3600))))
+    me = await me_client.me.get()
+    assert me.user_principal_name == gs["adminUserPrincipalName"], me
+
+    with pytest.raises(ODataError) as ei:
+        await client.me.get()
+    assert ei.value.response_status_code == 400, ei.value
+    assert ei.value.error.message == "/me request is only valid with delegated authentication flow.", ei.value.error
+

@@ -20,7 +20,7 @@ public struct Bootstrapper: Sendable {
     /// Delegated scopes consented for every user of the bootstrap admin app.
     public static let adminDelegatedScopes: [GraphPermission] = [
         .synchronizationReadWriteAll, .synchronizationReadAll, .applicationReadWriteAll, .directoryReadWriteAll,
-        .userReadWriteAll, .appRoleAssignmentReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll,
+        .userReadWriteAll, .appRoleAssignmentReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll, .userRead,
     ]
     static let secretDisplayName = "graphsync bootstrap"
 
