@@ -5,14 +5,16 @@ import NIOHTTP1
 extension ProtocolChecks {
     static let groupChecks: [(String, String)] = [
         ("groups.create", "POST /Groups"), ("groups.create-duplicate", "duplicate displayName refused"), ("groups.members-add", "add members"),
-        ("groups.filter-displayname", "filter on displayName without members"), ("groups.members-remove", "remove members"),
+        ("groups.filter-displayname", "filter on displayName without members"), ("groups.paging", "startIndex and count page through groups"),
+        ("groups.members-remove", "remove members"),
         ("groups.rename", "rename"), ("groups.delete", "delete"), ("groups.delete-twice", "delete twice"),
     ]
 
     var groupName: String { "\(self.tag) Validation group" }
 
-    func groupBody(_ name: String) -> JSONValue {
-        self.dialect.createBody(schema: SCIMDialect.groupSchema, values: [("displayName", .string(name)), ("externalId", .string("\(self.tag)-group"))])
+    func groupBody(_ name: String, externalId: String? = nil) -> JSONValue {
+        self.dialect.createBody(
+            schema: SCIMDialect.groupSchema, values: [("displayName", .string(name)), ("externalId", .string(externalId ?? "\(self.tag)-group"))])
     }
 
     func readGroup(_ id: String) async throws -> JSONValue { try await self.read("Groups", id) }
@@ -64,6 +66,12 @@ extension ProtocolChecks {
             let members = response.resources.first?["members"]?.arrayValue ?? []
             try Expect.that(members.isEmpty, answered: "the group with \(members.count) members despite excludedAttributes=members",
                             expected: "no members attribute: Entra never reads member lists back")
+        }
+        await run.check("groups.paging", "startIndex and count page through groups") {
+            let response = try await self.probe.send(.POST, "Groups", body: self.groupBody("\(self.tag) Validation group 2", externalId: "\(self.tag)-group-2"))
+            try Expect.status(response, [201], "201 Created for a second group")
+            if let second = response.id { self.created.groups.append(second) }
+            try await self.expectPaging("Groups")
         }
         await run.check("groups.members-remove", "PATCH removes members (\(self.dialect.rawValue) shape)") {
             guard let member else { throw NotApplicable(reason: "needs groups.members-add") }

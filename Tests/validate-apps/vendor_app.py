@@ -31,6 +31,8 @@ import logging
 import os
 import re
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, quote, urlencode
@@ -82,7 +84,10 @@ DEFECTS: dict[str, tuple[str, list[str]]] = {
         ["media-type"]),
     "no-paging": (
         "startIndex/count are ignored: every resource is returned",
-        ["users.paging"]),
+        ["users.paging", "groups.paging"]),
+    "search-throttled": (
+        "userName queries are limited to 10 per second (bursts of 20): more get 429 with Retry-After",
+        ["rate.sustained"]),
     "rfc-member-removal-only": (
         'Remove on path "members" with a value (Entra\'s default job) -> 400 invalidValue',
         ["groups.members-remove", "engine.group-members-remove"]),
@@ -284,6 +289,34 @@ class NoPaging(Layer):
         return self.app(environ, start_response)
 
 
+class SearchThrottled(Layer):
+    """Defect: ``GET /Users?filter=userName …`` is rate-limited to 10 per second (a bucket of 20); beyond, 429."""
+
+    RATE, BURST = 10.0, 20.0
+
+    def __init__(self, app: Callable):
+        super().__init__(app)
+        self.lock = threading.Lock()
+        self.tokens, self.last = self.BURST, time.monotonic()
+
+    def __call__(self, environ, start_response):
+        kind, rid = target(environ)
+        filtered = any(k.lower() == "filter" and v.lstrip().lower().startswith("username") for k, v in query(environ))
+        if environ.get("REQUEST_METHOD") == "GET" and kind == "Users" and rid is None and filtered:
+            with self.lock:
+                now = time.monotonic()
+                self.tokens = min(self.BURST, self.tokens + (now - self.last) * self.RATE)
+                self.last = now
+                allowed = self.tokens >= 1
+                if allowed:
+                    self.tokens -= 1
+            if not allowed:
+                body = scim_error(429, "Too many searches: at most 10 per second", None)
+                start_response(status_line(429), [("Content-Type", SCIM_CT), ("Content-Length", str(len(body))), ("Retry-After", "1")])
+                return [body]
+        return self.app(environ, start_response)
+
+
 class RenameIgnored(Layer):
     """Defect: a group ``displayName`` replace is dropped, yet the PATCH still answers 204."""
 
@@ -357,6 +390,7 @@ PLANTS: dict[str, Build] = {
     "delete-always-204": Build(inner=DeleteAlways204),
     "json-media-type": Build(outer=JsonMediaType),
     "no-paging": Build(inner=NoPaging),
+    "search-throttled": Build(inner=SearchThrottled),
     "rfc-member-removal-only": Build(remove_value="forbid"),
     "complex-manager-only": Build(manager_shim=False),
     "no-auth": Build(no_auth=True),
