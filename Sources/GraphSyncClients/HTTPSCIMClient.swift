@@ -62,6 +62,14 @@ public struct HTTPSCIMClient: SCIMClient {
         _ = try await self.send(.PATCH, endpoint, "\(resourceType)/\(Self.pathSegment(id))", body: body)
     }
 
+    public func read(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError) -> JSONValue {
+        let (_, body) = try await self.send(.GET, endpoint, "\(resourceType)/\(Self.pathSegment(id))", body: nil)
+        guard let resource = try? JSONDecoder().decode(JSONValue.self, from: body), resource.objectValue != nil else {
+            throw .unavailable("the app answered GET \(resourceType)/{id} with something that is not a SCIM resource")
+        }
+        return resource
+    }
+
     public func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError) {
         _ = try await self.send(.PUT, endpoint, "\(resourceType)/\(Self.pathSegment(id))", body: body)
     }

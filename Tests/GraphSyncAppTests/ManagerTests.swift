@@ -93,6 +93,9 @@ import Testing
             let withReports = try await server.send(.GET, "/v1.0/users/\(boss)?$expand=directReports($select=id)", token: admin)
             #expect(Set((withReports["directReports"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }) == [ada, lin])
 
+            let bosses = try await server.send(.GET, "/v1.0/users?$filter=startswith(displayName,'b')&$expand=directReports($select=id)", token: admin)
+            let listedBoss = try #require((bosses["value"] as? [[String: Any]])?.first)
+            #expect(Set((listedBoss["directReports"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }) == [ada, lin], "\(bosses.text)")
             let all = try await server.send(.GET, "/v1.0/users?$filter=startswith(displayName,'l')&$expand=manager", token: admin)
             let lins = try #require(all["value"] as? [[String: Any]])
             #expect(lins.count == 1 && (lins.first?["manager"] as? [String: Any])?["id"] as? String == boss)
@@ -110,9 +113,14 @@ import Testing
             let me = try await server.send(.GET, "/v1.0/me?$select=id,userPrincipalName&$expand=manager($select=id)", token: adaSelf)
             #expect(me["id"] as? String == ada && me["userPrincipalName"] as? String == "ada@graphsync.local", "\(me.text)")
             #expect((me["manager"] as? [String: Any])?["id"] as? String == boss)
-            #expect(try await server.send(.GET, "/v1.0/me/manager", token: adaSelf)["id"] as? String == boss)
+            // Related users are "inaccessible member objects" with User.Read alone: their id, every other property null.
+            let myManager = try await server.send(.GET, "/v1.0/me/manager?$select=id,displayName,userPrincipalName", token: adaSelf)
+            #expect(myManager["id"] as? String == boss && myManager["displayName"] is NSNull && myManager["userPrincipalName"] is NSNull, "\(myManager.text)")
+            let expandedManager = try await server.send(.GET, "/v1.0/me?$expand=manager($select=id,displayName)", token: adaSelf)["manager"] as? [String: Any]
+            #expect(expandedManager?["id"] as? String == boss && expandedManager?["displayName"] is NSNull)
             let bossSelf = try await server.mint(server.userGrant(scopes: ["User.Read"], wids: [], objectId: boss))
-            #expect((try await server.send(.GET, "/v1.0/me/directReports", token: bossSelf)["value"] as? [Any])?.count == 2)
+            let myReports = try #require(try await server.send(.GET, "/v1.0/me/directReports", token: bossSelf)["value"] as? [[String: Any]])
+            #expect(myReports.count == 2 && myReports.allSatisfy { $0["id"] is String && $0["displayName"] is NSNull })
             #expect(try await server.send(.GET, "/v1.0/users/\(ada)", token: adaSelf).status == 403, "User.Read reaches only the signed-in user")
             let appOnly = try await server.send(.GET, "/v1.0/me", token: admin)
             #expect(appOnly.status == 400 && appOnly.errorMessage == "/me request is only valid with delegated authentication flow.")

@@ -296,11 +296,13 @@ import Testing
         }
     }
 
-    /// An app that refuses PATCH. In the RFC 7644 dialect an update becomes a PUT of the whole resource, since a PUT
-    /// replaces everything: every mapped value with the manager, and a group with its members, never only what changed.
-    /// In Entra's dialects it is a failure, as it is with Entra.
-    @Test(arguments: [("https://scim.example/v2?graphsyncRfc7644", true), ("https://scim.example/v2", false)])
-    func anAppThatRefusesPatchIsSentWholeResourcesOnlyInTheRFCDialect(tenantURL: String, fallsBack: Bool) async throws {
+    /// An app that does not implement PATCH (405, 501). In the RFC 7644 dialect an update becomes a PUT of the app's own
+    /// copy with the mapped values laid over it, since a PUT replaces everything: what GraphSync does not map is kept,
+    /// the manager is set, and a group keeps the members the app added while losing the one removed in the directory.
+    /// A 400 is about the request, so it never becomes a PUT; in Entra's dialects nothing does, as with Entra.
+    @Test(arguments: [("https://scim.example/v2?graphsyncRfc7644", 501, true), ("https://scim.example/v2?graphsyncRfc7644", 405, true),
+                      ("https://scim.example/v2?graphsyncRfc7644", 400, false), ("https://scim.example/v2", 501, false)])
+    func anAppWithoutPatchIsSentWholeResourcesOnlyInTheRFCDialect(tenantURL: String, status: Int, fallsBack: Bool) async throws {
         try await Self.withWorld { world in
             let (sp, job) = try await Self.app(world, users: ["ada", "zed"], tenantURL: tenantURL)
             let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
@@ -312,29 +314,42 @@ import Testing
             var run = try await world.engine.runCycle(job)
             #expect(run.status.lastExecution?.state == "Succeeded")
 
-            world.scim.refusesPatch.withLock { $0 = true }
+            // The app's own additions: a role on ada, a member of its own in the group.
+            world.scim.resources.withLock { resources in
+                if case .object(var members)? = resources["app-ada@graphsync.test"] {
+                    members.append(("roles", .array([.object([("value", .string("admin"))])])))
+                    resources["app-ada@graphsync.test"] = .object(members)
+                }
+                if case .object(var members)? = resources["app-Eng"], let index = members.firstIndex(where: { $0.0 == "members" }) {
+                    members[index].1 = .array((members[index].1.arrayValue ?? []) + [.object([("value", .string("app-outsider"))])])
+                    resources["app-Eng"] = .object(members)
+                }
+            }
+            world.scim.refusesPatch.withLock { $0 = status }
             let caller = Caller(kind: .application, tenantId: "t", objectId: "o", clientAppId: "c")
             try await world.directory.updateUser(id: ada.id, by: caller, password: nil, forceChange: nil) { $0.displayName = "Ada Lovelace" }
             try await world.directory.changeGroup(group.id) { $0.displayName = "Engineering" }
+            _ = try await world.repositories.groups.removeMember(zed.id, from: group.id)
             let before = world.scim.calls.count
             run = try await world.engine.runCycle(run)
             let puts = world.scim.calls.dropFirst(before).filter { $0.method == "PUT" }
             guard fallsBack else {
-                #expect(puts.isEmpty, "Entra's dialects never fall back to PUT")
+                #expect(puts.isEmpty, "no PUT: Entra's dialects never fall back, and a 400 is the request's fault")
                 let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 1, within: .everything)
-                #expect(entries.first?.action == "Update" && entries.first?.detail == "The SCIM app answered HTTP 501: PATCH is not supported")
+                #expect(entries.first?.action == "Update" && entries.first?.detail == "The SCIM app answered HTTP \(status): PATCH is refused")
                 #expect(run.status.lastExecution?.state != "Succeeded", "the app took nothing: the cycle failed, as Entra's would")
-                #expect(world.scim.calls.dropFirst(before).filter { $0.method == "PATCH" }.count == 1, "a 501 is not retried")
+                let patches = world.scim.calls.dropFirst(before).filter { $0.method == "PATCH" }
+                #expect(patches.filter { $0.resourceType == "Users" }.count == 1, "not retried")
                 return
             }
             let user = try #require(puts.first { $0.resourceType == "Users" }?.body)
             for part in [#""id":"app-ada@graphsync.test""#, #""userName":"ada@graphsync.test""#, #""displayName":"Ada Lovelace""#,
-                         #""manager":{"value":"app-zed@graphsync.test"}"#] {
+                         #""manager":{"value":"app-zed@graphsync.test"}"#, #""roles":[{"value":"admin"}]"#] {
                 #expect(user.contains(part), "the PUT carries \(part): \(user)")
             }
             let groupBody = try #require(puts.first { $0.resourceType == "Groups" }?.body)
             #expect(groupBody.contains(#""displayName":"Engineering""#))
-            #expect(groupBody.contains(#""members":[{"value":"app-ada@graphsync.test"},{"value":"app-zed@graphsync.test"}]"#), "\(groupBody)")
+            #expect(groupBody.contains(#""members":[{"value":"app-ada@graphsync.test"},{"value":"app-outsider"}]"#), "\(groupBody)")
             #expect(puts.count == 2 && run.status.lastExecution?.state == "Succeeded")
             let after = world.scim.calls.count
             _ = try await world.engine.runCycle(run)

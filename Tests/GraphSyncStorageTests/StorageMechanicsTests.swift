@@ -32,6 +32,36 @@ extension RepositoryContractTests {
         }
     }
 
+    /// Migration 11 gives users a `manager_id` column filled from the documents already stored, so the direct reports
+    /// of a directory created before it are found.
+    @Test func existingManagersAreFoundAfterTheUserManagersMigration() async throws {
+        try await StorageFixture.withTemporaryDirectory { directory in
+            let provider = try await SQLiteDatabaseProvider.open(path: directory.appendingPathComponent("db.sqlite").path, logger: StorageFixture.logger)
+            do {
+                try await Migrator(database: provider, migrations: Migration.all.filter { $0.version <= 10 }, logger: StorageFixture.logger).migrate()
+                var ada = User(id: "u-ada", userPrincipalName: "ada@contoso.test", displayName: "ada", mailNickname: "ada", createdDateTime: Date())
+                ada.managerId = "U-BOSS"
+                let boss = User(id: "u-boss", userPrincipalName: "boss@contoso.test", displayName: "boss", mailNickname: "boss", createdDateTime: Date())
+                let stored = [ada, boss]
+                try await provider.write { db in
+                    for user in stored {  // as version 10 stored them: no manager_id column yet
+                        try await db.insert(into: "users").columns("id", "document", "user_principal_name", "display_name", "mail_nickname", "mail")
+                            .values(SQLBind(user.id), SQLBind(String(decoding: try JSONEncoder().encode(user), as: UTF8.self)),
+                                    SQLBind(user.userPrincipalName), SQLBind(user.displayName), SQLBind(user.mailNickname), SQLLiteral.null).run()
+                    }
+                }
+                #expect(try await Migrator(database: provider, logger: StorageFixture.logger).migrate().contains(11))
+                let users = SQLUserRepository(database: provider)
+                #expect(try await users.directReports(of: "u-boss", DirectoryQuery()).items.map(\.id) == ["u-ada"])
+                #expect(try await users.directReports(ofEach: ["u-boss", "u-ada"], limit: 5).mapValues { $0.map(\.id) } == ["u-boss": ["u-ada"]])
+            } catch {
+                try? await provider.close()
+                throw error
+            }
+            try await provider.close()
+        }
+    }
+
     // MARK: - Tenant and signing keys
 
     @Test func tenantSaveAndLoad() async throws {

@@ -14,7 +14,7 @@ extension UsersController {
         guard let manager = try await self.services.directory.manager(of: user) else { throw Self.noManager }
         let query = try ODataQuery(request)
         return try self.services.odata(request).entity(
-            DirectoryJSON.typed("user", DirectoryJSON.user(manager, select: query.select)), context: "directoryObjects/$entity", select: query.select)
+            RelatedUserView(context.caller).json(manager, select: query.select), context: "directoryObjects/$entity", select: query.select)
     }
 
     /// `GET /users/{id}/directReports` (or `/me/directReports`): the users whose manager this user is, as directory objects.
@@ -22,9 +22,9 @@ extension UsersController {
         let user = try await self.user(subject, request, context)
         let query = try ODataQuery(request)
         let page = try await self.services.directory.directReports(of: user, query.directoryQuery(within: .everything))
+        let view = RelatedUserView(context.caller)
         return try self.services.odata(request).collection(
-            page.items.map { DirectoryJSON.typed("user", DirectoryJSON.user($0, select: query.select)) }, context: "directoryObjects",
-            select: query.select, next: page.next)
+            page.items.map { view.json($0, select: query.select) }, context: "directoryObjects", select: query.select, next: page.next)
     }
 
     /// Navigation properties `$expand` reaches on a user.
@@ -32,19 +32,20 @@ extension UsersController {
 
     /// `users` with what `$expand` asks for added: `manager` (left out when there is none, as Graph does) and
     /// `directReports` (at most 20 each, Graph's limit for expanded directory objects).
-    func expanding(_ users: [User], _ expansions: [ODataQuery.Expansion], select: [String]?) async throws -> [JSONValue] {
+    func expanding(
+        _ users: [User], _ expansions: [ODataQuery.Expansion], select: [String]?, view: RelatedUserView
+    ) async throws -> [JSONValue] {
         var json = users.map { DirectoryJSON.user($0, select: select) }
         for expansion in expansions {
             let shape = { (user: User) throws -> JSONValue in
-                .object(try ODataResponse.project(DirectoryJSON.typed("user", DirectoryJSON.user(user, select: expansion.select)), select: expansion.select))
+                .object(try ODataResponse.project(view.json(user, select: expansion.select), select: expansion.select))
             }
             var values: [String: JSONValue] = [:]
             if expansion.property == "manager" {
                 for (id, manager) in try await self.services.directory.managers(of: users) { values[id] = try shape(manager) }
             } else {
-                for user in users {
-                    values[user.id] = .array(try await self.services.directory.directReports(of: user, DirectoryQuery(top: 20)).items.map(shape))
-                }
+                let reports = try await self.services.directory.directReports(ofEach: users, limit: 20)
+                for user in users { values[user.id] = .array(try (reports[user.id.lowercased()] ?? []).map(shape)) }
             }
             for (index, user) in users.enumerated() {
                 guard let value = values[user.id], case .object(var members) = json[index] else { continue }
@@ -71,5 +72,32 @@ extension UsersController {
         let user = try await self.services.user(try request.parameter("id", context))
         guard try await self.services.directory.removeManager(of: user.id) else { throw Self.noManager }
         return GraphResponse.noContent()
+    }
+}
+
+/// How much of a related user (a manager, a direct report) a caller sees: everything with a permission to read users;
+/// the basic profile with `User.ReadBasic.All`; otherwise (`User.Read` on `/me`) only `@odata.type` and `id`, every
+/// other property null, as Graph returns "limited information for inaccessible member objects".
+struct RelatedUserView {
+    enum Reach { case full, basic, limited }
+    let reach: Reach
+
+    static let basicProperties: Set<String> = ["id", "displayName", "givenName", "surname", "mail", "userPrincipalName"]
+
+    init(_ caller: Caller) {
+        if GraphPolicies.readUsers.evaluate(caller) == .allowed {
+            self.reach = .full
+        } else if caller.kind == .delegated, caller.scopes.contains(where: { $0.caseInsensitiveCompare("User.ReadBasic.All") == .orderedSame }) {
+            self.reach = .basic
+        } else {
+            self.reach = .limited
+        }
+    }
+
+    func json(_ user: User, select: [String]?) -> JSONValue {
+        let typed = DirectoryJSON.typed("user", DirectoryJSON.user(user, select: select))
+        guard self.reach != .full, case .object(let members) = typed else { return typed }
+        let visible = self.reach == .basic ? Self.basicProperties : ["id"]
+        return .object(members.map { key, value in key.hasPrefix("@odata.") || visible.contains(key) ? (key, value) : (key, .null) })
     }
 }

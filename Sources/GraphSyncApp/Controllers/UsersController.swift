@@ -45,7 +45,7 @@ struct UsersController {
         let query = try ODataQuery(request, expandable: Self.expandable, type: "user")
         let page = try await self.services.repositories.users.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(
-            try await self.expanding(page.items, query.expand, select: query.select), context: "users", select: query.select,
+            try await self.expanding(page.items, query.expand, select: query.select, view: RelatedUserView(context.caller)), context: "users", select: query.select,
             expanded: query.expand.map(\.property), next: page.next)
     }
 
@@ -69,7 +69,7 @@ struct UsersController {
         let user = try await self.user(subject, request, context)
         let query = try ODataQuery(request, expandable: Self.expandable, type: "user")
         return try self.services.odata(request).entity(
-            try await self.expanding([user], query.expand, select: query.select)[0], context: "users/$entity", select: query.select,
+            try await self.expanding([user], query.expand, select: query.select, view: RelatedUserView(context.caller))[0], context: "users/$entity", select: query.select,
             expanded: query.expand.map(\.property))
     }
 

@@ -26,7 +26,8 @@ extension CycleRun {
         for group in groups {
             let source = AttributeMapper.sourceValues(of: group)
             guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source) else { continue }
-            guard await Self.admits(mapping, source) == true else { continue }
+            // Only a group the filters keep out is left out: one they could not decide on (a slow pattern) may still go.
+            guard await Self.admits(mapping, source) != false else { continue }
             byValue[value.lowercased(), default: []].append((group.id, attribute, value))
         }
         var shared: [String: SharedMatchingValue] = [:]
@@ -87,7 +88,15 @@ extension CycleRun {
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0 { return Result(state: state) }
         var action = "Update"
         let memberValues: JSONValue = .array(members.map { .object([("value", .string($0))]) })
-        let whole = { AttributeMapper.resource(schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)]) }
+        // A PUT in place of the member PATCHes: the app's members, less those removed since the last export, plus these.
+        let whole = { (current: JSONValue, exported: [String]) -> JSONValue in
+            let removed = Set(exported).subtracting(members)
+            let had = current["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue }.filter { !removed.contains($0) } ?? []
+            let all = had + members.filter { !had.contains($0) }
+            return SCIMResourceOverlay.overlay(
+                current, with: AttributeMapper.resource(
+                    schema: mapping.targetObjectName, values: values, extra: [("members", .array(all.map { .object([("value", .string($0))]) }))]))
+        }
         do {
             if state.targetId == nil {
                 if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
@@ -95,23 +104,24 @@ extension CycleRun {
                 {
                     action = "Match"
                     state.targetId = id
-                    if try await !self.update(Self.groupsPath, id: id, values: values, whole: whole) {
-                        try await self.updateMembers(id: id, from: [], to: members, whole: whole)
+                    if try await !self.update(Self.groupsPath, id: id, values: values, whole: { whole($0, []) }) {
+                        try await self.updateMembers(id: id, from: [], to: members) { whole($0, []) }
                     }
                 } else if self.context.endpoint.dialect.createsGroupsEmpty {
                     // Entra creates a group empty, then adds its members.
                     action = "Create"
                     let id = try await self.create(Self.groupsPath, schema: mapping.targetObjectName, values: values)
                     state.targetId = id
-                    try await self.updateMembers(id: id, from: [], to: members, whole: whole)
+                    try await self.updateMembers(id: id, from: [], to: members) { whole($0, []) }
                 } else {
                     action = "Create"
                     state.targetId = try await self.create(
                         Self.groupsPath, schema: mapping.targetObjectName, values: values, extra: [("members", memberValues)])
                 }
             } else if let id = state.targetId {
-                if try await !self.update(Self.groupsPath, id: id, values: Self.changed(values, since: state.exportedValues), whole: whole) {
-                    try await self.updateMembers(id: id, from: state.exportedMembers, to: members, whole: whole)
+                let exported = state.exportedMembers
+                if try await !self.update(Self.groupsPath, id: id, values: Self.changed(values, since: state.exportedValues), whole: { whole($0, exported) }) {
+                    try await self.updateMembers(id: id, from: exported, to: members) { whole($0, exported) }
                 }
             }
             let previous = state.exportedValues
@@ -148,7 +158,7 @@ extension CycleRun {
 
     /// Adds and removes members in the job's dialect (`whole`, the group with its new members, replaces it in an app
     /// that refuses PATCH; see `modify`).
-    func updateMembers(id: String, from old: [String], to new: [String], whole: () -> JSONValue) async throws {
+    func updateMembers(id: String, from old: [String], to new: [String], whole: (JSONValue) -> JSONValue) async throws {
         let added = Set(new).subtracting(old).sorted()
         let removed = Set(old).subtracting(new).sorted()
         try await self.modify(Self.groupsPath, id: id, operations: self.context.endpoint.dialect.memberOperations(added: added, removed: removed), whole: whole)

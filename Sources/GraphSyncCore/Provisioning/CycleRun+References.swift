@@ -54,21 +54,23 @@ extension CycleRun {
     }
 
     /// Sets and removes references in their own PATCH (after the object's other attributes), as Entra does.
-    func exportReferences(_ resourceType: String, id: String, set: [(String, JSONValue)], removed: [String], whole: () -> JSONValue) async throws {
+    func exportReferences(
+        _ resourceType: String, id: String, set: [(String, JSONValue)], removed: [String], whole: (JSONValue) -> JSONValue
+    ) async throws {
         let setting = set.compactMap { path, value in value.stringValue.map { (path: path, id: $0) } }
         try await self.modify(resourceType, id: id, operations: self.context.endpoint.dialect.referenceOperations(set: setting, removed: removed), whole: whole)
     }
 
-    /// A user as a PUT replaces it: its mapped `values` with each reference as `{"value": id}` (RFC 7643 §4.3); a waiting
-    /// reference keeps the id last sent (`exported`), since the PATCH it replaces would have left it as it was.
+    /// A user as a PUT replaces it: `current` (the app's copy) with the mapped `values` laid over it, each reference as
+    /// `{"value": id}` (RFC 7643 §4.3) and each `removed` one cleared. A waiting reference is left as the app has it,
+    /// as the PATCH this stands in for would have left it.
     static func wholeUser(
-        schema: String, values: [(String, JSONValue)], paths: Set<String>, pending: Set<String>, exported: [String: String]?
+        _ current: JSONValue, schema: String, values: [(String, JSONValue)], references paths: Set<String>, removed: [String]
     ) -> JSONValue {
-        let kept = pending.sorted().compactMap { path in exported?[path].map { (path, JSONValue.string($0)) } }
-        let body = (values + kept).map { path, value in
+        let mapped = values.map { path, value in
             paths.contains(path) ? (path, value.stringValue.map { JSONValue.object([("value", .string($0))]) } ?? value) : (path, value)
-        }
-        return AttributeMapper.resource(schema: schema, values: body)
+        } + removed.map { ($0, JSONValue.null) }
+        return SCIMResourceOverlay.overlay(current, with: AttributeMapper.resource(schema: schema, values: mapped))
     }
 
     /// Entra's `referenceResolution` step: the users whose manager was not in the app when they were exported get it

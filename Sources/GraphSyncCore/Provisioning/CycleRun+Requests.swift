@@ -10,22 +10,24 @@ extension CycleRun {
     /// PATCH with `replace` operations in the job's dialect (see `modify` for an app that refuses it, and `whole`); true
     /// when the resource was replaced instead.
     @discardableResult
-    func update(_ resourceType: String, id: String, values: [(String, JSONValue)], whole: () -> JSONValue) async throws -> Bool {
+    func update(_ resourceType: String, id: String, values: [(String, JSONValue)], whole: (JSONValue) -> JSONValue) async throws -> Bool {
         guard !values.isEmpty else { return false }
         return try await self.modify(resourceType, id: id, operations: self.context.endpoint.dialect.updateOperations(values), whole: whole)
     }
 
-    /// PATCHes `operations`. In the RFC 7644 dialect an app that does not take PatchOps (400, 405 or 501) gets `whole()`
-    /// in a PUT instead: the complete resource, since a PUT replaces everything the app has. Entra never falls back, so
-    /// a job in its dialects fails where Entra's would. True when the resource was replaced.
+    /// PATCHes `operations`. In the RFC 7644 dialect an app that does not implement PATCH (405 or 501; a 400 is about the
+    /// request, not the method) gets a PUT instead: `whole` turns the resource the app has (read first) into what it
+    /// should become, since a PUT replaces everything. Entra never falls back, so a job in its dialects fails where
+    /// Entra's would. True when the resource was replaced.
     @discardableResult
-    func modify(_ resourceType: String, id: String, operations: [JSONValue], whole: () -> JSONValue) async throws -> Bool {
+    func modify(_ resourceType: String, id: String, operations: [JSONValue], whole: (JSONValue) -> JSONValue) async throws -> Bool {
         guard !operations.isEmpty else { return false }
         do {
             try await self.retrying({ try await self.scim.patch(self.context.endpoint, resourceType: resourceType, id: id, operations: operations) })
             return false
-        } catch SCIMError.status(let code, _, _) where [400, 405, 501].contains(code) && !self.context.endpoint.dialect.isEntra {
-            var body = whole()
+        } catch SCIMError.status(let code, _, _) where (code == 405 || code == 501) && !self.context.endpoint.dialect.isEntra {
+            let current = try await self.retrying({ try await self.scim.read(self.context.endpoint, resourceType: resourceType, id: id) })
+            var body = whole(current)
             if case .object(var members) = body {
                 members.removeAll { $0.0 == "id" }
                 members.insert(("id", .string(id)), at: min(1, members.count))

@@ -63,9 +63,8 @@ extension CycleRun {
         }.sorted()
         let plain = { (values: [(String, JSONValue)]) in values.filter { !referencePaths.contains($0.0) } }
         let references = { (values: [(String, JSONValue)]) in values.filter { referencePaths.contains($0.0) } }
-        let exported = state.exportedValues
-        let whole = {
-            Self.wholeUser(schema: mapping.targetObjectName, values: values, paths: referencePaths, pending: pending, exported: exported)
+        let whole = { (current: JSONValue, removed: [String]) in
+            Self.wholeUser(current, schema: mapping.targetObjectName, values: values, references: referencePaths, removed: removed)
         }
         do {
             if state.targetId == nil {
@@ -84,18 +83,19 @@ extension CycleRun {
                 if let id = match {
                     state.targetId = id
                     action = "Match"
-                    replaced = try await self.update(Self.usersPath, id: id, values: plain(values), whole: whole)
+                    replaced = try await self.update(Self.usersPath, id: id, values: plain(values)) { whole($0, []) }
                 } else {
                     action = "Create"
                     state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: plain(values))
                 }
                 if let id = state.targetId, !replaced {
-                    try await self.exportReferences(Self.usersPath, id: id, set: references(values), removed: [], whole: whole)
+                    try await self.exportReferences(Self.usersPath, id: id, set: references(values), removed: []) { whole($0, []) }
                 }
             } else if let id = state.targetId {
                 var replaced = false
                 do {
-                    replaced = try await self.update(Self.usersPath, id: id, values: plain(sent), whole: whole)
+                    let cleared = removed
+                    replaced = try await self.update(Self.usersPath, id: id, values: plain(sent)) { whole($0, cleared) }
                 } catch SCIMError.status(404, _, _) {
                     // Deleted in the app: create it again (a 404 for a reference below is the reference's, not this).
                     action = "Create"
@@ -104,7 +104,8 @@ extension CycleRun {
                     state.targetId = try await self.create(Self.usersPath, schema: mapping.targetObjectName, values: plain(values))
                 }
                 if let id = state.targetId, !replaced {
-                    try await self.exportReferences(Self.usersPath, id: id, set: references(sent), removed: removed, whole: whole)
+                    let cleared = removed
+                    try await self.exportReferences(Self.usersPath, id: id, set: references(sent), removed: cleared) { whole($0, cleared) }
                 }
             }
             let previous = state.exportedValues

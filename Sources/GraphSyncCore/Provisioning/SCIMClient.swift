@@ -104,6 +104,8 @@ public protocol SCIMClient: Sendable {
     func create(_ endpoint: SCIMEndpoint, resourceType: String, body: JSONValue) async throws(SCIMError) -> SCIMResource
     /// `PATCH /{resourceType}/{id}` with a PatchOp.
     func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError)
+    /// `GET /{resourceType}/{id}`: the resource as the app has it.
+    func read(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError) -> JSONValue
     /// `PUT /{resourceType}/{id}`.
     func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError)
     /// `DELETE /{resourceType}/{id}`.

@@ -13,7 +13,7 @@ public struct DeletedItemRetention: Sendable {
 
     public init(deletedItems: any DeletedItemRepository, retention: TimeInterval = Self.graphDefault) {
         self.deletedItems = deletedItems
-        self.retention = retention
+        self.retention = max(1, retention)  // never a purge of what was deleted a moment ago
     }
 
     /// Deletes for good every item deleted more than `retention` before `now`, a batch per transaction; how many. Nodes

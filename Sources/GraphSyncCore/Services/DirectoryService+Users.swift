@@ -136,6 +136,12 @@ extension DirectoryService {
         }
     }
 
+    /// The first `limit` direct reports of each of `users` (for `$expand=directReports` on a page), read at once: user id →
+    /// reports.
+    public func directReports(ofEach users: [User], limit: Int) async throws -> [String: [User]] {
+        try await self.repositories.users.directReports(ofEach: users.map(\.id), limit: limit)
+    }
+
     /// `GET /users/{id}/directReports`: one page of the users `user` manages.
     public func directReports(of user: User, _ query: DirectoryQuery) async throws -> Page<User> {
         try await self.repositories.users.directReports(of: user.id, query)

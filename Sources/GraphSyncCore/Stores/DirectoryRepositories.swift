@@ -33,6 +33,8 @@ public protocol UserRepository: Sendable {
     func get(ids: [String]) async throws -> [User]
     /// One page of the users whose manager is `managerId`.
     func directReports(of managerId: String, _ query: DirectoryQuery) async throws -> Page<User>
+    /// The first `limit` direct reports (in id order) of each of `managerIds`, in one query: manager id → reports.
+    func directReports(ofEach managerIds: [String], limit: Int) async throws -> [String: [User]]
     func update(_ user: User) async throws
     /// Deletes the user with its ownerships, grants and role assignments.
     func delete(id: String) async throws -> Bool

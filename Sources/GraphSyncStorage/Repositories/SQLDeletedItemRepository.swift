@@ -67,8 +67,8 @@ public struct SQLDeletedItemRepository: DeletedItemRepository {
                 .where("deleted_at", .lessThan, SQLBind(cutoff.timeIntervalSince1970)).orderBy("deleted_at").limit(max(1, limit)).all()
                 .map { try $0.decode(column: "id", as: String.self) }
             guard !ids.isEmpty else { return 0 }
-            try await db.delete(from: "deleted_items").where("id", .in, SQLBind.group(ids)).run()
-            return ids.count
+            // What this transaction removed (another node may have purged some of them first).
+            return try await db.delete(from: "deleted_items").where("id", .in, SQLBind.group(ids)).returning("id").all().count
         }
     }
 

@@ -42,6 +42,24 @@ public struct SQLUserRepository: UserRepository {
         try await self.database.read { try await Tables.users.list(query, where: ("manager_id", managerId.lowercased()), on: $0) }
     }
 
+    public func directReports(ofEach managerIds: [String], limit: Int) async throws -> [String: [User]] {
+        guard !managerIds.isEmpty else { return [:] }
+        let ids: [any Encodable & Sendable] = managerIds.map { $0.lowercased() }
+        return try await self.database.read { db in
+            // Numbered per manager (SQLite ≥ 3.25 and PostgreSQL alike), so one manager's many reports do not crowd out the others'.
+            let rows = try await db.raw("""
+                SELECT document FROM (SELECT document, ROW_NUMBER() OVER (PARTITION BY manager_id ORDER BY id) AS position
+                FROM users WHERE manager_id IN (\(binds: ids))) ranked WHERE position <= \(literal: max(1, limit))
+                """).all()
+            var reports: [String: [User]] = [:]
+            for row in rows {
+                let user = try Tables.users.decode(row)
+                if let manager = user.managerId?.lowercased() { reports[manager, default: []].append(user) }
+            }
+            return reports.mapValues { $0.sorted { $0.id < $1.id } }
+        }
+    }
+
     public func update(_ user: User) async throws {
         try await self.database.write { db in
             if let other = try await Tables.users.first(where: "user_principal_name", equals: user.userPrincipalName.lowercased(), on: db),

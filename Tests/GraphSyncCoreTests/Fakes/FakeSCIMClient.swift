@@ -49,17 +49,18 @@ final class FakeSCIMClient: SCIMClient {
         let name: String? = if case .object(let members) = body { members.first { $0.0 == (resourceType == "Users" ? "userName" : "displayName") }?.1.stringValue } else { nil }
         let id = "app-\(name ?? "?")"
         self.state.withLock { $0.users[name ?? "?"] = id }
+        self.resources.withLock { $0[id] = Self.withId(body, id) }
         return SCIMResource(id: id)
     }
 
     /// PATCH paths the app answers 404 for (an app that does not know the referenced id).
     let missingPaths = Mutex<Set<String>>([])
-    /// An app without PATCH support answers every PATCH 501.
-    let refusesPatch = Mutex(false)
+    /// The status every PATCH is refused with (501 or 405: an app without PATCH; 400: one that rejects the request).
+    let refusesPatch = Mutex<Int?>(nil)
 
     func patch(_ endpoint: SCIMEndpoint, resourceType: String, id: String, operations: [JSONValue]) async throws(SCIMError) {
         self.record("PATCH", resourceType, endpoint, operations: operations)
-        if self.refusesPatch.withLock({ $0 }) { throw .status(501, detail: "PATCH is not supported", retryAfter: nil) }
+        if let status = self.refusesPatch.withLock({ $0 }) { throw .status(status, detail: "PATCH is refused", retryAfter: nil) }
         let missing = self.missingPaths.withLock { $0 }
         if operations.contains(where: { $0["path"]?.stringValue.map(missing.contains) == true }) {
             throw .status(404, detail: "No such resource", retryAfter: nil)
@@ -68,6 +69,23 @@ final class FakeSCIMClient: SCIMClient {
 
     func replace(_ endpoint: SCIMEndpoint, resourceType: String, id: String, body: JSONValue) async throws(SCIMError) {
         self.record("PUT", resourceType, endpoint, body: body)
+        self.resources.withLock { $0[id] = body }
+    }
+
+    /// What the app holds, by id: each created resource as POSTed (with its id), each replaced one as PUT. PATCHes are
+    /// not applied.
+    let resources = Mutex<[String: JSONValue]>([:])
+
+    func read(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError) -> JSONValue {
+        self.record("GET", resourceType, endpoint)
+        guard let resource = self.resources.withLock({ $0[id] }) else { throw .status(404, detail: "Not Found", retryAfter: nil) }
+        return resource
+    }
+
+    static func withId(_ body: JSONValue, _ id: String) -> JSONValue {
+        guard case .object(var members) = body else { return body }
+        members.insert(("id", .string(id)), at: min(1, members.count))
+        return .object(members)
     }
 
     func delete(_ endpoint: SCIMEndpoint, resourceType: String, id: String) async throws(SCIMError) {
