@@ -3,16 +3,19 @@ import Testing
 
 /// A user's manager as Graph has it: `PUT …/manager/$ref`, `GET …/manager`, `DELETE …/manager/$ref`.
 @Suite struct ManagerTests {
+    /// A user named `name` (`name@graphsync.local`), created through Graph; its id.
+    static func createUser(_ name: String, on server: TestServer, token: String) async throws -> String {
+        let created = try await server.send(.POST, "/v1.0/users", token: token, json: [
+            "accountEnabled": true, "displayName": name, "mailNickname": name, "userPrincipalName": "\(name)@graphsync.local",
+            "passwordProfile": ["password": "Str0ng!Passw0rd"],
+        ])
+        return try #require(created["id"] as? String, "\(created.text)")
+    }
+
     @Test func aManagerIsSetReadAndRemoved() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()
-            func user(_ name: String) async throws -> String {
-                let created = try await server.send(.POST, "/v1.0/users", token: admin, json: [
-                    "accountEnabled": true, "displayName": name, "mailNickname": name, "userPrincipalName": "\(name)@graphsync.local",
-                    "passwordProfile": ["password": "Str0ng!Passw0rd"],
-                ])
-                return try #require(created["id"] as? String, "\(created.text)")
-            }
+            func user(_ name: String) async throws -> String { try await Self.createUser(name, on: server, token: admin) }
             let ada = try await user("ada")
             let grace = try await user("grace")
             let none = try await server.send(.GET, "/v1.0/users/\(ada)/manager", token: admin)
@@ -50,18 +53,13 @@ import Testing
             #expect(try await server.send(.DELETE, "/v1.0/users/\(ada)/manager/$ref", token: admin).status == 404)
         }
     }
+
     /// The other side and the navigation: `GET …/directReports`, and `$expand=manager` / `$expand=directReports` (with a
     /// nested `$select`) on one user and on a list.
     @Test func directReportsAndExpandedManagers() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()
-            func user(_ name: String) async throws -> String {
-                let created = try await server.send(.POST, "/v1.0/users", token: admin, json: [
-                    "accountEnabled": true, "displayName": name, "mailNickname": name, "userPrincipalName": "\(name)@graphsync.local",
-                    "passwordProfile": ["password": "Str0ng!Passw0rd"],
-                ])
-                return try #require(created["id"] as? String, "\(created.text)")
-            }
+            func user(_ name: String) async throws -> String { try await Self.createUser(name, on: server, token: admin) }
             let boss = try await user("boss")
             let ada = try await user("ada")
             let lin = try await user("lin")
