@@ -10,6 +10,18 @@ extension RepositoryContractTests {
         return try await jobs.start(try await jobs.create(servicePrincipalId: Identifiers.objectId(), templateId: "scim"), now: now)
     }
 
+    /// The console's app list reads every shown app's jobs in one query.
+    @Test func jobsOfSeveralServicePrincipalsAreListedAtOnce() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let jobs = JobService(repositories: fx.repositories)
+            let first = try await jobs.create(servicePrincipalId: Identifiers.objectId(), templateId: "scim")
+            let second = try await jobs.create(servicePrincipalId: Identifiers.objectId(), templateId: "scim")
+            let listed = try await fx.repositories.jobs.list(servicePrincipalIds: [first.servicePrincipalId.uppercased(), second.servicePrincipalId, "none"])
+            #expect(listed.mapValues { $0.map(\.id) } == [first.servicePrincipalId: [first.id], second.servicePrincipalId: [second.id]])
+            #expect(try await fx.repositories.jobs.list(servicePrincipalIds: []).isEmpty)
+        }
+    }
+
     @Test func aLeaseHasOneOwnerUntilItExpiresThenAnotherNodeTakesOver() async throws {
         try await StorageFixture.withDatabase { fx in
             let t0 = Date(timeIntervalSince1970: 1_800_000_000)

@@ -80,12 +80,15 @@ struct ConsoleController {
             let query = String((request.uri.queryParameters["q"].map(String.init) ?? "").prefix(256)).trimmingCharacters(in: .whitespaces)
             let page = try await self.directory.repositories.servicePrincipals.list(DirectoryQuery(top: 999, ownedBy: scope.ownerId))
             let hidden: Set<String> = [WellKnown.graphAppId, WellKnown.consoleAppId]
+            let shown = page.items.filter { !hidden.contains($0.appId) && (query.isEmpty || $0.displayName.localizedCaseInsensitiveContains(query)) }
+                .prefix(200)
+            // One query for every shown app's jobs.
+            let jobs = try await self.directory.repositories.jobs.list(servicePrincipalIds: shown.map(\.id))
             var apps: [[String: Any]] = []
-            for sp in page.items where !hidden.contains(sp.appId) && (query.isEmpty || sp.displayName.localizedCaseInsensitiveContains(query)) {
-                guard apps.count < 200 else { break }
+            for sp in shown {
                 var status = "—"
                 if try await self.console.permits(GraphPolicies.readSynchronization, session, objectId: sp.id) {
-                    status = try await self.directory.repositories.jobs.list(servicePrincipalId: sp.id).first.map { ConsoleJobText.state($0) } ?? "Not set up"
+                    status = jobs[sp.id.lowercased()]?.first.map { ConsoleJobText.state($0) } ?? "Not set up"
                 }
                 apps.append(["id": sp.id, "displayName": sp.displayName, "appId": sp.appId, "status": status])
             }

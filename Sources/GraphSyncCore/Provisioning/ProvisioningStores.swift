@@ -5,6 +5,8 @@ public protocol SynchronizationJobRepository: Sendable {
     func create(_ job: SynchronizationJob) async throws
     func get(id: String) async throws -> SynchronizationJob?
     func list(servicePrincipalId: String) async throws -> [SynchronizationJob]
+    /// The jobs of each of these service principals, in one query: service principal id → its jobs (in id order).
+    func list(servicePrincipalIds: [String]) async throws -> [String: [SynchronizationJob]]
     func update(_ job: SynchronizationJob) async throws
     /// Saves `job` only while `owner` holds its lease; false when it does not (another node took the job over).
     func update(_ job: SynchronizationJob, leasedBy owner: String) async throws -> Bool

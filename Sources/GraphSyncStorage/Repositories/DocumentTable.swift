@@ -66,6 +66,12 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
             .all().map { try self.decode($0) }
     }
 
+    func all(where column: String, in values: [String], on db: any SQLDatabase) async throws -> [Model] {
+        guard !values.isEmpty else { return [] }
+        return try await db.select().column("document").from(self.name).where(SQLIdentifier(column), .in, values).orderBy("id")
+            .all().map { try self.decode($0) }
+    }
+
     func exists(id: String, on db: any SQLDatabase) async throws -> Bool {
         try await db.select().column("id").from(self.name).where("id", .equal, SQLBind(id)).limit(1).first() != nil
     }

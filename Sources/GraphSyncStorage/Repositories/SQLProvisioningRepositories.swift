@@ -35,6 +35,13 @@ public struct SQLSynchronizationJobRepository: SynchronizationJobRepository {
         try await self.database.read { try await Tables.jobs.all(where: "service_principal_id", equals: servicePrincipalId.lowercased(), on: $0) }
     }
 
+    public func list(servicePrincipalIds: [String]) async throws -> [String: [SynchronizationJob]] {
+        let jobs = try await self.database.read {
+            try await Tables.jobs.all(where: "service_principal_id", in: servicePrincipalIds.map { $0.lowercased() }, on: $0)
+        }
+        return Dictionary(grouping: jobs) { $0.servicePrincipalId.lowercased() }
+    }
+
     public func update(_ job: SynchronizationJob) async throws {
         try await self.database.write { try await Tables.jobs.update(job, on: $0) }
     }
