@@ -26,8 +26,9 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
 
     DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: dependencies.keys, graphHost: dependencies.graphHost).addRoutes(to: router)
-    // provisionOnDemand's limit per job (Graph documents 5 requests per 10 seconds), shared by Graph and the console.
-    let onDemandLimit = RateLimit(limit: 5, per: 10)
+    // provisionOnDemand's limit per job (Graph documents 5 requests per 10 seconds), shared by Graph and the console, and
+    // by every node: it is counted in the database.
+    let onDemandLimit = SharedRateLimit(limit: 5, per: 10, store: directory.repositories.rateLimits)
     let signIn = SignInService(authority: dependencies.authority)
     TokenController(endpoints: endpoints, tenant: directory.tenant, authority: dependencies.authority, minter: dependencies.minter, signIn: signIn)
         .addRoutes(to: router)

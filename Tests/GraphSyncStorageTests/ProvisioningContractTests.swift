@@ -10,6 +10,25 @@ extension RepositoryContractTests {
         return try await jobs.start(try await jobs.create(servicePrincipalId: Identifiers.objectId(), templateId: "scim"), now: now)
     }
 
+    /// A rate limit counted in the database: every node (here, repositories racing on one database) admits at most the
+    /// limit between them, and a key is free again once its oldest request leaves the window.
+    @Test func aSharedRateLimitAdmitsTheLimitAcrossNodesAndThenWaits() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let t0 = Date()
+            let nodes = [SharedRateLimit(limit: 5, per: 10, store: fx.repositories.rateLimits),
+                         SharedRateLimit(limit: 5, per: 10, store: SQLRateLimitRepository(database: fx.provider))]
+            let admitted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<20 { group.addTask { try await nodes[index % 2].admit("job-1", now: t0) == nil } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(admitted == 5, "five between the two nodes")
+            #expect(try await nodes[0].admit("job-2", now: t0) == nil, "another key has its own count")
+            let wait = try #require(try await nodes[1].admit("job-1", now: t0.addingTimeInterval(4)))
+            #expect(abs(wait - 6) < 0.01, "until the first request leaves the window: \(wait)")
+            #expect(try await nodes[1].admit("job-1", now: t0.addingTimeInterval(10.5)) == nil)
+        }
+    }
+
     /// The console's app list reads every shown app's jobs in one query.
     @Test func jobsOfSeveralServicePrincipalsAreListedAtOnce() async throws {
         try await StorageFixture.withDatabase { fx in

@@ -98,3 +98,29 @@ def graph_log(server: GraphSyncServer, sp_id: str, job_id: str) -> list[dict]:
     """The job's provisioning log, read through whichever node is still up."""
     graph = Graph(server.facts)
     return graph.call("GET", f"/auditLogs/provisioning?$filter=jobId%20eq%20'{job_id}'&$top=999", expect=200)["value"]
+
+
+@pytest.mark.parametrize("private_graphsync", ["sqlite", "postgres"], indirect=True)
+def test_provision_on_demand_is_limited_across_nodes(private_graphsync, tmp_path):
+    """Graph's 5 provisionOnDemand requests per 10 seconds per job hold for the cluster, not for each node."""
+    first = private_graphsync
+    facts = first.facts
+    port = _free_port()
+    moved = {key: facts[key].replace(f":{facts['port']}", f":{port}") for key in ("authority", "graphBaseUrl")}
+    second = GraphSyncServer(dict(facts, port=port, **moved), tmp_path / "second-node.log")
+    first.start()
+    second.start()
+    try:
+        nodes = [Graph(facts), Graph(second.facts)]
+        sp = setup_app(nodes[0], "http://127.0.0.1:9/scim/v2")
+        job = nodes[0].call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+        path = f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/provisionOnDemand"
+        statuses = []
+        for index in range(6):  # alternating nodes: 3 requests each
+            graph = nodes[index % 2]
+            statuses.append(graph.session.post(f"{graph.base}{path}", json={"parameters": []}, timeout=30))
+        assert [r.status_code for r in statuses[:5]] == [400] * 5, [(r.status_code, r.text[:200]) for r in statuses]
+        assert statuses[5].status_code == 429 and statuses[5].json()["error"]["code"] == "TooManyRequests", statuses[5].text
+        assert 1 <= int(statuses[5].headers["Retry-After"]) <= 10
+    finally:
+        second.stop()

@@ -12,7 +12,7 @@ struct ConsoleSettingsController {
     let engine: ProvisioningEngine
     let wakeScheduler: @Sendable () -> Void
     /// Shared with Graph's provisionOnDemand route: the limit is per job, whichever way it is called.
-    let onDemandLimit: RateLimit
+    let onDemandLimit: SharedRateLimit
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("console/apps/:id/settings", use: self.settings)
@@ -89,7 +89,7 @@ struct ConsoleSettingsController {
         try await self.console.signedIn(request) { session in
             let form = try await self.console.form(request, session)
             let (sp, job) = try await self.appAndJob(context, session, write: true)
-            if let wait = self.onDemandLimit.admit(job.id) {
+            if let wait = try await self.onDemandLimit.admit(job.id) {
                 throw ConsoleFailure(heading: "Too many requests", message: "Provision on demand runs at most \(self.onDemandLimit.limit) times in \(Int(self.onDemandLimit.window)) seconds for an app; try again in \(Int(wait.rounded(.up))) s.", status: .tooManyRequests)
             }
             let name = String((form["principal"] ?? "").trimmingCharacters(in: .whitespaces).prefix(256))

@@ -13,7 +13,7 @@ struct SynchronizationJobsController {
     /// Wakes the background scheduler (after start/restart).
     let wake: @Sendable () -> Void
     /// provisionOnDemand's rate, per job (Graph documents 5 requests per 10 seconds).
-    let onDemandLimit: RateLimit
+    let onDemandLimit: SharedRateLimit
 
     func addRoutes(to routes: GraphRoutes) {
         let base = "\(self.collection)/:id/synchronization"
@@ -273,7 +273,7 @@ struct SynchronizationJobsController {
     /// Provisions the given subjects now; answers Graph's `stringKeyStringValuePair` (`ProvisionOnDemandJSON`).
     @Sendable func provisionOnDemand(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let (_, job) = try await self.job(request, context, GraphPolicies.writeSynchronization)
-        if let wait = self.onDemandLimit.admit(job.id) {
+        if let wait = try await self.onDemandLimit.admit(job.id) {
             var headers = HTTPFields()
             headers[.retryAfter] = String(Int(wait.rounded(.up)))
             throw GraphError(

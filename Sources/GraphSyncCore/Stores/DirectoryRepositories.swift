@@ -137,6 +137,7 @@ public struct Repositories: Sendable {
     public var provisioningScope: any ProvisioningScopeRepository
     public var deletedItems: any DeletedItemRepository
     public var signInGrants: any SignInGrantRepository
+    public var rateLimits: any RateLimitRepository
     /// Runs read-modify-writes as one transaction over these repositories.
     public var unitOfWork: any UnitOfWork
 
@@ -147,7 +148,7 @@ public struct Repositories: Sendable {
         synchronizationSecrets: any SynchronizationSecretRepository, jobs: any SynchronizationJobRepository,
         provisionedObjects: any ProvisionedObjectRepository, provisioningLog: any ProvisioningLogRepository,
         provisioningScope: any ProvisioningScopeRepository, deletedItems: any DeletedItemRepository,
-        signInGrants: any SignInGrantRepository, unitOfWork: any UnitOfWork
+        signInGrants: any SignInGrantRepository, rateLimits: any RateLimitRepository, unitOfWork: any UnitOfWork
     ) {
         self.tenants = tenants
         self.applications = applications
@@ -165,6 +166,7 @@ public struct Repositories: Sendable {
         self.provisioningScope = provisioningScope
         self.deletedItems = deletedItems
         self.signInGrants = signInGrants
+        self.rateLimits = rateLimits
         self.unitOfWork = unitOfWork
     }
 

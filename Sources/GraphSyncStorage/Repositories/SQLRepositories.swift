@@ -22,6 +22,7 @@ extension Repositories {
             provisioningScope: SQLProvisioningScopeRepository(database: database),
             deletedItems: SQLDeletedItemRepository(database: database),
             signInGrants: SQLSignInGrantRepository(database: database),
+            rateLimits: SQLRateLimitRepository(database: database),
             unitOfWork: SQLUnitOfWork(database: database, sealer: sealer))
     }
 }
