@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // The domain: directory objects, synchronization, permissions, store protocols. No HTTP, no SQL.
@@ -41,6 +43,8 @@ let package = Package(
             name: "GraphSyncCore",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
+                // Counters and timers of what the engine and the authority do (the API only; the App picks the backend).
+                .product(name: "Metrics", package: "swift-metrics"),
                 // SHA-256 for PKCE (RFC 7636) and for storing sign-in handles hashed.
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -120,6 +124,8 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -73,6 +73,10 @@ public struct AppConfiguration: Sendable {
     /// New users matched per SCIM query (`--match-batch-size`, default 1: Entra's one query per user).
     public var matchBatchSize = 1
     public var logLevel: Logger.Level = .info
+    /// Serve Prometheus metrics at `/metrics` (`--metrics`).
+    public var metrics = false
+    /// The bearer token a scrape must present at `/metrics` (`GRAPHSYNC_METRICS_TOKEN`); nil leaves it open.
+    public var metricsToken: String?
     /// Smart lockout of the password grant (Entra's defaults: 10 failures, 60 s lockout) and per-client throttling.
     public var signIn = SignInThrottle.Settings()
 

@@ -75,7 +75,8 @@ public func buildApplication(
             wakeScheduler: { scheduler.wake() }, endpoints: endpoints, keys: keys, verifier: verifier,
             authority: AuthorityService(
                 directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
-            minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost))
+            minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost,
+            metrics: (configuration.metrics, configuration.metricsToken)))
 
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),

@@ -16,6 +16,8 @@ struct RouterDependencies: Sendable {
     var authority: AuthorityService
     var minter: TokenMinter
     var graphHost: String
+    /// Prometheus at `/metrics` and per-route request metrics, when `--metrics` is given (the token a scrape presents).
+    var metrics: (enabled: Bool, token: String?) = (false, nil)
 }
 
 /// Mounts the authority (unauthenticated) and the Graph API (bearer-authenticated) under `/v1.0` and `/beta`.
@@ -23,6 +25,12 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     let (directory, synchronization, jobs, engine) = (dependencies.directory, dependencies.synchronization, dependencies.jobs, dependencies.engine)
     let (endpoints, verifier, wakeScheduler) = (dependencies.endpoints, dependencies.verifier, dependencies.wakeScheduler)
     let router = Router(context: AppRequestContext.self)
+    if dependencies.metrics.enabled {
+        // The registry first: it bootstraps the metrics backend. The middleware outermost, so it records the status
+        // GraphErrorMiddleware gives an error.
+        MetricsController(registry: GraphSyncMetrics.registry, token: dependencies.metrics.token).addRoutes(to: router)
+        router.add(middleware: RequestMetricsMiddleware<AppRequestContext>())
+    }
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())
 
     DiscoveryController(endpoints: endpoints, tenant: directory.tenant, keys: dependencies.keys, graphHost: dependencies.graphHost).addRoutes(to: router)

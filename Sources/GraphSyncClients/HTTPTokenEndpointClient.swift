@@ -58,13 +58,21 @@ public struct HTTPTokenEndpointClient: TokenEndpointClient {
         do {
             response = try await self.outbound.send(http, timeout: self.timeout, maximumBytes: self.maximumResponseBytes)
         } catch {
+            Telemetry.tokenExchange(grant: request.grant.name, outcome: "unreachable")
             throw Self.tokenError(error, host: host, timeout: self.timeout, limit: self.maximumResponseBytes)
         }
         self.logger.info(
             "token endpoint answered",
             metadata: ["host": "\(host)", "grant": "\(request.grant.name)", "auth": "\(request.authentication.rawValue)",
                        "status": "\(response.status)", "elapsed": "\(ContinuousClock.now - started)"])
-        return try Self.parse(status: response.status, body: response.body)
+        do {
+            let parsed = try Self.parse(status: response.status, body: response.body)
+            Telemetry.tokenExchange(grant: request.grant.name, outcome: "success")
+            return parsed
+        } catch {
+            Telemetry.tokenExchange(grant: request.grant.name, outcome: "rejected")
+            throw error
+        }
     }
 
     static func tokenError(_ error: OutboundError, host: String, timeout: Duration, limit: Int) -> TokenEndpointError {

@@ -73,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-cycle-duration"), help: "Seconds one provisioning cycle may run before it is stopped and recorded as failed (CycleTimeLimitExceeded).")
     var maxCycleDuration: Double = 3600
 
+    @Flag(help: "Serve Prometheus metrics at /metrics (requests, provisioning cycles and actions, SCIM requests, token exchanges). Set GRAPHSYNC_METRICS_TOKEN to make scrapes present it as a bearer token.")
+    var metrics = false
+
     @Option(name: .customLong("deleted-items-retention"), help: "Days a deleted user, group or application can be restored before it is deleted for good (Graph: 30); fractions allowed.")
     var deletedItemsRetentionDays: Double = 30
 
@@ -142,6 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.databasePoolSize = self.databasePoolSize
         configuration.maxCycleDuration = self.maxCycleDuration
         configuration.deletedItemsRetention = self.deletedItemsRetentionDays * 86_400
+        configuration.metrics = self.metrics
+        configuration.metricsToken = ProcessInfo.processInfo.environment["GRAPHSYNC_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         do {
@@ -177,6 +182,9 @@ struct ServeCommand: AsyncParsableCommand {
         return try await buildApplication(runtime: runtime, logger: logger) { port in
             say("GraphSync is listening on \(listening):\(port)  (tenant \(tenantId); authority \(listening):\(port)/\(tenantId); CA \(caPath))")
             say("Console: \(listening):\(port)/console")
+            if configuration.metrics {
+                say("Metrics: \(listening):\(port)/metrics" + (configuration.metricsToken == nil ? " (open: set GRAPHSYNC_METRICS_TOKEN to require a bearer token)" : " (bearer token: GRAPHSYNC_METRICS_TOKEN)"))
+            }
         }
     }
 }

@@ -101,6 +101,8 @@ final class ProvisioningScheduler: Service, Sendable {
 
     /// One cycle of a claimed job, then the lease is released.
     private func run(_ job: SynchronizationJob) async {
+        Telemetry.runningJobs(+1)
+        defer { Telemetry.runningJobs(-1) }
         do {
             let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
             let execution = finished.status.lastExecution

@@ -120,6 +120,7 @@ struct CycleRun: Sendable {
         }
         try await self.repositories.provisionedObjects.save(changed)
         try await self.repositories.provisioningLog.append(log)
+        Telemetry.provisioningActions(log)
     }
 
     /// Runs `work` over `items` with at most `concurrency` in flight, handing results over in batches as they complete.

@@ -76,6 +76,7 @@ public struct ProvisioningEngine: Sendable {
             self.recordFailure(&job, execution, now: Date())
             self.logger.warning("provisioning cycle failed", metadata: ["job": "\(job.id)", "error": "\(execution.error?.message ?? "")"])
         }
+        Telemetry.cycleFinished(state: execution.state, seconds: execution.timeEnded.timeIntervalSince(execution.timeBegan))
         // The job may have been paused, restarted or deleted while the cycle ran: keep those decisions, reading and
         // writing in one transaction so none made meanwhile is lost.
         let finished = job

@@ -1,0 +1,67 @@
+"""`graphsync serve --metrics`: what an operator's Prometheus scrapes after a real provisioning cycle into
+scim2-server, behind GRAPHSYNC_METRICS_TOKEN, with no secret in it."""
+
+import re
+import sys
+import uuid
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scim"))
+from scimharness import ScimServer  # noqa: E402
+from test_provisioning import Graph, assign, setup_app  # noqa: E402
+
+SCRAPE_TOKEN = "prometheus-scrape-token"
+SAMPLE = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>.*)\})? (?P<value>\S+)$')  # route values hold braces
+
+
+def samples(text: str, name: str) -> list[tuple[dict, float]]:
+    found = []
+    for line in text.splitlines():
+        m = SAMPLE.match(line)
+        if m and m["name"] == name:
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m["labels"] or ""))
+            found.append((labels, float(m["value"])))
+    return found
+
+
+def value(text: str, name: str, **labels) -> float:
+    return sum(v for found, v in samples(text, name) if all(found.get(k) == w for k, w in labels.items()))
+
+
+def test_a_provisioning_cycle_shows_in_the_metrics(private_graphsync, monkeypatch):
+    monkeypatch.setenv("GRAPHSYNC_METRICS_TOKEN", SCRAPE_TOKEN)
+    server = private_graphsync
+    server.start("--metrics", "--scheduler-tick", "0.2")
+    facts = server.facts
+    metrics_url = facts["graphBaseUrl"].rsplit("/v1.0", 1)[0] + "/metrics"
+    assert requests.get(metrics_url, timeout=10).status_code == 401, "no token, no metrics"
+
+    graph = Graph(facts)
+    tag = uuid.uuid4().hex[:6]
+    with ScimServer("scim-bearer-token", "--entra") as scim:
+        sp = setup_app(graph, scim.base)
+        for i in range(3):
+            assign(graph, sp["id"], graph.user(f"metric{i}x{tag}")["id"])
+        job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+        graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
+        done = graph.wait_for_cycle(sp["id"], job["id"], timeout=60)
+        assert done["status"]["lastExecution"]["state"] == "Succeeded", done["status"]
+
+    scraped = requests.get(metrics_url, headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"}, timeout=10)
+    assert scraped.status_code == 200 and scraped.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    text = scraped.text
+    assert value(text, "graphsync_provisioning_cycles_total", state="Succeeded") >= 1, text[:3000]
+    assert value(text, "graphsync_provisioning_cycle_duration_seconds_count") >= 1
+    assert value(text, "graphsync_provisioning_actions_total", object="User", action="Create", status="success") == 3
+    # Entra's pattern: a userName query, then a POST, for each new user.
+    assert value(text, "graphsync_scim_requests_total", method="POST", status="201") == 3
+    assert value(text, "graphsync_scim_requests_total", method="GET", status="200") >= 3
+    assert value(text, "graphsync_provisioning_jobs_running") == 0
+    routes = {labels.get("route") for labels, _ in samples(text, "graphsync_http_requests_total")}
+    start = [r for r in routes if r and r.endswith("/start")]
+    assert len(start) == 1 and "{" in start[0], sorted(r for r in routes if r)
+    assert value(text, "graphsync_http_requests_total", method="POST", status="204", route=start[0]) == 1
+    for secret in ("scim-bearer-token", facts["clientSecret"], SCRAPE_TOKEN, facts["adminPassword"]):
+        assert secret not in text, "a secret in the metrics"
