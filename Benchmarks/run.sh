@@ -11,7 +11,7 @@
 # pinned to CPU 1 with wrk, fsync on and synchronous_commit off — SQLite's WAL with synchronous=NORMAL likewise
 # does not flush on every commit).
 #
-# Usage: Benchmarks/run.sh [seconds-per-route, default 10] [backends, default "sqlite postgres"]
+# Usage: [SERVE_FLAGS="--metrics"] Benchmarks/run.sh [seconds-per-route, default 10] [backends, default "sqlite postgres"]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DURATION="${1:-10}"
@@ -41,7 +41,8 @@ SP_ID=$(echo "$SP_JSON" | awk '/service principal id/ {print $4}')
 
 # Start-up: time from exec to the first answered request, on the existing data dir.
 START_NS=$(date +%s%N)
-taskset -c 0 "$BIN/graphsync" serve --data-dir "$DATA" --http --port "$PORT" --allow-token-urls-to loopback --log-level error \
+# shellcheck disable=SC2086  # SERVE_FLAGS: extra serve flags, word-split on purpose (e.g. SERVE_FLAGS=--metrics)
+taskset -c 0 "$BIN/graphsync" serve --data-dir "$DATA" --http --port "$PORT" --allow-token-urls-to loopback --log-level error ${SERVE_FLAGS:-} \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=($SERVER_PID)
