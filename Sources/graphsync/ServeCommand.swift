@@ -109,10 +109,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard self.deletedItemsRetentionDays.isFinite, self.deletedItemsRetentionDays > 0, self.deletedItemsRetentionDays <= 3_650 else {
             throw ValidationError("--deleted-items-retention must be a number of days above 0 and up to 3650, not \(self.deletedItemsRetentionDays).")
         }
+        if self.metrics, Self.metricsToken == nil, !Self.isLoopback(self.options.host) {
+            throw ValidationError("--metrics on \(self.options.host) needs GRAPHSYNC_METRICS_TOKEN: scrapes must present it, since the port is reachable from the network. (On a loopback host the token is optional.)")
+        }
         if (self.tlsCertificate == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if self.options.http && self.tlsCertificate != nil { throw ValidationError("--http cannot be combined with --tls-cert.") }
-        let loopback = ["127.0.0.1", "localhost", "::1"].contains(self.options.host) || self.options.host.hasPrefix("127.")
-        if self.options.http && !loopback && !self.insecure {
+        if self.options.http && !Self.isLoopback(self.options.host) && !self.insecure {
             throw ValidationError("Refusing plain http on non-loopback host \(self.options.host): tokens and secrets would cross the network in clear text. Add --insecure to do it anyway.")
         }
         if let publicURL = self.options.publicURL {
@@ -123,6 +125,14 @@ struct ServeCommand: AsyncParsableCommand {
         for issuer in self.trustIssuers where !issuer.hasPrefix("https://") {
             throw ValidationError("--trust-issuer must be an https URL: \(issuer)")
         }
+    }
+
+    static func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
+
+    /// `GRAPHSYNC_METRICS_TOKEN`, trimmed (a secrets file's trailing newline is not part of it); nil when unset or empty.
+    static var metricsToken: String? {
+        ProcessInfo.processInfo.environment["GRAPHSYNC_METRICS_TOKEN"].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .flatMap { $0.isEmpty ? nil : $0 }
     }
 
     func run() async throws {
@@ -146,7 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxCycleDuration = self.maxCycleDuration
         configuration.deletedItemsRetention = self.deletedItemsRetentionDays * 86_400
         configuration.metrics = self.metrics
-        configuration.metricsToken = ProcessInfo.processInfo.environment["GRAPHSYNC_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.metricsToken = Self.metricsToken
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
         do {

@@ -119,6 +119,10 @@ import Testing
             let bossSelf = try await server.mint(server.userGrant(scopes: ["User.Read"], wids: [], objectId: boss))
             let myReports = try #require(try await server.send(.GET, "/v1.0/me/directReports", token: bossSelf)["value"] as? [[String: Any]])
             #expect(myReports.count == 2 && myReports.allSatisfy { $0["id"] is String && $0["displayName"] is NSNull })
+            // Nor can a filter tell what is hidden: which reports' mail starts with "a".
+            let probing = try await server.send(.GET, "/v1.0/me/directReports?$filter=startswith(mail,'a')", token: bossSelf)
+            #expect(probing.status == 403 && probing.errorCode == "Authorization_RequestDenied", "\(probing.text)")
+            #expect(try await server.send(.GET, "/v1.0/me/directReports?$filter=id eq '\(ada)'", token: bossSelf).status == 200)
             #expect(try await server.send(.GET, "/v1.0/users/\(ada)", token: adaSelf).status == 403, "User.Read reaches only the signed-in user")
             let appOnly = try await server.send(.GET, "/v1.0/me", token: admin)
             #expect(appOnly.status == 400 && appOnly.errorMessage == "/me request is only valid with delegated authentication flow.")

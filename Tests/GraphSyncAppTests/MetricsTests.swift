@@ -54,10 +54,14 @@ import Testing
         }
     }
 
-    @Test func withoutTheFlagThereIsNoMetricsRoute() async throws {
+    @Test func withoutTheFlagThereIsNoMetricsRouteAndWithoutATokenItIsOpen() async throws {
         try await TestServer.run { server in
             let reply = try await server.send(.GET, "/metrics")
             #expect(reply.status == 404)
+        }
+        try await TestServer.run(configure: { $0.metrics = true }) { server in
+            let reply = try await server.send(.GET, "/metrics")
+            #expect(reply.status == 200 && reply.text.contains("graphsync_http_requests_total"))
         }
     }
 }

@@ -352,8 +352,16 @@ import Testing
             #expect(groupBody.contains(#""members":[{"value":"app-ada@graphsync.test"},{"value":"app-outsider"}]"#), "\(groupBody)")
             #expect(puts.count == 2 && run.status.lastExecution?.state == "Succeeded")
             let after = world.scim.calls.count
-            _ = try await world.engine.runCycle(run)
+            run = try await world.engine.runCycle(run)
             #expect(world.scim.calls.count == after, "what was replaced is not sent again")
+
+            // Leaving scope disables through a PUT too, keeping the rest of the user.
+            try await Self.unassignEveryone(world, from: sp)
+            let beforeDisable = world.scim.calls.count
+            _ = try await world.engine.runCycle(run)
+            let disabled = world.scim.calls.dropFirst(beforeDisable).filter { $0.method == "PUT" && $0.resourceType == "Users" }.compactMap(\.body)
+            #expect(disabled.count == 2 && disabled.allSatisfy { $0.contains(#""active":false"#) }, "\(disabled)")
+            #expect(disabled.contains { $0.contains(#""roles":[{"value":"admin"}]"#) && $0.contains(#""displayName":"Ada Lovelace""#) })
         }
     }
 

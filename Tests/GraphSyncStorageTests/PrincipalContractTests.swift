@@ -50,6 +50,28 @@ extension RepositoryContractTests {
 
     // MARK: - Grants
 
+    /// A page's managers' reports in one windowed query: at most `limit` each, in id order, however many one manager has.
+    @Test func directReportsOfSeveralManagersAreCutPerManager() async throws {
+        try await StorageFixture.withDatabase { fx in
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            func user(_ name: String, manager: String?) async throws -> String {
+                var user = User(id: "\(name)-\(tag)", userPrincipalName: "\(name)-\(tag)@contoso.test", displayName: name, mailNickname: name,
+                                createdDateTime: Date())
+                user.managerId = manager
+                try await fx.repositories.users.create(user)
+                return user.id
+            }
+            let boss = try await user("boss", manager: nil)
+            let lead = try await user("lead", manager: nil)
+            var reports: [String] = []
+            for index in 0..<5 { reports.append(try await user("r\(index)", manager: boss.uppercased())) }
+            let solo = try await user("solo", manager: lead)
+            let found = try await fx.repositories.users.directReports(ofEach: [boss, lead, "nobody"], limit: 3)
+            #expect(found.mapValues { $0.map(\.id) } == [boss: Array(reports.sorted().prefix(3)), lead: [solo]])
+            #expect(try await fx.repositories.users.directReports(of: boss, DirectoryQuery(top: 10)).items.count == 5)
+        }
+    }
+
     /// Deleted items are deleted for good once past their retention (Graph: 30 days), oldest first, a batch at a time.
     @Test func deletedItemsPastTheirRetentionArePurgedInBatches() async throws {
         try await StorageFixture.withDatabase { fx in

@@ -9,7 +9,14 @@ import Prometheus
 enum GraphSyncMetrics {
     static let registry: PrometheusCollectorRegistry = {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Cycles last seconds to an hour, SCIM requests up to their timeout: the default 5 ms…10 s buckets would put
+        // them all in +Inf.
+        factory.durationHistogramBuckets = [
+            "graphsync_provisioning_cycle_duration_seconds": [1, 5, 15, 30, 60, 120, 300, 600, 1_200, 1_800, 3_600].map { Duration.seconds($0) },
+            "graphsync_scim_request_duration_seconds": [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60].map { Duration.milliseconds(Int64($0 * 1_000)) },
+        ]
+        MetricsSystem.bootstrap(factory)
         return registry
     }()
 }
@@ -22,7 +29,9 @@ struct MetricsController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("metrics") { request, _ -> Response in
             if let token = self.token {
-                let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+                // The scheme is case-insensitive (RFC 9110 §11.1).
+                let header = request.headers[.authorization] ?? ""
+                let presented = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
                 guard SignInHandle.constantTimeEquals(presented, token) else {
                     var headers = HTTPFields()
                     headers[.wwwAuthenticate] = "Bearer realm=\"graphsync-metrics\""

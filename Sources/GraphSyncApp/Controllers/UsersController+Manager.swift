@@ -21,8 +21,9 @@ extension UsersController {
     func directReports(_ request: Request, _ context: AuthenticatedContext, _ subject: Subject) async throws -> Response {
         let user = try await self.user(subject, request, context)
         let query = try ODataQuery(request)
-        let page = try await self.services.directory.directReports(of: user, query.directoryQuery(within: .everything))
         let view = RelatedUserView(context.caller)
+        try view.permitFilter(on: query.clauses)
+        let page = try await self.services.directory.directReports(of: user, query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(
             page.items.map { view.json($0, select: query.select) }, context: "directoryObjects", select: query.select, next: page.next)
     }
@@ -91,6 +92,22 @@ struct RelatedUserView {
             self.reach = .basic
         } else {
             self.reach = .limited
+        }
+    }
+
+    /// A filter may test only what the caller may see: otherwise the users it keeps would tell what it hides.
+    func permitFilter(on clauses: [DirectoryQuery.Clause]) throws {
+        guard self.reach != .full else { return }
+        let visible = self.reach == .basic ? Self.basicProperties : ["id"]
+        for clause in clauses {
+            let field = switch clause {
+            case .equals(let field, _), .startsWith(let field, _), .anyIn(let field, _): field
+            }
+            guard visible.contains(where: { $0.caseInsensitiveCompare(field) == .orderedSame }) else {
+                throw GraphError(
+                    .forbidden, code: "Authorization_RequestDenied",
+                    message: "Insufficient privileges to complete the operation: filtering on '\(field.prefix(100))' needs a permission to read users.")
+            }
         }
     }
 

@@ -103,10 +103,9 @@ extension CycleRun {
                 state.targetId = nil
                 state.active = false
             } else {
-                try await self.retrying({
-                    try await self.scim.patch(self.context.endpoint, resourceType: Self.usersPath, id: id,
-                                              operations: self.context.endpoint.dialect.disableOperations())
-                })
+                try await self.modify(Self.usersPath, id: id, operations: self.context.endpoint.dialect.disableOperations()) { current in
+                    SCIMResourceOverlay.overlay(current, with: .object([("active", .bool(false))]))
+                }
                 state.active = false
                 state.deletedInDirectory = presence == .deleted ? true : nil
                 state.exportedHash = nil

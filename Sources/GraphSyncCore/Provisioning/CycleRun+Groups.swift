@@ -91,8 +91,10 @@ extension CycleRun {
         // A PUT in place of the member PATCHes: the app's members, less those removed since the last export, plus these.
         let whole = { (current: JSONValue, exported: [String]) -> JSONValue in
             let removed = Set(exported).subtracting(members)
-            let had = current["members"]?.arrayValue?.compactMap { $0["value"]?.stringValue }.filter { !removed.contains($0) } ?? []
-            let all = had + members.filter { !had.contains($0) }
+            let listed = current.objectValue?.first { $0.0.caseInsensitiveCompare("members") == .orderedSame }?.1.arrayValue ?? []
+            let had = listed.compactMap { $0["value"]?.stringValue }.filter { !removed.contains($0) }
+            let known = Set(had)
+            let all = had + members.filter { !known.contains($0) }
             return SCIMResourceOverlay.overlay(
                 current, with: AttributeMapper.resource(
                     schema: mapping.targetObjectName, values: values, extra: [("members", .array(all.map { .object([("value", .string($0))]) }))]))

@@ -36,10 +36,22 @@ enum SCIMResourceOverlay {
             var entries = had
             for entry in new {
                 let type = entry["type"]?.stringValue?.lowercased()
-                if let index = entries.firstIndex(where: { $0["type"]?.stringValue?.lowercased() == type }) {
+                // The entry of that type, or an untyped one with the same value (not a second copy of it).
+                let index = entries.firstIndex { $0["type"]?.stringValue?.lowercased() == type }
+                    ?? entries.firstIndex { $0["type"] == nil && $0["value"] != nil && $0["value"] == entry["value"] }
+                if let index {
                     entries[index] = self.overlay(entries[index], with: entry)
                 } else {
                     entries.append(entry)
+                }
+            }
+            // At most one primary (RFC 7643 §2.4): the mapped one, when it is.
+            if let primary = new.last(where: { $0["primary"] == .bool(true) }) {
+                let type = primary["type"]?.stringValue?.lowercased()
+                entries = entries.map { entry in
+                    guard entry["primary"] == .bool(true), entry["type"]?.stringValue?.lowercased() != type, case .object(var members) = entry else { return entry }
+                    members.removeAll { $0.0 == "primary" }
+                    return .object(members)
                 }
             }
             return .array(entries)

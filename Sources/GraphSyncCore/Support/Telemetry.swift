@@ -22,9 +22,19 @@ public enum Telemetry {
 
     /// One request to a SCIM app: its method, the app's status (`none` when no answer came) and how long it took.
     public static func scimRequest(method: String, status: Int?, seconds: Double) {
-        Counter(label: "graphsync_scim_requests_total", dimensions: [("method", method), ("status", status.map(String.init) ?? "none")]).increment()
+        Counter(label: "graphsync_scim_requests_total", dimensions: [("method", method), ("status", self.statusLabel(status))]).increment()
         Timer(label: "graphsync_scim_request_duration_seconds", dimensions: [("method", method)]).recordSeconds(seconds)
     }
+
+    /// An app's status as a label: the statuses SCIM and HTTP give meaning to as they are, any other as its class
+    /// (`4xx`), so an app answering odd codes cannot grow the registry; `none` when no answer came.
+    static func statusLabel(_ status: Int?) -> String {
+        guard let status else { return "none" }
+        if Self.namedStatuses.contains(status) { return String(status) }
+        return (100..<600).contains(status) ? "\(status / 100)xx" : "other"
+    }
+
+    static let namedStatuses: Set<Int> = [200, 201, 204, 400, 401, 403, 404, 405, 409, 412, 413, 422, 429, 500, 501, 502, 503, 504]
 
     /// One exchange with an app's OAuth token endpoint (acquireAccessToken, a refresh, client credentials): `success`,
     /// `rejected` (the endpoint answered with an error) or `unreachable`.

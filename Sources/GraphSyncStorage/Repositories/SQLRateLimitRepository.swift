@@ -18,8 +18,9 @@ public struct SQLRateLimitRepository: RateLimitRepository {
             try await db.delete(from: "rate_limit_events").where("admitted_at", .lessThanOrEqual, SQLBind(now.timeIntervalSince1970 - 86_400)).run()
             let times = try await db.select().column("admitted_at").from("rate_limit_events").where("limit_key", .equal, SQLBind(key))
                 .orderBy("admitted_at").all().map { try $0.decode(column: "admitted_at", as: Double.self) }
-            if times.count >= limit, let oldest = times.first {
-                return max(0.001, oldest - since)
+            if times.count >= limit {
+                // Until enough have left the window for one more to fit.
+                return max(0.001, times[times.count - limit] - since)
             }
             try await db.insert(into: "rate_limit_events").columns("limit_key", "admitted_at")
                 .values(SQLBind(key), SQLBind(now.timeIntervalSince1970)).run()
