@@ -65,3 +65,15 @@ def test_a_provisioning_cycle_shows_in_the_metrics(private_graphsync, monkeypatc
     assert value(text, "graphsync_http_requests_total", method="POST", status="204", route=start[0]) == 1
     for secret in ("scim-bearer-token", facts["clientSecret"], SCRAPE_TOKEN, facts["adminPassword"]):
         assert secret not in text, "a secret in the metrics"
+
+
+def test_metrics_off_loopback_need_a_token(tmp_path, monkeypatch):
+    """A port reachable from the network never serves open metrics: serve refuses to start instead."""
+    import subprocess
+    from conftest import GRAPHSYNC_BIN
+
+    monkeypatch.delenv("GRAPHSYNC_METRICS_TOKEN", raising=False)
+    done = subprocess.run([str(GRAPHSYNC_BIN), "serve", "--host", "0.0.0.0", "--metrics", "--data-dir", str(tmp_path / "data")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "GRAPHSYNC_METRICS_TOKEN" in done.stderr, (done.returncode, done.stderr[-500:])
+    assert not (tmp_path / "data").exists(), "refused before anything was created"
