@@ -10,7 +10,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scim"))
 from scimharness import ScimServer  # noqa: E402
-from test_provisioning import Graph, assign, setup_app  # noqa: E402
+from test_provisioning import Graph, provision_new_users  # noqa: E402
 
 SCRAPE_TOKEN = "prometheus-scrape-token"
 SAMPLE = re.compile(r'^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>.*)\})? (?P<value>\S+)$')  # route values hold braces
@@ -41,13 +41,7 @@ def test_a_provisioning_cycle_shows_in_the_metrics(private_graphsync, monkeypatc
     graph = Graph(facts)
     tag = uuid.uuid4().hex[:6]
     with ScimServer("scim-bearer-token", "--entra") as scim:
-        sp = setup_app(graph, scim.base)
-        for i in range(3):
-            assign(graph, sp["id"], graph.user(f"metric{i}x{tag}")["id"])
-        job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
-        graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
-        done = graph.wait_for_cycle(sp["id"], job["id"], timeout=60)
-        assert done["status"]["lastExecution"]["state"] == "Succeeded", done["status"]
+        provision_new_users(graph, scim.base, [f"metric{i}x{tag}" for i in range(3)])
 
     scraped = requests.get(metrics_url, headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"}, timeout=10)
     assert scraped.status_code == 200 and scraped.headers["Content-Type"].startswith("text/plain; version=0.0.4")

@@ -23,6 +23,14 @@ SCIM_DELAY_MS = 40   # per SCIM request, so a first cycle lasts a second or two 
 FLAGS = ("--job-lease", "2")
 
 
+def second_node(first: GraphSyncServer, tmp_path: Path) -> GraphSyncServer:
+    """Another node of `first`'s cluster: same data dir and database, its own port (it serves the same tenant)."""
+    facts = first.facts
+    port = _free_port()
+    moved = {key: facts[key].replace(f":{facts['port']}", f":{port}") for key in ("authority", "graphBaseUrl")}
+    return GraphSyncServer(dict(facts, port=port, **moved), tmp_path / "second-node.log")
+
+
 def cycles(log_path: Path, job_id: str) -> list[tuple[float, float, str]]:
     """(began, ended, node) of every cycle of `job_id` a node's log reports."""
     found = []
@@ -38,10 +46,7 @@ def cycles(log_path: Path, job_id: str) -> list[tuple[float, float, str]]:
 def test_two_nodes_share_jobs_and_never_run_one_twice(private_graphsync, tmp_path):
     first = private_graphsync
     facts = first.facts
-    # The second node: same data dir, its own port (it serves the same tenant; only its scheduler matters here).
-    port = _free_port()
-    moved = {key: facts[key].replace(f":{facts['port']}", f":{port}") for key in ("authority", "graphBaseUrl")}
-    second = GraphSyncServer(dict(facts, port=port, **moved), tmp_path / "second-node.log")
+    second = second_node(first, tmp_path)
     first.start(*FLAGS)
     second.start(*FLAGS)
     try:
@@ -105,9 +110,7 @@ def test_provision_on_demand_is_limited_across_nodes(private_graphsync, tmp_path
     """Graph's 5 provisionOnDemand requests per 10 seconds per job hold for the cluster, not for each node."""
     first = private_graphsync
     facts = first.facts
-    port = _free_port()
-    moved = {key: facts[key].replace(f":{facts['port']}", f":{port}") for key in ("authority", "graphBaseUrl")}
-    second = GraphSyncServer(dict(facts, port=port, **moved), tmp_path / "second-node.log")
+    second = second_node(first, tmp_path)
     first.start()
     second.start()
     try:

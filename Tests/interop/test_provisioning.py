@@ -77,6 +77,19 @@ def setup_app(graph, scim_base, token="scim-bearer-token"):
     return sp
 
 
+def provision_new_users(graph, scim_base, names, timeout=60):
+    """An app at `scim_base` with a new user assigned per name, its job started; the job once its first cycle
+    succeeded: (service principal, job)."""
+    sp = setup_app(graph, scim_base)
+    for name in names:
+        assign(graph, sp["id"], graph.user(name)["id"])
+    job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
+    graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
+    done = graph.wait_for_cycle(sp["id"], job["id"], timeout=timeout)
+    assert done["status"]["lastExecution"]["state"] == "Succeeded", done["status"]
+    return sp, done
+
+
 def assign(graph, sp_id, principal_id):
     return graph.call("POST", f"/servicePrincipals/{sp_id}/appRoleAssignedTo", {
         "principalId": principal_id, "resourceId": sp_id, "appRoleId": GRAPH_DEFAULT_ROLE}, expect=201)
@@ -210,15 +223,8 @@ def test_failures_quarantine_and_recovery(graphsync, scim):
 
 def test_throttling_is_retried(graphsync):
     with ScimServer("scim-bearer-token", "--entra", "--rate-limit", "3") as scim:
-        graph = Graph(graphsync)
-        sp = setup_app(graph, scim.base)
         tag = uuid.uuid4().hex[:6]
-        for i in range(6):
-            assign(graph, sp["id"], graph.user(f"t{i}x{tag}")["id"])
-        job = graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs", {"templateId": "scim"}, expect=201)
-        graph.call("POST", f"/servicePrincipals/{sp['id']}/synchronization/jobs/{job['id']}/start", expect=204)
-        done = graph.wait_for_cycle(sp["id"], job["id"], timeout=60)
-        assert done["status"]["lastExecution"]["state"] == "Succeeded", done["status"]
+        provision_new_users(Graph(graphsync), scim.base, [f"t{i}x{tag}" for i in range(6)])
         assert len(scim_users(scim)) == 6
         outcomes = {r["outcome"] for r in scim.control("GET", "/requests")[1]}
         assert "rate-limited" in outcomes
