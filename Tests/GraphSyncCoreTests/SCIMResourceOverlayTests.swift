@@ -22,7 +22,9 @@ import Testing
         #expect(merged["meta"] == nil, "read-only meta is left out")
         #expect(merged["UserName"] == .string("ada@contoso.test") && merged["userName"] == nil, "keys match case-insensitively")
         #expect(merged["roles"] == (try Self.json(#"[{"value":"admin"}]"#)), "what is not mapped is kept")
-        #expect(merged["name"] == (try Self.json(#"{"givenName":"Ada","familyName":"L"}"#)), "objects merge member by member: \(String(decoding: merged.serialized(), as: UTF8.self))")
+        // (Objects compared member by member: JSONValue.parse, through JSONSerialization, does not keep key order.)
+        #expect(merged["name"]?["givenName"] == .string("Ada") && merged["name"]?["familyName"] == .string("L") && merged["name"]?.objectValue?.count == 2,
+                "objects merge member by member")
         let emails = try #require(merged["emails"]?.arrayValue)
         #expect(emails.count == 2, "the untyped work address is the mapped one, not a second copy: \(emails)")
         #expect(emails.filter { $0["primary"] == .bool(true) }.count == 1)
