@@ -5,6 +5,8 @@ BIN="$SCRATCH/release"
 echo "bench: building release binaries (first time: several minutes)" >&2
 swift build -c release --scratch-path "$SCRATCH" --product graphsync >/dev/null
 swift build -c release --scratch-path "$SCRATCH" --product graphsync-bench >/dev/null
+# GRAPHSYNC_UNDER_TEST: another graphsync binary to measure instead (an earlier commit's, for a before/after in one sitting).
+GRAPHSYNC="${GRAPHSYNC_UNDER_TEST:-$BIN/graphsync}"
 
 WORK="$(mktemp -d)"
 chmod 755 "$WORK"  # scripts/postgres.sh runs the server as the postgres user, under this directory

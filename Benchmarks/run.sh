@@ -33,16 +33,16 @@ if [ "$backend" = postgres ]; then
     GRAPHSYNC_DATABASE_URL=$(POSTGRES_CPUS=1 POSTGRES_SETTINGS="-c synchronous_commit=off" scripts/postgres.sh start "$PG_DIR")
 fi
 DATA="$WORK/data-$backend"
-"$BIN/graphsync" init --data-dir "$DATA" --http --port "$PORT" --json >"$WORK/facts.json"
+"$GRAPHSYNC" init --data-dir "$DATA" --http --port "$PORT" --json >"$WORK/facts.json"
 fact() { python3 -c "import json,sys;print(json.load(open('$WORK/facts.json'))['$1'])"; }
 TENANT=$(fact tenantId); CLIENT_ID=$(fact clientId); CLIENT_SECRET=$(fact clientSecret)
-SP_JSON=$("$BIN/graphsync" app create --data-dir "$DATA" --http --port "$PORT" --name "bench SaaS app")
+SP_JSON=$("$GRAPHSYNC" app create --data-dir "$DATA" --http --port "$PORT" --name "bench SaaS app")
 SP_ID=$(echo "$SP_JSON" | awk '/service principal id/ {print $4}')
 
 # Start-up: time from exec to the first answered request, on the existing data dir.
 START_NS=$(date +%s%N)
 # shellcheck disable=SC2086  # SERVE_FLAGS: extra serve flags, word-split on purpose (e.g. SERVE_FLAGS=--metrics)
-taskset -c 0 "$BIN/graphsync" serve --data-dir "$DATA" --http --port "$PORT" --allow-token-urls-to loopback --log-level error ${SERVE_FLAGS:-} \
+taskset -c 0 "$GRAPHSYNC" serve --data-dir "$DATA" --http --port "$PORT" --allow-token-urls-to loopback --log-level error ${SERVE_FLAGS:-} \
     >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 PIDS+=($SERVER_PID)
