@@ -1,7 +1,7 @@
 import Metrics
 
 /// What GraphSync counts for operators, through swift-metrics: nothing is recorded until the server bootstraps a
-/// backend (`serve --metrics`, Prometheus at `/metrics`; `docs/operations.md` lists every metric). Labels take values
+/// backend (`serve --metrics`, Prometheus at `/metrics`; `docs/metrics.md` lists every metric). Labels take values
 /// from small fixed sets (methods, statuses, actions), never ids, names or anything a caller chooses.
 public enum Telemetry {
     /// A provisioning cycle ended with Graph's execution `state` (`Succeeded`, `EntryLevelErrors`, `Failed`).
