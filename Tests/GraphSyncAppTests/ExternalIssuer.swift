@@ -12,7 +12,9 @@ import Synchronization
 /// A small, real OIDC issuer (discovery + JWKS over HTTP on loopback) standing in for an external Entra tenant.
 final class ExternalIssuer: Sendable {
     let tenantId = UUID().uuidString.lowercased()
-    let port: Int
+    /// The port it listens on, known once `serve` has started it (the kernel picks it).
+    var port: Int { self.bound.withLock { $0 } ?? 0 }
+    private let bound = Mutex<Int?>(nil)
     private let keys = Mutex<[(kid: String, key: JWTKit.Insecure.RSA.PrivateKey)]>([])
     private let fetches = Mutex(0)
     /// Discovery and JWKS requests served so far.
@@ -22,7 +24,6 @@ final class ExternalIssuer: Sendable {
     var issuer: String { "https://login.microsoftonline.com/\(self.tenantId)/v2.0" }
 
     init() throws {
-        self.port = try freePort()
         try self.rotate()
     }
 
@@ -64,32 +65,17 @@ final class ExternalIssuer: Sendable {
     func serve<R: Sendable>(_ body: () async throws -> R) async throws -> R {
         let router = Router()
         let issuer = self.issuer
-        let base = "http://127.0.0.1:\(self.port)/\(self.tenantId)"
         router.get("\(self.tenantId)/v2.0/.well-known/openid-configuration") { _, _ in
             self.fetches.withLock { $0 += 1 }
-            return "{\"issuer\":\"\(issuer)\",\"jwks_uri\":\"\(base)/discovery/v2.0/keys\"}"
+            return "{\"issuer\":\"\(issuer)\",\"jwks_uri\":\"http://127.0.0.1:\(self.port)/\(self.tenantId)/discovery/v2.0/keys\"}"
         }
         router.get("\(self.tenantId)/discovery/v2.0/keys") { _, _ in
             self.fetches.withLock { $0 += 1 }
             return try self.jwks()
         }
-        var logger = Logger(label: "external-issuer")
-        logger.logLevel = .warning
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(300))
-            do {
-                let result = try await body()
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                try? await tasks.waitForAll()
-                throw error
-            }
+        return try await LoopbackService.serve(router, label: "external-issuer") { port in
+            self.bound.withLock { $0 = port }
+            return try await body()
         }
     }
 }

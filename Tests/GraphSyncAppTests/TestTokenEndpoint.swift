@@ -22,7 +22,9 @@ final class TestTokenEndpoint: Sendable {
         var grantType: String? { self.form["grant_type"] }
     }
 
-    let port: Int
+    /// The port it listens on, known once `serve` has started it (the kernel picks it).
+    var port: Int { self.bound.withLock { $0 } ?? 0 }
+    private let bound = Mutex<Int?>(nil)
     private let received = Mutex<[Received]>([])
     private let issued = Mutex(0)
     /// Whether refresh grants return a new refresh token.
@@ -32,30 +34,15 @@ final class TestTokenEndpoint: Sendable {
     var requests: [Received] { self.received.withLock { $0 } }
 
     init(rotatesRefreshTokens: Bool = true) throws {
-        self.port = try freePort()
         self.rotatesRefreshTokens = rotatesRefreshTokens
     }
 
     func serve<R: Sendable>(_ body: () async throws -> R) async throws -> R {
         let router = Router()
         router.post("oauth/token") { request, context in try await self.token(request, context: context) }
-        var logger = Logger(label: "test-token-endpoint")
-        logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)), logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await Task.sleep(for: .milliseconds(200))
-            do {
-                let result = try await body()
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                throw error
-            }
+        return try await LoopbackService.serve(router, label: "test-token-endpoint") { port in
+            self.bound.withLock { $0 = port }
+            return try await body()
         }
     }
 
