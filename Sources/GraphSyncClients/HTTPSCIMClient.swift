@@ -84,9 +84,9 @@ public struct HTTPSCIMClient: SCIMClient {
         let started = ContinuousClock.now
         do {
             response = try await self.outbound.send(request, timeout: self.timeout, maximumBytes: self.maximumResponseBytes)
-            Telemetry.scimRequest(method: method.rawValue, status: response.status, seconds: Self.seconds(since: started))
+            Telemetry.scimRequest(method: method.rawValue, status: response.status, seconds: (ContinuousClock.now - started).inSeconds)
         } catch {
-            Telemetry.scimRequest(method: method.rawValue, status: nil, seconds: Self.seconds(since: started))
+            Telemetry.scimRequest(method: method.rawValue, status: nil, seconds: (ContinuousClock.now - started).inSeconds)
             switch error {
             case .refused(let reason): throw .refused(reason)
             case .unresolvable: throw .unavailable("the SCIM base address could not be resolved")
@@ -103,11 +103,6 @@ public struct HTTPSCIMClient: SCIMClient {
             throw .status(response.status, detail: detail, retryAfter: RetryAfter.delay(response.headers.first(name: "Retry-After")))
         }
         return (response.status, response.body)
-    }
-
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// A SCIM request as GraphSync sends one: the bearer token (none when nil), SCIM's media type both ways.

@@ -101,7 +101,7 @@ public struct AppValidator: Sendable {
         shown?.password = nil
         return ValidationReport(
             tenantURL: shown?.string ?? endpoint.baseAddress, dialect: endpoint.dialect.rawValue, startedAt: started,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, checks: checks)
+            seconds: elapsed.inSeconds, checks: checks)
     }
 
     func runChecks(_ endpoint: SCIMEndpoint, outbound: OutboundClient, progress: @escaping @Sendable (String) -> Void) async -> [CheckResult] {

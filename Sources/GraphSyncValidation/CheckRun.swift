@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncCore
 
 /// Why a check did not pass: what the app did, and what Entra (or Microsoft's validation) expects instead.
 struct Deviation: Error {
@@ -61,7 +62,7 @@ final class CheckRun {
             self.secrets.reduce(detail.split(whereSeparator: \.isWhitespace).joined(separator: " ")) { $0.replacingOccurrences(of: $1, with: "***") }
         }
         let elapsed = ContinuousClock.now - start
-        result.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        result.seconds = elapsed.inSeconds
         if result.outcome == .failed, let detail = result.detail { self.progress("    FAIL \(detail)") }
         self.results.append(result)
         return result.outcome == .passed

@@ -33,15 +33,11 @@ extension ProtocolChecks {
                 answered == outcomes.count,
                 answered: "\(answered) of \(outcomes.count) queries with 200 (\(throttled) with 429, \(failed) with another status or none)",
                 expected: "every query answered: gallery apps must sustain 25 requests per second per tenant")
-            let rate = Double(outcomes.count) / max(Self.seconds(elapsed), 0.001)
+            let rate = Double(outcomes.count) / max(elapsed.inSeconds, 0.001)
             try Expect.that(
                 slowest <= .seconds(1),
-                answered: "the 50 queries in \(String(format: "%.1f", Self.seconds(elapsed))) s (\(String(format: "%.0f", rate))/s), the slowest in \(String(format: "%.2f", Self.seconds(slowest))) s",
+                answered: "the 50 queries in \(String(format: "%.1f", elapsed.inSeconds)) s (\(String(format: "%.0f", rate))/s), the slowest in \(String(format: "%.2f", slowest.inSeconds)) s",
                 expected: "25 requests per second, each answered within a second")
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

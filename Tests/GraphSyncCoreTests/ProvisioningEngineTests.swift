@@ -62,6 +62,15 @@ import Testing
         return (sp, job)
     }
 
+    /// Ada provisioned, then unassigned, a cycle for each: the app, the job, the job after the second cycle, and ada.
+    static func provisionedThenUnassigned(_ world: World) async throws -> (ServicePrincipal, SynchronizationJob, SynchronizationJob, User) {
+        let (sp, job) = try await Self.app(world, users: ["ada"])
+        let run = try await world.engine.runCycle(job)
+        let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
+        try await Self.unassignEveryone(world, from: sp)
+        return (sp, job, try await world.engine.runCycle(run), ada)
+    }
+
     /// Removes every assignment to the app (everyone leaves scope).
     static func unassignEveryone(_ world: World, from sp: ServicePrincipal) async throws {
         for assignment in try await world.repositories.appRoleAssignments.list(resourceId: sp.id) {
@@ -88,15 +97,11 @@ import Testing
     /// Restore: a user disabled for leaving scope and then assigned again is re-enabled in place, not created again.
     @Test func aUserBackInScopeIsReenabledNotCreatedAgain() async throws {
         try await Self.withWorld { world in
-            let (sp, job) = try await Self.app(world, users: ["ada"])
-            var run = try await world.engine.runCycle(job)
-            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
-            try await Self.unassignEveryone(world, from: sp)
-            run = try await world.engine.runCycle(run)
+            let (sp, job, run, ada) = try await Self.provisionedThenUnassigned(world)
             #expect(world.scim.calls.filter { $0.method == "PATCH" }.count == 1, "disabled")
             _ = try await world.directory.assignAppRole(principalId: ada.id, resourceId: sp.id, appRoleId: WellKnown.defaultAccessAppRoleId)
             let before = world.scim.calls.count
-            run = try await world.engine.runCycle(run)
+            _ = try await world.engine.runCycle(run)
             let after = Array(world.scim.calls.dropFirst(before))
             #expect(after.map(\.method) == ["PATCH"], "re-enabled in place: \(after)")
             let entries = try await world.repositories.provisioningLog.list(jobId: job.id, top: 10, within: .everything)
@@ -240,11 +245,7 @@ import Testing
     /// in the app, and GraphSync forgets the user.
     @Test func anUnassignedUserPurgedLaterIsNotDeletedInTheApp() async throws {
         try await Self.withWorld { world in
-            let (sp, job) = try await Self.app(world, users: ["ada"])
-            var run = try await world.engine.runCycle(job)
-            let ada = try #require(try await world.repositories.users.get(userPrincipalName: "ada@graphsync.test"))
-            try await Self.unassignEveryone(world, from: sp)
-            run = try await world.engine.runCycle(run)
+            let (_, job, run, ada) = try await Self.provisionedThenUnassigned(world)
             #expect(world.scim.calls.last?.method == "PATCH", "disabled")
             _ = try await world.repositories.users.delete(id: ada.id)
             #expect(try await world.repositories.deletedItems.purge(id: ada.id))

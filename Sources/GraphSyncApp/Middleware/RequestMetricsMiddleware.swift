@@ -1,6 +1,6 @@
 import Foundation
+import GraphSyncCore
 import Hummingbird
-import Metrics
 
 /// Counts and times every request by route template, method and status. Unlike Hummingbird's `MetricsMiddleware`,
 /// every label comes from a bounded set: a method outside HTTP's own is counted as `other` and a path no route matched
@@ -22,10 +22,6 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(_ method: String, _ route: String?, _ status: Int, _ started: ContinuousClock.Instant) {
-        let labels = [("method", method), ("route", route ?? "unmatched"), ("status", String(status))]
-        Counter(label: "graphsync_http_requests_total", dimensions: labels).increment()
-        let elapsed = ContinuousClock.now - started
-        Timer(label: "graphsync_http_request_duration_seconds", dimensions: [("method", method), ("route", route ?? "unmatched")])
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Telemetry.httpRequest(method: method, route: route ?? "unmatched", status: status, seconds: (ContinuousClock.now - started).inSeconds)
     }
 }

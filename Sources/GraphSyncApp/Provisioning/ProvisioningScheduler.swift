@@ -40,8 +40,6 @@ final class ProvisioningScheduler: Service, Sendable {
         for await _ in self.ended {}
     }
 
-    private var tickSeconds: Double { Double(self.tick.components.seconds) + Double(self.tick.components.attoseconds) / 1e18 }
-
     /// Asks the scheduler to look for due jobs now.
     func wake() { self.wakeup.yield() }
 
@@ -83,7 +81,7 @@ final class ProvisioningScheduler: Service, Sendable {
         do {
             claimed = try await self.engine.repositories.jobs.claimDue(
                 now: now, node: self.node, freeSlots: freeSlots, leaseUntil: now.addingTimeInterval(self.lease),
-                liveWithin: max(self.lease, 3 * self.tickSeconds), overdueAfter: 2 * self.tickSeconds
+                liveWithin: max(self.lease, 3 * self.tick.inSeconds), overdueAfter: 2 * self.tick.inSeconds
             ) { JobPlacement.jobsToClaim($0, freeSlots: freeSlots) }
         } catch {
             self.logger.error("could not claim a synchronization job", metadata: ["error": "\(error)"])

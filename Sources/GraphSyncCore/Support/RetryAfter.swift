@@ -39,6 +39,9 @@ public enum HTTPDate {
 }
 
 extension Duration {
+    /// The duration in seconds, fractions included.
+    public var inSeconds: Double { Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18 }
+
     /// `seconds` as a Duration, or zero when it is negative, not finite or absurdly large: safe for any value from
     /// the network (`.seconds(Double)` and `Int(Double)` trap on NaN and infinities).
     public static func clamped(seconds: TimeInterval, maximum: TimeInterval = 86_400) -> Duration {

@@ -4,6 +4,12 @@ import Metrics
 /// backend (`serve --metrics`, Prometheus at `/metrics`; `docs/metrics.md` lists every metric). Labels take values
 /// from small fixed sets (methods, statuses, actions), never ids, names or anything a caller chooses.
 public enum Telemetry {
+    /// A request answered: its method (HTTP's own, or `other`), route template (or `unmatched`), status and duration.
+    public static func httpRequest(method: String, route: String, status: Int, seconds: Double) {
+        Counter(label: "graphsync_http_requests_total", dimensions: [("method", method), ("route", route), ("status", String(status))]).increment()
+        Timer(label: "graphsync_http_request_duration_seconds", dimensions: [("method", method), ("route", route)]).recordSeconds(seconds)
+    }
+
     /// A provisioning cycle ended with Graph's execution `state` (`Succeeded`, `EntryLevelErrors`, `Failed`).
     public static func cycleFinished(state: String, seconds: Double) {
         Counter(label: "graphsync_provisioning_cycles_total", dimensions: [("state", state)]).increment()
