@@ -141,6 +141,7 @@ let package = Package(
         .executableTarget(
             name: "graphsync",
             dependencies: [
+                "CGraphSyncCrashGuard",
                 "GraphSyncApp",
                 "GraphSyncValidation",
                 "GraphSyncCore",
@@ -153,6 +154,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A crash handler that closes the listening sockets before Swift's backtracer runs (so a restart can bind the port).
+        .target(name: "CGraphSyncCrashGuard"),
         // Benchmark helpers (a fast local token endpoint); see Benchmarks/run.sh.
         .executableTarget(
             name: "graphsync-bench",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CGraphSyncCrashGuard
 import Foundation
 import GraphSyncApp
 import GraphSyncAuthority
@@ -159,6 +160,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsToken = Self.metricsToken
         if let certificate = self.tlsCertificate, let key = self.tlsKey { configuration.tls = .files(certificate: certificate, key: key) }
         let logger = makeLogger(level: self.options.logLevel ?? .info)
+        // A crash closes the listening sockets before the backtracer runs, so a restart can bind the port at once.
+        let guardFailure = graphsync_release_listeners_on_crash()
+        if guardFailure != 0 { logger.warning("could not install the crash handler that frees the port", metadata: ["errno": "\(guardFailure)"]) }
         do {
             try await self.serve(configuration, logger: logger)
         } catch {

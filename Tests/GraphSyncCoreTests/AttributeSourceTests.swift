@@ -26,7 +26,7 @@ import Testing
 
     func body(_ template: SynchronizationTemplate, _ user: User) throws -> JSONValue {
         let mapping = try #require(template.schema.synchronizationRules.first?.objectMappings.first { $0.sourceObjectName == "User" })
-        let values = AttributeMapper.targetValues(mapping, source: AttributeMapper.sourceValues(of: user), isNew: true)
+        let values = try AttributeMapper.targetValues(mapping, source: AttributeMapper.sourceValues(of: user), isNew: true)
         return AttributeMapper.resource(schema: mapping.targetObjectName, values: values)
     }
 

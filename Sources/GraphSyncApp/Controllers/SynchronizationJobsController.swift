@@ -244,12 +244,21 @@ struct SynchronizationJobsController {
         do {
             let parsed = try MappingExpression.parse(expression)
             if let problem = AttributeMapper.problem(in: parsed) { throw MappingExpression.Invalid(message: problem) }
-            let result = AttributeMapper.value(of: parsed, in: values)
-            let texts: [String] = result.map { value in value.arrayValue?.compactMap(AttributeMapper.text) ?? AttributeMapper.text(value).map { [$0] } ?? [] } ?? []
-            answer = [
-                ("error", .null), ("evaluationResult", JSONValue(texts)), ("evaluationSucceeded", .bool(true)),
-                ("parsedExpression", SynchronizationJSON.mappingSource(parsed)), ("parsingSucceeded", .bool(true)),
-            ]
+            do {
+                let result = try AttributeMapper.value(of: parsed, in: values)
+                let texts: [String] = result.map { value in value.arrayValue?.compactMap(AttributeMapper.text) ?? AttributeMapper.text(value).map { [$0] } ?? [] } ?? []
+                answer = [
+                    ("error", .null), ("evaluationResult", JSONValue(texts)), ("evaluationSucceeded", .bool(true)),
+                    ("parsedExpression", SynchronizationJSON.mappingSource(parsed)), ("parsingSucceeded", .bool(true)),
+                ]
+            } catch {
+                // Parsed, but it has no value for this input: Graph's answer for an expression that fails to evaluate.
+                answer = [
+                    ("error", .object([("code", .string("EvaluationFailed")), ("message", .string(error.message)), ("target", .string("testInputObject"))])),
+                    ("evaluationResult", .array([])), ("evaluationSucceeded", .bool(false)),
+                    ("parsedExpression", SynchronizationJSON.mappingSource(parsed)), ("parsingSucceeded", .bool(true)),
+                ]
+            }
         } catch let error as MappingExpression.Invalid {
             answer = [
                 ("error", .object([("code", .string("InvalidExpression")), ("message", .string(error.message)), ("target", .string("expression"))])),

@@ -102,6 +102,12 @@ final class ProvisioningScheduler: Service, Sendable {
         Telemetry.runningJobs(+1)
         defer { Telemetry.runningJobs(-1) }
         do {
+            // Counted before it runs, so cycles that keep dying with their node quarantine the job (see beginCycle).
+            guard let job = try await self.engine.beginCycle(job, leaseOwner: self.node) else {
+                self.logger.error("synchronization job not run: quarantined for cycles that ended unrecorded, or its lease moved", metadata: ["job": "\(job.id)"])
+                try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
+                return
+            }
             let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
             let execution = finished.status.lastExecution
             self.logger.info(
@@ -114,6 +120,7 @@ final class ProvisioningScheduler: Service, Sendable {
                 ])
         } catch is CancellationError {
             self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
+            try? await self.engine.abandonCycle(job)
         } catch {
             self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
             // Do not spin on a job whose cycle cannot be recorded: try it again in a minute (if it is still active).

@@ -30,16 +30,19 @@ public enum AttributeMapper {
         return values
     }
 
-    /// Target attribute path → value, for mappings whose source has a value (`members` is handled separately).
-    public static func targetValues(_ mapping: ObjectMapping, source: [String: JSONValue], isNew: Bool) -> [(String, JSONValue)] {
-        mapping.attributeMappings.compactMap { attribute in
-            guard attribute.targetAttributeName != "members" else { return nil }
-            if attribute.flowType == "ObjectAddOnly" && !isNew { return nil }
-            guard let value = self.evaluate(attribute.source, source), value != .null else {
-                return attribute.defaultValue.map { (attribute.targetAttributeName, .string($0)) }
+    /// Target attribute path → value, for mappings whose source has a value (`members` is handled separately). Throws
+    /// when an expression fails for this object (the object is escrowed; others go on).
+    public static func targetValues(_ mapping: ObjectMapping, source: [String: JSONValue], isNew: Bool) throws(MappingEvaluationError) -> [(String, JSONValue)] {
+        var values: [(String, JSONValue)] = []
+        for attribute in mapping.attributeMappings where attribute.targetAttributeName != "members" {
+            if attribute.flowType == "ObjectAddOnly" && !isNew { continue }
+            guard let value = try self.evaluate(attribute.source, source, target: attribute.targetAttributeName), value != .null else {
+                if let fallback = attribute.defaultValue { values.append((attribute.targetAttributeName, .string(fallback))) }
+                continue
             }
-            return (attribute.targetAttributeName, value)
+            values.append((attribute.targetAttributeName, value))
         }
+        return values
     }
 
     /// The target paths of `mapping` that hold references to other users of the job (`manager`): sent as the referenced
@@ -51,19 +54,34 @@ public enum AttributeMapper {
     /// A value as Entra's expressions show it (`True`/`False` for booleans), or nil.
     public static func text(_ value: JSONValue) -> String? { MappingFunction.text(value) }
 
-    /// The value of a mapping source (an attribute, a constant or an expression) for an object's attribute values.
-    public static func value(of source: AttributeMappingSource, in values: [String: JSONValue]) -> JSONValue? {
-        self.evaluate(source, values)
+    /// The value of a mapping source (an attribute, a constant or an expression) for an object's attribute values,
+    /// evaluated under a `MappingEvaluationBudget`.
+    public static func value(of source: AttributeMappingSource, in values: [String: JSONValue]) throws(MappingEvaluationError) -> JSONValue? {
+        var budget = MappingEvaluationBudget()
+        return try self.evaluate(source, values, budget: &budget)
     }
 
-    static func evaluate(_ source: AttributeMappingSource, _ values: [String: JSONValue]) -> JSONValue? {
+    /// `value(of:in:)` for the mapping to `target`, whose name a failure then carries.
+    static func evaluate(_ source: AttributeMappingSource, _ values: [String: JSONValue], target: String) throws(MappingEvaluationError) -> JSONValue? {
+        do {
+            return try self.value(of: source, in: values)
+        } catch {
+            throw MappingEvaluationError(message: "The mapping to '\(target)' failed: \(error.message)")
+        }
+    }
+
+    static func evaluate(_ source: AttributeMappingSource, _ values: [String: JSONValue], budget: inout MappingEvaluationBudget) throws(MappingEvaluationError) -> JSONValue? {
         switch source.type {
         case "Constant": return source.name.map(JSONValue.string)
         case "Function":
             guard let function = source.name.flatMap(MappingFunction.init(rawValue:)) else { return nil }
-            let arguments = (source.parameters ?? []).map { self.evaluate($0.value, values) }
+            try budget.call(function.name)
+            var arguments: [JSONValue?] = []
+            for parameter in source.parameters ?? [] { arguments.append(try self.evaluate(parameter.value, values, budget: &budget)) }
             guard function.arity.contains(arguments.count) else { return nil }
-            return function.apply(arguments)
+            let result = try function.apply(arguments)
+            try budget.produced(result, by: function.name)
+            return result
         default: return source.name.flatMap { values[$0] }
         }
     }
@@ -87,19 +105,40 @@ public enum AttributeMapper {
             guard function.arity.contains(count) else {
                 return "\(function.rawValue)() takes \(function.arity.lowerBound)\(function.arity.count > 1 ? " to \(function.arity.upperBound)" : "") parameters, not \(count)."
             }
-            return (source.parameters ?? []).lazy.compactMap { self.problem(in: $0.value) }.first
+            if let problem = (source.parameters ?? []).lazy.compactMap({ self.problem(in: $0.value) }).first { return problem }
+            let constants = (source.parameters ?? []).map { $0.value.type == "Constant" ? $0.value.name : nil }
+            if let problem = function.checkConstants?(constants) { return problem }
+            // A call on constants alone has one value whatever the object: it must have it.
+            guard self.isConstant(source) else { return nil }
+            do {
+                _ = try self.value(of: source, in: [:])
+                return nil
+            } catch {
+                return error.message
+            }
         default:
             return "Source type '\(source.type)' is not one of Attribute, Constant or Function."
         }
     }
 
-    /// The first matching attribute (lowest `matchingPriority` above zero): its target path and value.
-    public static func matchingAttribute(_ mapping: ObjectMapping, source: [String: JSONValue]) -> (String, String)? {
-        mapping.attributeMappings.filter { $0.matchingPriority > 0 }.sorted { $0.matchingPriority < $1.matchingPriority }
-            .lazy.compactMap { attribute -> (String, String)? in
-                guard case .string(let value)? = self.evaluate(attribute.source, source) else { return nil }
+    /// Whether a source is a constant, or a function of constants alone.
+    static func isConstant(_ source: AttributeMappingSource) -> Bool {
+        switch source.type {
+        case "Constant": true
+        case "Function": (source.parameters ?? []).allSatisfy { self.isConstant($0.value) }
+        default: false
+        }
+    }
+
+    /// The first matching attribute (lowest `matchingPriority` above zero): its target path and value. Throws when
+    /// its expression fails for this object.
+    public static func matchingAttribute(_ mapping: ObjectMapping, source: [String: JSONValue]) throws(MappingEvaluationError) -> (String, String)? {
+        for attribute in mapping.attributeMappings.filter({ $0.matchingPriority > 0 }).sorted(by: { $0.matchingPriority < $1.matchingPriority }) {
+            if case .string(let value)? = try self.evaluate(attribute.source, source, target: attribute.targetAttributeName) {
                 return (attribute.targetAttributeName, value)
-            }.first
+            }
+        }
+        return nil
     }
 
     /// A SCIM resource body from target paths: `name.givenName` nests, `emails[type eq "work"].value` becomes a typed

@@ -17,7 +17,8 @@ extension CycleRun {
         guard size > 1 else { return [:] }
         var pending: [(userId: String, attribute: String, value: String)] = []
         for user in users where states[user.id]?.targetId == nil {
-            guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: AttributeMapper.sourceValues(of: user)),
+            // A user whose matching expression fails gets no hint (and is escrowed when it is provisioned).
+            guard let (attribute, value) = try? AttributeMapper.matchingAttribute(mapping, source: AttributeMapper.sourceValues(of: user)),
                 !attribute.contains("."), !attribute.contains("["), !value.contains("\""), !value.contains("\\")
             else { continue }
             pending.append((user.id, attribute, value))

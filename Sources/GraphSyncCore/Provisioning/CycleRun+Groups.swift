@@ -25,7 +25,8 @@ extension CycleRun {
         var byValue: [String: [(id: String, attribute: String, value: String)]] = [:]
         for group in groups {
             let source = AttributeMapper.sourceValues(of: group)
-            guard let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source) else { continue }
+            // A group whose matching expression fails is escrowed on its own; it shares nothing.
+            guard let (attribute, value) = try? AttributeMapper.matchingAttribute(mapping, source: source) else { continue }
             // Only a group the filters keep out is left out: one they could not decide on (a slow pattern) may still go.
             guard await Self.admits(mapping, source) != false else { continue }
             byValue[value.lowercased(), default: []].append((group.id, attribute, value))
@@ -79,11 +80,14 @@ extension CycleRun {
         }
         if state.targetId == nil, let shared = sharedName {
             let error = SCIMError.duplicateSources(count: shared.count, attribute: shared.attribute, value: shared.value)
-            state.lastError = error.message
-            state.errorCount += 1
-            return Result(state: state, log: self.log(group.id, group.displayName, "Group", "Create", state, [], error.message), error: error, changed: true)
+            return self.escrow(state, id: group.id, name: group.displayName, type: "Group", action: "Create", error: error)
         }
-        let values = AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
+        let values: [(String, JSONValue)]
+        do {
+            values = try AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
+        } catch {
+            return self.escrow(state, id: group.id, name: group.displayName, type: "Group", action: state.targetId == nil ? "Create" : "Update", error: .unmappable(error))
+        }
         let digest = AttributeMapper.changeDigest(mapping, values, members: members)
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0 { return Result(state: state) }
         var action = "Update"
@@ -101,7 +105,7 @@ extension CycleRun {
         }
         do {
             if state.targetId == nil {
-                if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source),
+                if let (attribute, value) = try AttributeMapper.matchingAttribute(mapping, source: source),
                     let id = try await self.match(Self.groupsPath, attribute, value)
                 {
                     action = "Match"
@@ -135,7 +139,7 @@ extension CycleRun {
             let entry = self.log(group.id, group.displayName, "Group", action, state, values.map(\.0) + ["members"], nil, values: values, previous: previous)
             return Result(state: state, log: entry, exported: true, changed: true)
         } catch {
-            let error = error as? SCIMError ?? .unavailable("\(error)")
+            let error = SCIMError.of(error)
             state.lastError = error.message
             state.errorCount += 1
             return Result(state: state, log: self.log(group.id, group.displayName, "Group", action, state, [], error.message), error: error, changed: true)

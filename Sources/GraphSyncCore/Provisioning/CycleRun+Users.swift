@@ -48,8 +48,13 @@ extension CycleRun {
             return excluded
         }
         let referencePaths = AttributeMapper.referencePaths(mapping)
-        let (values, pending) = await self.resolvingReferences(
-            AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil), paths: referencePaths, known: referenced)
+        let mapped: [(String, JSONValue)]
+        do {
+            mapped = try AttributeMapper.targetValues(mapping, source: source, isNew: state.targetId == nil)
+        } catch {
+            return self.escrow(state, id: user.id, name: user.displayName, type: "User", action: state.targetId == nil ? "Create" : "Update", error: .unmappable(error))
+        }
+        let (values, pending) = await self.resolvingReferences(mapped, paths: referencePaths, known: referenced)
         // A reference waiting for its user counts in the digest, so that clearing it later is a change.
         let digest = AttributeMapper.changeDigest(mapping, values + pending.sorted().map { ($0, .string("\u{0}waiting")) })
         if state.targetId != nil, state.exportedHash == digest, state.errorCount == 0, state.active {
@@ -73,7 +78,7 @@ extension CycleRun {
                 case .found(let id): match = id
                 case .absent: match = nil
                 case nil:
-                    if let (attribute, value) = AttributeMapper.matchingAttribute(mapping, source: source) {
+                    if let (attribute, value) = try AttributeMapper.matchingAttribute(mapping, source: source) {
                         match = try await self.match(Self.usersPath, attribute, value)
                     } else {
                         match = nil
@@ -122,7 +127,7 @@ extension CycleRun {
             let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0) + removed, nil, values: sent, previous: previous)
             return Result(state: state, log: entry, exported: true, changed: true, pendingReference: !pending.isEmpty)
         } catch {
-            let error = error as? SCIMError ?? .unavailable("\(error)")
+            let error = SCIMError.of(error)
             state.lastError = error.message
             state.errorCount += 1
             let entry = self.log(user.id, user.displayName, "User", action, state, sent.map(\.0) + removed, error.message, values: sent,

@@ -157,6 +157,14 @@ struct CycleRun: Sendable {
             newValues: values.isEmpty ? nil : Self.loggedValues(values), oldValues: action == "Update" ? previous : nil, detail: failure)
     }
 
+    /// One object not provisioned for `error` before anything was sent: escrowed, with a failure in the log.
+    func escrow(_ state: ProvisionedObject, id: String, name: String?, type: String, action: String, error: SCIMError) -> Result {
+        var state = state
+        state.lastError = error.message
+        state.errorCount += 1
+        return Result(state: state, log: self.log(id, name, type, action, state, [], error.message), error: error, changed: true)
+    }
+
     /// The values that differ from what was last exported, as Entra PATCHes only what changed (all of them when
     /// nothing is known: a state kept before GraphSync recorded exported values, or an object just matched).
     static func changed(_ values: [(String, JSONValue)], since exported: [String: String]?) -> [(String, JSONValue)] {

@@ -8,22 +8,32 @@ extension MappingFunction {
 
     /// Text: Append, Join, Left, Mid, PCase, Replace, StripSpaces, ToLower, ToUpper, Word, InStr, NormalizeDiacritics, CStr.
     static let textFunctions: [MappingFunction] = [
-        MappingFunction("Append", 2...2) { a in MappingFunction.text(a[0]).map { .string($0 + (MappingFunction.text(a[1]) ?? "")) } },
-        MappingFunction("Join", 2...64) { a in
-            let parts = a.dropFirst().flatMap { MappingFunction.values($0) }
-            return parts.isEmpty ? nil : .string(parts.joined(separator: MappingFunction.text(a[0]) ?? ""))
+        MappingFunction("Append", 2...2) { a throws(MappingEvaluationError) in
+            guard let source = MappingFunction.text(a[0]) else { return nil }
+            let suffix = MappingFunction.text(a[1]) ?? ""
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.sum(source.utf8.count, suffix.utf8.count), by: "Append")
+            return .string(source + suffix)
         },
-        MappingFunction("Left", 2...2) { a in
+        MappingFunction("Join", 2...64) { a throws(MappingEvaluationError) in
+            let parts = a.dropFirst().flatMap { MappingFunction.values($0) }
+            guard !parts.isEmpty else { return nil }
+            let separator = MappingFunction.text(a[0]) ?? ""
+            let joined = parts.reduce(MappingEvaluationBudget.product(separator.utf8.count, parts.count - 1)) { MappingEvaluationBudget.sum($0, $1.utf8.count) }
+            try MappingEvaluationBudget.ensure(joined, by: "Join")
+            return .string(parts.joined(separator: separator))
+        },
+        MappingFunction("Left", 2...2, constants: MappingFunction.counts(at: [1], named: "Left")) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]), let count = MappingFunction.integer(a[1]), count >= 0 else { return nil }
             return .string(String(source.prefix(count)))
         },
-        MappingFunction("Mid", 3...3) { a in
+        MappingFunction("Mid", 3...3, constants: MappingFunction.counts(at: [1, 2], named: "Mid")) { a throws(MappingEvaluationError) in
             // 1-based start, as in Entra.
             guard let source = MappingFunction.text(a[0]), let start = MappingFunction.integer(a[1]), let length = MappingFunction.integer(a[2]), start >= 1, length >= 0 else { return nil }
             return .string(String(source.dropFirst(start - 1).prefix(length)))
         },
-        MappingFunction("PCase", 1...2) { a in
+        MappingFunction("PCase", 1...2) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]) else { return nil }
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf8.count, 2), by: "PCase")
             let separators = Set(MappingFunction.text(a.count > 1 ? a[1] : nil) ?? " ,-_.")
             var result = "", startOfWord = true
             for character in source {
@@ -34,21 +44,33 @@ extension MappingFunction {
         },
         // Replace(source, oldValue, regexPattern, regexGroupName, replacementValue, replacementAttributeName, template):
         // the plain-text form (oldValue → replacementValue, or replacementAttributeName's value).
-        MappingFunction("Replace", 2...7) { a in
+        MappingFunction("Replace", 2...7) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]), let old = MappingFunction.text(a[1]), !old.isEmpty else { return MappingFunction.value(a[0]) }
             let replacement = MappingFunction.text(a.count > 5 ? a[5] : nil) ?? MappingFunction.text(a.count > 4 ? a[4] : nil) ?? ""
+            // At most one replacement per `old` in the source: bounded before anything is built.
+            let growth = MappingEvaluationBudget.product(source.utf8.count / old.utf8.count, replacement.utf8.count)
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.sum(source.utf8.count, growth), by: "Replace")
             return .string(source.replacingOccurrences(of: old, with: replacement))
         },
-        MappingFunction("StripSpaces", 1...1) { a in MappingFunction.text(a[0]).map { .string($0.replacingOccurrences(of: " ", with: "")) } },
-        MappingFunction("ToLower", 1...2) { a in MappingFunction.text(a[0]).map { .string($0.lowercased()) } },
-        MappingFunction("ToUpper", 1...2) { a in MappingFunction.text(a[0]).map { .string($0.uppercased()) } },
-        MappingFunction("Word", 3...3) { a in
+        MappingFunction("StripSpaces", 1...1) { a throws(MappingEvaluationError) in MappingFunction.text(a[0]).map { .string($0.replacingOccurrences(of: " ", with: "")) } },
+        MappingFunction("ToLower", 1...2) { a throws(MappingEvaluationError) in
+            guard let source = MappingFunction.text(a[0]) else { return nil }
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf8.count, 2), by: "ToLower")
+            return .string(source.lowercased())
+        },
+        MappingFunction("ToUpper", 1...2) { a throws(MappingEvaluationError) in
+            guard let source = MappingFunction.text(a[0]) else { return nil }
+            // Case mapping may lengthen text (ß → SS), at most threefold in UTF-8.
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf8.count, 3), by: "ToUpper")
+            return .string(source.uppercased())
+        },
+        MappingFunction("Word", 3...3, constants: MappingFunction.counts(at: [1], named: "Word")) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]), let number = MappingFunction.integer(a[1]), number >= 1 else { return nil }
             let delimiters = Set(MappingFunction.text(a[2]) ?? " ")
             let words = source.split(whereSeparator: { delimiters.contains($0) })
             return number <= words.count ? .string(String(words[number - 1])) : nil
         },
-        MappingFunction("InStr", 2...4) { a in
+        MappingFunction("InStr", 2...4) { a throws(MappingEvaluationError) in
             guard let value = MappingFunction.text(a[0]), let search = MappingFunction.text(a[1]) else { return nil }
             let start = max(1, MappingFunction.integer(a.count > 2 ? a[2] : nil) ?? 1)
             let ignoreCase = (MappingFunction.text(a.count > 3 ? a[3] : nil) ?? "").caseInsensitiveCompare("vbTextCompare") == .orderedSame
@@ -56,32 +78,32 @@ extension MappingFunction {
             guard let range = haystack.range(of: search, options: ignoreCase ? [.caseInsensitive] : []) else { return .number(0) }
             return .number(Double(value.distance(from: value.startIndex, to: range.lowerBound) + 1))
         },
-        MappingFunction("NormalizeDiacritics", 1...1) { a in
+        MappingFunction("NormalizeDiacritics", 1...1) { a throws(MappingEvaluationError) in
             MappingFunction.text(a[0]).map { .string($0.folding(options: .diacriticInsensitive, locale: Locale(identifier: "en_US_POSIX"))) }
         },
-        MappingFunction("CStr", 1...1) { a in MappingFunction.text(a[0]).map(JSONValue.string) },
+        MappingFunction("CStr", 1...1) { a throws(MappingEvaluationError) in MappingFunction.text(a[0]).map(JSONValue.string) },
     ]
 
     /// Conditions and choices: Not, Equals (`a = b`), IIF, IsNull, IsNullOrEmpty, IsPresent, IsString, CBool, Coalesce, Switch,
     /// SelectUniqueValue, IgnoreFlowIfNullOrEmpty, SingleAppRoleAssignment.
     static let testFunctions: [MappingFunction] = [
-        MappingFunction("Not", 1...1) { a in
+        MappingFunction("Not", 1...1) { a throws(MappingEvaluationError) in
             guard case .bool(let flag)? = a[0] else { return MappingFunction.text(a[0]).map { .bool($0.caseInsensitiveCompare("true") != .orderedSame) } }
             return .bool(!flag)
         },
         // `a = b` in Entra's text: both as text, compared exactly; no value equals only no value.
-        MappingFunction(MappingFunction.equalsName, 2...2) { a in .bool(MappingFunction.text(a[0]) == MappingFunction.text(a[1])) },
-        MappingFunction("IIF", 3...3) { a in MappingFunction.value(MappingFunction.truth(a[0]) ? a[1] : a[2]) },
-        MappingFunction("IsNull", 1...1) { a in .bool(a[0] == nil || a[0] == .null) },
-        MappingFunction("IsNullOrEmpty", 1...1) { a in .bool(MappingFunction.text(a[0]).map(\.isEmpty) ?? true) },
-        MappingFunction("IsPresent", 1...1) { a in .bool(!(MappingFunction.text(a[0]).map(\.isEmpty) ?? true)) },
-        MappingFunction("IsString", 1...1) { a in
+        MappingFunction(MappingFunction.equalsName, 2...2) { a throws(MappingEvaluationError) in .bool(MappingFunction.text(a[0]) == MappingFunction.text(a[1])) },
+        MappingFunction("IIF", 3...3) { a throws(MappingEvaluationError) in MappingFunction.value(MappingFunction.truth(a[0]) ? a[1] : a[2]) },
+        MappingFunction("IsNull", 1...1) { a throws(MappingEvaluationError) in .bool(a[0] == nil || a[0] == .null) },
+        MappingFunction("IsNullOrEmpty", 1...1) { a throws(MappingEvaluationError) in .bool(MappingFunction.text(a[0]).map(\.isEmpty) ?? true) },
+        MappingFunction("IsPresent", 1...1) { a throws(MappingEvaluationError) in .bool(!(MappingFunction.text(a[0]).map(\.isEmpty) ?? true)) },
+        MappingFunction("IsString", 1...1) { a throws(MappingEvaluationError) in
             if case .string? = a[0] { return .bool(true) }
             return .bool(false)
         },
-        MappingFunction("CBool", 1...1) { a in .bool(MappingFunction.truth(a[0])) },
-        MappingFunction("Coalesce", 1...64) { a in a.map { MappingFunction.text($0) }.first { $0?.isEmpty == false }?.map(JSONValue.string) },
-        MappingFunction("Switch", 2...128) { a in
+        MappingFunction("CBool", 1...1) { a throws(MappingEvaluationError) in .bool(MappingFunction.truth(a[0])) },
+        MappingFunction("Coalesce", 1...64) { a throws(MappingEvaluationError) in a.map { MappingFunction.text($0) }.first { $0?.isEmpty == false }?.map(JSONValue.string) },
+        MappingFunction("Switch", 2...128) { a throws(MappingEvaluationError) in
             let source = MappingFunction.text(a[0])
             var index = 2
             while index + 1 < a.count {
@@ -91,50 +113,55 @@ extension MappingFunction {
             return MappingFunction.value(a[1])
         },
         // Entra retries with the next rule while the value is taken in the app; GraphSync takes the first with a value.
-        MappingFunction("SelectUniqueValue", 1...16) { a in a.first { MappingFunction.text($0)?.isEmpty == false } ?? nil },
-        MappingFunction("IgnoreFlowIfNullOrEmpty", 1...1) { a in MappingFunction.text(a[0])?.isEmpty == false ? a[0] : nil },
+        MappingFunction("SelectUniqueValue", 1...16) { a throws(MappingEvaluationError) in a.first { MappingFunction.text($0)?.isEmpty == false } ?? nil },
+        MappingFunction("IgnoreFlowIfNullOrEmpty", 1...1) { a throws(MappingEvaluationError) in MappingFunction.text(a[0])?.isEmpty == false ? a[0] : nil },
         // The user's app role for this app, when the source gives it as a value.
-        MappingFunction("SingleAppRoleAssignment", 1...1) { a in MappingFunction.values(a[0]).first.map(JSONValue.string) },
+        MappingFunction("SingleAppRoleAssignment", 1...1) { a throws(MappingEvaluationError) in MappingFunction.values(a[0]).first.map(JSONValue.string) },
     ]
 
     /// Multi-valued attributes: Count, Item, Split, RemoveDuplicates.
     static let listFunctions: [MappingFunction] = [
-        MappingFunction("Count", 1...1) { a in .number(Double(MappingFunction.values(a[0]).count)) },
-        MappingFunction("Item", 2...2) { a in
+        MappingFunction("Count", 1...1) { a throws(MappingEvaluationError) in .number(Double(MappingFunction.values(a[0]).count)) },
+        MappingFunction("Item", 2...2, constants: MappingFunction.counts(at: [1], named: "Item")) { a throws(MappingEvaluationError) in
             let items = MappingFunction.values(a[0])
             guard let index = MappingFunction.integer(a[1]), index >= 1, index <= items.count else { return nil }
             return .string(items[index - 1])
         },
-        MappingFunction("Split", 2...2) { a in
+        MappingFunction("Split", 2...2) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]), let delimiter = MappingFunction.text(a[1]), !delimiter.isEmpty else { return nil }
+            try MappingEvaluationBudget.ensure(source.utf8.count, by: "Split")
             return .array(source.components(separatedBy: delimiter).map(JSONValue.string))
         },
-        MappingFunction("RemoveDuplicates", 1...1) { a in
+        MappingFunction("RemoveDuplicates", 1...1) { a throws(MappingEvaluationError) in
             var seen = Set<String>()
             return .array(MappingFunction.values(a[0]).filter { seen.insert($0).inserted }.map(JSONValue.string))
         },
     ]
 
-    /// Dates: Now, CDate, FormatDateTime, DateAdd, DateDiff, DateFromNum, NumFromDate.
+    /// Dates: Now, CDate, FormatDateTime, DateAdd, DateDiff, DateFromNum, NumFromDate. Every date read or built is within
+    /// years 1–9999 (.NET's `DateTime` range); one outside it is no date (read) or an error (built).
     static let dateFunctions: [MappingFunction] = [
-        MappingFunction("Now", 0...0) { _ in .string(GraphDate.format(Date())) },
-        MappingFunction("CDate", 1...1) { a in MappingFunction.date(MappingFunction.text(a[0])).map { .string(GraphDate.format($0)) } },
+        MappingFunction("Now", 0...0) { _ throws(MappingEvaluationError) in .string(GraphDate.format(Date())) },
+        MappingFunction("CDate", 1...1) { a throws(MappingEvaluationError) in MappingFunction.date(MappingFunction.text(a[0])).map { .string(GraphDate.format($0)) } },
         // FormatDateTime(source, [dateTimeStyles], inputFormat, outputFormat), with .NET's custom format letters.
-        MappingFunction("FormatDateTime", 3...4) { a in
+        MappingFunction("FormatDateTime", 3...4) { a throws(MappingEvaluationError) in
             let (input, output) = a.count == 4 ? (MappingFunction.text(a[2]), MappingFunction.text(a[3])) : (MappingFunction.text(a[1]), MappingFunction.text(a[2]))
-            guard let source = MappingFunction.text(a[0]), let output,
-                let date = input.flatMap({ MappingFunction.formatter(dotNet: $0).date(from: source) }) ?? MappingFunction.date(source)
+            guard let source = MappingFunction.text(a[0]), let output, source.utf8.count <= 256, output.utf8.count <= 256, (input?.utf8.count ?? 0) <= 256,
+                let date = input.flatMap({ MappingFunction.formatter(dotNet: $0).date(from: source) }).flatMap(MappingFunction.withinRange) ?? MappingFunction.date(source)
             else { return nil }
             return .string(MappingFunction.formatter(dotNet: output).string(from: date))
         },
-        MappingFunction("DateAdd", 3...3) { a in
+        MappingFunction("DateAdd", 3...3, constants: MappingFunction.dateAddConstants) { a throws(MappingEvaluationError) in
             guard let interval = MappingFunction.text(a[0]), let amount = MappingFunction.integer(a[1]), let date = MappingFunction.date(MappingFunction.text(a[2])),
-                let component = MappingFunction.calendarComponent(interval)
+                let (unit, factor) = MappingFunction.calendarComponent(interval)
             else { return nil }
-            let (unit, factor) = component
-            return MappingFunction.utc.date(byAdding: unit, value: amount * factor, to: date).map { .string(GraphDate.format($0)) }
+            let value = MappingFunction.dateAddValue(amount, factor: factor, unit: unit)
+            guard let value, let result = MappingFunction.utc.date(byAdding: unit, value: value, to: date).flatMap(MappingFunction.withinRange) else {
+                throw MappingEvaluationError("DateAdd", "adding \(amount) '\(interval.prefix(8))' to \(GraphDate.format(date)) leaves years 1–9999.")
+            }
+            return .string(GraphDate.format(result))
         },
-        MappingFunction("DateDiff", 3...3) { a in
+        MappingFunction("DateDiff", 3...3, constants: MappingFunction.intervalConstant(named: "DateDiff")) { a throws(MappingEvaluationError) in
             guard let interval = MappingFunction.text(a[0]), let from = MappingFunction.date(MappingFunction.text(a[1])), let to = MappingFunction.date(MappingFunction.text(a[2])),
                 let (unit, factor) = MappingFunction.calendarComponent(interval),
                 let difference = MappingFunction.utc.dateComponents([unit], from: from, to: to).value(for: unit)
@@ -142,38 +169,62 @@ extension MappingFunction {
             return .number(Double(difference / factor))
         },
         // Active Directory's file times: 100-nanosecond ticks since 1601-01-01.
-        MappingFunction("DateFromNum", 1...1) { a in
+        MappingFunction("DateFromNum", 1...1) { a throws(MappingEvaluationError) in
             guard let ticks = MappingFunction.text(a[0]).flatMap(Double.init), ticks.isFinite, ticks >= 0 else { return nil }
-            return .string(GraphDate.format(Date(timeIntervalSince1970: ticks / 10_000_000 - 11_644_473_600)))
+            guard let date = MappingFunction.withinRange(Date(timeIntervalSince1970: ticks / 10_000_000 - 11_644_473_600)) else {
+                throw MappingEvaluationError("DateFromNum", "\(MappingFunction.text(a[0])?.prefix(24) ?? "") ticks are past the year 9999.")
+            }
+            return .string(GraphDate.format(date))
         },
-        MappingFunction("NumFromDate", 1...1) { a in
+        MappingFunction("NumFromDate", 1...1) { a throws(MappingEvaluationError) in
+            // Dates are within years 1–9999, so the ticks fit in 64 bits (at most ±2.7 × 10¹⁸); whole seconds are
+            // counted in integers, which a Double past 2⁵³ could not hold exactly.
             guard let date = MappingFunction.date(MappingFunction.text(a[0])) else { return nil }
-            return .string(String(Int64(((date.timeIntervalSince1970 + 11_644_473_600) * 10_000_000).rounded())))
+            let seconds = date.timeIntervalSince1970.rounded(.down)
+            let fraction = Int64(((date.timeIntervalSince1970 - seconds) * 10_000_000).rounded())
+            guard let whole = Int64(exactly: seconds) else { return nil }
+            return .string(String((whole + 11_644_473_600) * 10_000_000 + fraction))
         },
     ]
 
     /// Encodings and generated values: ConvertToBase64, ConvertToUTF8Hex, Redact, Guid, RandomString, BitAnd.
     static let encodingFunctions: [MappingFunction] = [
         // Unicode (UTF-16LE) bytes, as Entra encodes them.
-        MappingFunction("ConvertToBase64", 1...1) { a in MappingFunction.text(a[0]).map { .string(Data($0.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).base64EncodedString()) } },
-        MappingFunction("ConvertToUTF8Hex", 1...1) { a in MappingFunction.text(a[0]).map { .string($0.utf8.map { String(format: "%02x", $0) }.joined()) } },
-        MappingFunction("Redact", 1...1) { _ in .string("redact") },
-        MappingFunction("Guid", 0...0) { _ in .string(UUID().uuidString.lowercased()) },
-        MappingFunction("RandomString", 1...6) { a in
-            guard let length = MappingFunction.integer(a[0]), (1...256).contains(length) else { return nil }
-            let avoid = Set(MappingFunction.text(a.count > 5 ? a[5] : nil) ?? "")
+        MappingFunction("ConvertToBase64", 1...1) { a throws(MappingEvaluationError) in
+            guard let source = MappingFunction.text(a[0]) else { return nil }
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf16.count, 3), by: "ConvertToBase64")
+            return .string(Data(source.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).base64EncodedString())
+        },
+        MappingFunction("ConvertToUTF8Hex", 1...1) { a throws(MappingEvaluationError) in
+            guard let source = MappingFunction.text(a[0]) else { return nil }
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf8.count, 2), by: "ConvertToUTF8Hex")
+            let digits = Array("0123456789abcdef".utf8)
+            return .string(String(decoding: source.utf8.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self))
+        },
+        MappingFunction("Redact", 1...1) { _ throws(MappingEvaluationError) in .string("redact") },
+        MappingFunction("Guid", 0...0) { _ throws(MappingEvaluationError) in .string(UUID().uuidString.lowercased()) },
+        // RandomString(length, minNumbers, minSpecialCharacters, minUppercase, minLowercase, charactersToAvoid).
+        MappingFunction("RandomString", 1...6, constants: MappingFunction.randomStringConstants) { a throws(MappingEvaluationError) in
+            let limit = MappingEvaluationBudget.maximumCount
+            guard let length = MappingFunction.integer(a[0]), (1...limit).contains(length) else {
+                throw MappingEvaluationError("RandomString", "the length must be a whole number from 1 to \(limit).")
+            }
+            let minimums = (1...4).map { MappingFunction.integer(a.count > $0 ? a[$0] : nil) ?? 0 }
+            guard minimums.allSatisfy({ (0...length).contains($0) }), minimums.reduce(0, +) <= length else {
+                throw MappingEvaluationError("RandomString", "each minimum count must be from 0 to the length (\(length)), and together at most the length.")
+            }
+            let avoid = Set(MappingFunction.text(a.count > 5 ? a[5] : nil)?.prefix(limit) ?? "")
             let pools = ["0123456789", "!#$%&*+-=?@^_~", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"].map { $0.filter { !avoid.contains($0) } }
             var characters: [Character] = []
-            for (index, pool) in pools.enumerated() where !pool.isEmpty {
-                let minimum = MappingFunction.integer(a.count > index + 1 ? a[index + 1] : nil) ?? 0
-                characters += (0..<max(0, minimum)).compactMap { _ in pool.randomElement() }
+            for (pool, minimum) in zip(pools, minimums) where !pool.isEmpty {
+                characters += (0..<minimum).compactMap { _ in pool.randomElement() }
             }
             let all = pools.joined()
             guard !all.isEmpty else { return nil }
-            while characters.count < length { characters.append(all.randomElement()!) }
-            return .string(String(characters.prefix(length).shuffled()))
+            while characters.count < length, let next = all.randomElement() { characters.append(next) }
+            return .string(String(characters.shuffled()))
         },
-        MappingFunction("BitAnd", 2...2) { a in
+        MappingFunction("BitAnd", 2...2) { a throws(MappingEvaluationError) in
             guard let left = MappingFunction.integer(a[0]), let right = MappingFunction.integer(a[1]) else { return nil }
             return .number(Double(left & right))
         },
@@ -187,11 +238,84 @@ extension MappingFunction {
         return calendar
     }()
 
-    /// An ISO 8601 date, or Active Directory's generalized time (`20240131123000.0Z`).
+    /// An ISO 8601 date, or Active Directory's generalized time (`20240131123000.0Z`), within years 1–9999.
     static func date(_ text: String?) -> Date? {
-        guard let text, !text.isEmpty else { return nil }
-        if let date = GraphDate.parse(text) { return date }
-        return MappingFunction.formatter(dotNet: "yyyyMMddHHmmss.fZ").date(from: text)
+        guard let text, !text.isEmpty, text.utf8.count <= 64 else { return nil }
+        if let date = GraphDate.parse(text) { return Self.withinRange(date) }
+        return MappingFunction.formatter(dotNet: "yyyyMMddHHmmss.fZ").date(from: text).flatMap(Self.withinRange)
+    }
+
+    /// Seconds since 1970 of 0001-01-01T00:00:00Z and of the end of 9999-12-31 (.NET's `DateTime` range). The start
+    /// has two days' slack: Foundation's Gregorian calendar is Julian before 1582, so its 0001-01-01 is two days earlier.
+    static let dateRange = -62_135_769_600.0..<253_402_300_800.0
+
+    /// `date` when it is within years 1–9999.
+    static func withinRange(_ date: Date) -> Date? { Self.dateRange.contains(date.timeIntervalSince1970) ? date : nil }
+
+    /// `amount` intervals of `factor` units each, when that stays within 10,000 years (and so within 64 bits).
+    static func dateAddValue(_ amount: Int, factor: Int, unit: Calendar.Component) -> Int? {
+        let unitsIn10000Years: Int = switch unit {
+        case .year: 10_000
+        case .month: 120_000
+        case .day: 3_652_500
+        case .hour: 87_660_000
+        case .minute: 5_259_600_000
+        default: 315_576_000_000
+        }
+        let (value, overflow) = amount.multipliedReportingOverflow(by: factor)
+        return !overflow && value.magnitude <= unitsIn10000Years.magnitude ? value : nil
+    }
+
+    // MARK: Constant arguments, checked when a schema is saved
+
+    /// Parameters at `indexes` that are constants must be whole numbers from 0 to 2³¹.
+    static func counts(at indexes: [Int], named name: String) -> ConstantCheck {
+        { constants in
+            for index in indexes where index < constants.count {
+                guard let text = constants[index], !text.isEmpty else { continue }
+                guard let number = Int(text.trimmingCharacters(in: .whitespaces)), (0...Int(Int32.max)).contains(number) else {
+                    return "\(name)() takes a whole number from 0 to \(Int32.max) as parameter \(index + 1), not '\(text.prefix(40))'."
+                }
+            }
+            return nil
+        }
+    }
+
+    /// A constant interval must be one of VBA's (`yyyy`, `q`, `m`, `y`, `d`, `w`, `ww`, `h`, `n`, `s`).
+    static func intervalConstant(named name: String) -> ConstantCheck {
+        { constants in
+            guard let interval = constants.first ?? nil, Self.calendarComponent(interval) == nil else { return nil }
+            return "\(name)() takes an interval of yyyy, q, m, y, d, w, ww, h, n or s, not '\(interval.prefix(20))'."
+        }
+    }
+
+    /// DateAdd's interval, and an amount that keeps within 10,000 years.
+    static let dateAddConstants: ConstantCheck = { constants in
+        if let problem = Self.intervalConstant(named: "DateAdd")(constants) { return problem }
+        guard constants.count > 1, let text = constants[1], !text.isEmpty else { return nil }
+        let (unit, factor) = (constants[0] ?? nil).flatMap(Self.calendarComponent) ?? (.second, 1)
+        guard let amount = Int(text.trimmingCharacters(in: .whitespaces)), Self.dateAddValue(amount, factor: factor, unit: unit) != nil else {
+            return "DateAdd() takes an amount that keeps the date within years 1–9999, not '\(text.prefix(40))'."
+        }
+        return nil
+    }
+
+    /// RandomString's length (1–256) and minimum counts (each from 0 to the length, together at most the length).
+    static let randomStringConstants: ConstantCheck = { constants in
+        let limit = MappingEvaluationBudget.maximumCount
+        let numbers = constants.prefix(5).map { $0.flatMap { $0.isEmpty ? nil : Int($0.trimmingCharacters(in: .whitespaces)) } }
+        for (index, text) in constants.prefix(5).enumerated() where text?.isEmpty == false && numbers[index] == nil {
+            return "RandomString() takes whole numbers as parameter \(index + 1), not '\(text?.prefix(40) ?? "")'."
+        }
+        if let length = numbers.first ?? nil, !(1...limit).contains(length) {
+            return "RandomString() takes a length from 1 to \(limit), not \(length)."
+        }
+        let minimums = numbers.dropFirst().compactMap { $0 }
+        let length = (numbers.first ?? nil) ?? limit
+        guard minimums.allSatisfy({ (0...length).contains($0) }), minimums.reduce(0, { MappingEvaluationBudget.sum($0, $1) }) <= length else {
+            return "RandomString()'s minimum counts must each be from 0 to its length (\(length)), and together at most the length."
+        }
+        return nil
     }
 
     /// A formatter for a .NET custom date format (UTC, invariant culture).

@@ -3,17 +3,27 @@ import Foundation
 /// A function of Entra's expression language for attribute mappings, as GraphSync evaluates it. Parameters are taken
 /// in order (their keys vary between tenants' schemas); each is itself an Attribute, Constant or Function source, and
 /// is nil when it has no value. Names match case-insensitively, as Entra's do.
+///
+/// Every function is total: whatever its arguments, it returns a value, nil, or throws `MappingEvaluationError`
+/// (checked arithmetic, dates within years 1–9999, no text over `MappingEvaluationBudget.maximumLength` built).
 struct MappingFunction: Sendable {
+    typealias Body = @Sendable ([JSONValue?]) throws(MappingEvaluationError) -> JSONValue?
+    /// What is wrong with the constant arguments of a call (nil for a parameter that is not a constant), checked when
+    /// a schema is saved; nil when nothing is.
+    typealias ConstantCheck = @Sendable ([String?]) -> String?
+
     let name: String
     /// How many parameters it takes.
     let arity: ClosedRange<Int>
-    let evaluate: @Sendable ([JSONValue?]) -> JSONValue?
+    let evaluate: Body
+    let checkConstants: ConstantCheck?
 
     var rawValue: String { self.name }
 
-    init(_ name: String, _ arity: ClosedRange<Int>, _ evaluate: @escaping @Sendable ([JSONValue?]) -> JSONValue?) {
+    init(_ name: String, _ arity: ClosedRange<Int>, constants: ConstantCheck? = nil, _ evaluate: @escaping Body) {
         self.name = name
         self.arity = arity
+        self.checkConstants = constants
         self.evaluate = evaluate
     }
 
@@ -33,7 +43,7 @@ struct MappingFunction: Sendable {
     static let equalsName = "Equals"
 
     /// The result for evaluated parameters; nil when there is none.
-    func apply(_ arguments: [JSONValue?]) -> JSONValue? { self.evaluate(arguments) }
+    func apply(_ arguments: [JSONValue?]) throws(MappingEvaluationError) -> JSONValue? { try self.evaluate(arguments) }
 
     // MARK: Values as Entra's expressions see them
 

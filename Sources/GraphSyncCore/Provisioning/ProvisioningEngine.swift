@@ -94,6 +94,7 @@ public struct ProvisioningEngine: Sendable {
             }
             // A ForceDeletes restart allows one cycle.
             if started.forceDeletes == true { job.forceDeletes = nil }
+            job.unrecordedCycles = nil
             if let leaseOwner {
                 guard try await tx.jobs.update(job, leasedBy: leaseOwner) else { throw CancellationError() }
             } else {

@@ -37,6 +37,17 @@ public enum SCIMError: Error, Sendable, Equatable {
     case duplicateTargets(count: Int, filter: String)
     /// Several objects in scope have the same matching value (groups' `displayName`), so the app cannot tell them apart.
     case duplicateSources(count: Int, attribute: String, value: String)
+    /// An attribute-mapping expression failed for this object (nothing was sent for it).
+    case unmappable(MappingEvaluationError)
+
+    /// `error` as one object's failure: a `SCIMError` as it is, a mapping failure as `unmappable`.
+    static func of(_ error: any Error) -> SCIMError {
+        switch error {
+        case let error as SCIMError: error
+        case let error as MappingEvaluationError: .unmappable(error)
+        default: .unavailable("\(error)")
+        }
+    }
 
     /// Worth retrying within the cycle (throttling, server errors, transient network failures).
     public var isTransient: Bool {
@@ -44,7 +55,7 @@ public enum SCIMError: Error, Sendable, Equatable {
         // 501 (Not Implemented) and 505 (version not supported) say what the app cannot do, which a retry will not change.
         case .status(let code, _, _): code == 429 || (code >= 500 && code != 501 && code != 505)
         case .unavailable, .timeout: true
-        case .refused, .duplicateTargets, .duplicateSources: false
+        case .refused, .duplicateTargets, .duplicateSources, .unmappable: false
         }
     }
 
@@ -53,7 +64,7 @@ public enum SCIMError: Error, Sendable, Equatable {
         switch self {
         case .status(let code, _, _): code == 401 || code == 403 || code == 429 || code >= 500
         case .unavailable, .timeout, .refused: true
-        case .duplicateTargets, .duplicateSources: false
+        case .duplicateTargets, .duplicateSources, .unmappable: false
         }
     }
 
@@ -67,6 +78,7 @@ public enum SCIMError: Error, Sendable, Equatable {
             "DuplicateTargetEntries: \(count) resources in the app match \(filter); GraphSync cannot tell which one is this object"
         case .duplicateSources(let count, let attribute, let value):
             "DuplicateSourceEntries: \(count) objects in scope have \(attribute) \"\(value)\"; the app matches them by it, so it must be unique. Rename all but one."
+        case .unmappable(let error): "AttributeMappingFailed: \(error.message) Nothing was sent for this object; fix the mapping or the object's values."
         }
     }
 }

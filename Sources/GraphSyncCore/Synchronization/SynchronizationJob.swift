@@ -15,6 +15,9 @@ public struct SynchronizationJob: Sendable, Codable, Equatable {
     public var deletionThreshold: Int?
     /// Set by a restart with `ForceDeletes`: the next cycle goes ahead whatever the threshold, once.
     public var forceDeletes: Bool?
+    /// Cycles begun since the last one recorded (success or failure): one that ended without being recorded stopped
+    /// with its node (a crash). See `ProvisioningEngine.beginCycle`.
+    public var unrecordedCycles: Int?
 
     /// The threshold new jobs start with (the value Entra's jobs show).
     public static let defaultDeletionThreshold = 500

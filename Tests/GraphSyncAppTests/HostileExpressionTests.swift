@@ -1,0 +1,64 @@
+import Foundation
+import GraphSyncCore
+import Testing
+
+/// The security review's requests: expressions that crashed the node (`DateAdd` past 64 bits) or held a thread for
+/// 26 s (`RandomString` with a count of 16 million), sent to `parseExpression` and saved in a job's schema.
+@Suite struct HostileExpressionTests {
+    @Test func parseExpressionAnswersEachAtOnceAndTheServerStaysUp() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs"
+            let jobId = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
+            let clock = ContinuousClock()
+            for expression in [
+                #"DateAdd("q","9223372036854775807","2020-01-01T00:00:00Z")"#, #"RandomString(1,"16000000")"#,
+                #"NumFromDate(DateAdd("yyyy","30000","2020-01-01T00:00:00Z"))"#, #"DateFromNum("1e30")"#,
+            ] {
+                let started = clock.now
+                let answer = try await server.send(.POST, "\(base)/\(jobId)/schema/parseExpression", token: admin, json: ["expression": expression])
+                #expect(clock.now - started < .seconds(1), "\(expression)")
+                #expect(answer.status == 200, "\(expression): \(answer.text)")
+                #expect(answer["parsingSucceeded"] as? Bool == false || answer["evaluationSucceeded"] as? Bool == false, "\(expression): \(answer.text)")
+                #expect(((answer["error"] as? [String: Any])?["message"] as? String)?.isEmpty == false, "\(expression): \(answer.text)")
+            }
+            // An expression that fails only for some input parses, and says why it failed for this one.
+            let forInput = try await server.send(.POST, "\(base)/\(jobId)/schema/parseExpression", token: admin, json: [
+                "expression": #"DateAdd("yyyy", [extensionAttribute1], "2020-01-01T00:00:00Z")"#,
+                "testInputObject": ["properties": [["key": "extensionAttribute1", "value": "9000"]]],
+            ])
+            #expect(forInput["parsingSucceeded"] as? Bool == true && forInput["evaluationSucceeded"] as? Bool == false, "\(forInput.text)")
+            #expect(((forInput["error"] as? [String: Any])?["message"] as? String)?.contains("1–9999") == true, "\(forInput.text)")
+            #expect(try await server.send(.GET, "/health").status == 200)
+        }
+    }
+
+    @Test func aSchemaWithAHostileConstantIsRefusedWhenSaved() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
+            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs"
+            let jobId = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
+            var schema = try await server.send(.GET, "\(base)/\(jobId)/schema", token: admin).json
+            schema["@odata.context"] = nil
+            var rules = try #require(schema["synchronizationRules"] as? [[String: Any]])
+            var mappings = try #require(rules[0]["objectMappings"] as? [[String: Any]])
+            var attributes = try #require(mappings[0]["attributeMappings"] as? [[String: Any]])
+            let constant = { (value: String) -> [String: Any] in ["type": "Constant", "name": value] }
+            attributes.append([
+                "targetAttributeName": "title",
+                "source": ["type": "Function", "name": "DateAdd", "parameters": [
+                    ["key": "interval", "value": constant("q")], ["key": "number", "value": constant("9223372036854775807")],
+                    ["key": "dateTime", "value": ["type": "Attribute", "name": "employeeHireDate"]],
+                ]],
+            ])
+            mappings[0]["attributeMappings"] = attributes
+            rules[0]["objectMappings"] = mappings
+            schema["synchronizationRules"] = rules
+            let refused = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
+            #expect(refused.status == 400, "\(refused.text)")
+            #expect(refused.errorMessage?.contains("DateAdd") == true, "\(refused.text)")
+        }
+    }
+}
