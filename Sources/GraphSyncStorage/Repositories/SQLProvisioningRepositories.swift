@@ -203,14 +203,19 @@ public struct SQLProvisionedObjectRepository: ProvisionedObjectRepository {
     ) async throws -> [String] {
         let prefix = "\(jobId)|"
         return try await self.database.read { db in
-            // Ids are `jobId|sourceId`: within the job, id order is source-id order under any collation.
-            let select = db.select().column("id").from("provisioned_objects")
-                .where("job_id", .equal, SQLBind(jobId))
-                .where("id", .greaterThan, SQLBind(prefix + (after ?? "")))
-                .where("object_type", .equal, SQLBind(objectType)).where("in_app", .equal, SQLBind(inApp ? 1 : 0))
-            return try await narrowed(select).orderBy("id").limit(limit).all()
+            try await narrowed(Self.page(on: db, jobId: jobId, objectType: objectType, inApp: inApp, after: after, limit: limit)).all()
                 .map { String(try $0.decode(column: "id", as: String.self).dropFirst(prefix.count)) }
         }
+    }
+
+    /// One page of a job's object ids of `objectType`, in or out of the app, after `after`: served in order by the
+    /// index `provisioned_objects_pages` (migration 14), so a page costs its own rows, not the job's.
+    static func page(on db: any SQLDatabase, jobId: String, objectType: String, inApp: Bool, after: String?, limit: Int) -> SQLSelectBuilder {
+        // Ids are `jobId|sourceId`: within the job, id order is source-id order under any collation.
+        db.select().column("id").from("provisioned_objects")
+            .where("job_id", .equal, SQLBind(jobId)).where("object_type", .equal, SQLBind(objectType))
+            .where("in_app", .equal, SQLBind(inApp ? 1 : 0)).where("id", .greaterThan, SQLBind("\(jobId)|\(after ?? "")"))
+            .orderBy("id").limit(limit)
     }
 
     public func countsInApp(jobId: String) async throws -> [String: Int] {
