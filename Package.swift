@@ -163,6 +163,8 @@ let package = Package(
                 "GraphSyncApp",
                 "GraphSyncCore",
                 "GraphSyncAuthority",
+                "GraphSyncStorage",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -8,7 +8,7 @@ import NIOCore
 @main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "graphsync-bench", abstract: "Benchmark helpers for GraphSync.", subcommands: [TokenEndpointCommand.self, SCIMTargetCommand.self, SCIMLoadCommand.self, SeedCommand.self, WaitJobCommand.self])
+        commandName: "graphsync-bench", abstract: "Benchmark helpers for GraphSync.", subcommands: [TokenEndpointCommand.self, SCIMTargetCommand.self, SCIMLoadCommand.self, SeedCommand.self, WaitJobCommand.self, PagesCommand.self])
 }
 
 /// A fast OAuth 2.0 token endpoint that answers every well-formed grant with tokens, so the benchmark measures
