@@ -70,6 +70,7 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     UsersController(services: services).addRoutes(to: routes)
     GroupsController(services: services).addRoutes(to: routes)
     DirectoryObjectsController(services: services).addRoutes(to: routes)
+    MembershipController(services: services).addRoutes(to: routes)
     DeletedItemsController(services: services).addRoutes(to: routes)
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)

@@ -54,6 +54,12 @@ public protocol GroupRepository: Sendable {
     /// Returns false when the member was already there.
     func addMember(_ member: DirectoryObjectSummary, to groupId: String) async throws -> Bool
     func removeMember(_ memberId: String, from groupId: String) async throws -> Bool
+    /// The groups any of `memberIds` is a direct member of (one query per 500 ids, on the member index).
+    func groupIds(withMembers memberIds: Set<String>) async throws -> Set<String>
+    /// The direct members of any of `groupIds`, by id and type.
+    func memberIds(of groupIds: Set<String>) async throws -> [(id: String, type: PrincipalType)]
+    /// The groups with these ids that exist, in id order.
+    func groups(ids: Set<String>) async throws -> [Group]
 }
 
 /// Ownership of applications and service principals by users or service principals.

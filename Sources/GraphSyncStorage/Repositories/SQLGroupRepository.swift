@@ -65,6 +65,48 @@ public struct SQLGroupRepository: GroupRepository {
         }
     }
 
+    /// Ids bound in one `IN (…)`.
+    private static let chunk = 500
+
+    public func groupIds(withMembers memberIds: Set<String>) async throws -> Set<String> {
+        try await self.database.read { db in
+            var groups: Set<String> = []
+            for ids in Self.chunks(memberIds) {
+                for row in try await db.select().column("group_id").from("group_members").where("member_id", .in, ids).all() {
+                    groups.insert(try row.decode(column: "group_id", as: String.self))
+                }
+            }
+            return groups
+        }
+    }
+
+    public func memberIds(of groupIds: Set<String>) async throws -> [(id: String, type: PrincipalType)] {
+        try await self.database.read { db in
+            var members: [(id: String, type: PrincipalType)] = []
+            for ids in Self.chunks(groupIds) {
+                for row in try await db.select().columns("member_id", "member_type").from("group_members").where("group_id", .in, ids).all() {
+                    guard let type = PrincipalType(rawValue: try row.decode(column: "member_type", as: String.self)) else { continue }
+                    members.append((try row.decode(column: "member_id", as: String.self), type))
+                }
+            }
+            return members
+        }
+    }
+
+    public func groups(ids: Set<String>) async throws -> [Group] {
+        try await self.database.read { db in
+            var groups: [Group] = []
+            for chunk in Self.chunks(ids) { groups += try await Tables.groups.all(where: "id", in: chunk, on: db) }
+            return groups.sorted { $0.id < $1.id }
+        }
+    }
+
+    /// Lowercased ids, sorted, in chunks of `chunk`.
+    private static func chunks(_ ids: Set<String>) -> [[String]] {
+        let sorted = Set(ids.map { $0.lowercased() }).sorted()
+        return stride(from: 0, to: sorted.count, by: Self.chunk).map { Array(sorted[$0..<min($0 + Self.chunk, sorted.count)]) }
+    }
+
     public func removeMember(_ memberId: String, from groupId: String) async throws -> Bool {
         try await self.database.write { db in
             let existing = try await db.select().column("member_id").from("group_members").where("group_id", .equal, SQLBind(groupId.lowercased()))
