@@ -76,6 +76,85 @@ import Testing
         #expect(try AttributeMapper.targetValues(mapping, source: ["years": .string("1")], isNew: true).first?.1 == .string("2021-01-01T00:00:00Z"))
     }
 
+    // MARK: The attack on the first fix
+
+    /// ICU's fraction parser divides by a 32-bit power of ten that wraps to zero past 34 digits (SIGFPE): a generalized
+    /// time with a long fraction killed the node through every function that reads a date, and through a schema save.
+    @Test func longFractionsNeverReachICU() throws {
+        let fraction = "20240131123000." + String(repeating: "9", count: 40) + "Z"
+        let zeros = "20240131123000." + String(repeating: "0", count: 35) + "Z"
+        for source in [fraction, zeros] {
+            let values: [String: JSONValue] = ["d": .string(source)]
+            // 0.9999999 s is past what a Date's Double keeps at this distance from 2001: it may read as the next second.
+            let expected: Set<String> = source == zeros ? ["2024-01-31T12:30:00Z"] : ["2024-01-31T12:30:00.9999999Z", "2024-01-31T12:30:01Z"]
+            let read = try self.evaluate("CDate", [.attribute("d")], values).get()
+            #expect(read?.stringValue.map(expected.contains) == true, "\(String(describing: read))")
+            _ = try? self.evaluate("FormatDateTime", [.attribute("d"), c("yyyyMMddHHmmss.fZ"), c("yyyy-MM-dd")], values).get()
+            _ = try? self.evaluate("FormatDateTime", [.attribute("d"), c("yyyyMMddHHmmss.ffffffffffffffffffffffffffffffffffffffffZ"), c("yyyy")], values).get()
+            _ = try? self.evaluate("DateDiff", [c("d"), .attribute("d"), c("2024-02-01T00:00:00Z")], values).get()
+            _ = try? self.evaluate("NumFromDate", [.attribute("d")], values).get()
+            #expect(AttributeMapper.problem(in: .function("CDate", [c(source)])) == nil)
+        }
+        // Generalized time is read by hand: a long fraction keeps its first seven digits, as .NET's ticks do.
+        #expect(try self.evaluate("CDate", [c("20240131123000.5Z")]).get() == .string("2024-01-31T12:30:00.5000000Z"))
+        #expect(try self.evaluate("CDate", [c("20240131123000." + String(repeating: "0", count: 30) + "1Z")]).get() == .string("2024-01-31T12:30:00Z"))
+        #expect(try self.evaluate("CDate", [c("20240230123000.0Z")]).get() == nil, "no 30 February")
+        #expect(try self.evaluate("FormatDateTime", [c("20240131123000.0Z"), c("yyyyMMddHHmmss.fZ"), c("yyyy-MM-dd")]).get() == .string("2024-01-31"))
+    }
+
+    /// Foundation's searches compare naively (haystack × needle): a 60,000-character text and a 20,000-character needle
+    /// took 30 s in InStr and Replace. Searches are linear now.
+    @Test func searchesAreLinear() throws {
+        let values: [String: JSONValue] = [
+            "x": .string(String(repeating: "a", count: 60_000)), "y": .string(String(repeating: "a", count: 20_000) + "b"),
+            "z": .string(String(repeating: "ab", count: 30_000)),
+        ]
+        let clock = ContinuousClock()
+        for (name, parameters) in [
+            ("InStr", [AttributeMappingSource.attribute("x"), .attribute("y")]), ("InStr", [.attribute("x"), .attribute("y"), c("1"), c("vbTextCompare")]),
+            ("Replace", [.attribute("x"), .attribute("y"), c(""), c(""), c("z")]), ("Split", [.attribute("x"), .attribute("y")]),
+        ] {
+            let elapsed = clock.measure { _ = try? self.evaluate(name, parameters, values).get() }
+            #expect(elapsed < .milliseconds(500), "\(name): \(elapsed)")
+        }
+        // And they answer as before.
+        #expect(try self.evaluate("InStr", [.attribute("z"), c("ba"), c("4")], values).get() == .number(4))
+        #expect(try self.evaluate("InStr", [c("Hello World"), c("WORLD"), c("1"), c("vbTextCompare")]).get() == .number(7))
+        #expect(try self.evaluate("InStr", [c("héllo"), c("llo")]).get() == .number(3))
+        #expect(try self.evaluate("InStr", [c("abc"), c("d")]).get() == .number(0))
+        #expect(try self.evaluate("Replace", [c("a.b.c"), c("."), c(""), c(""), c("--")]).get() == .string("a--b--c"))
+        #expect(try self.evaluate("Replace", [c("aaa"), c("aa"), c(""), c(""), c("b")]).get() == .string("ba"))
+        #expect(try self.evaluate("Split", [c("a,,b,"), c(",")]).get() == .array([.string("a"), .string(""), .string("b"), .string("")]))
+    }
+
+    /// List items cost their overhead, Split builds at most 4,096 values, no argument is over 64 KiB, and one evaluation
+    /// reads at most 4 MiB of arguments.
+    @Test func listsAndLargeInputsAreBounded() {
+        let values: [String: JSONValue] = [
+            "commas": .string(String(repeating: ",", count: 64_000)), "big": .string(String(repeating: "a", count: 70_000)),
+            "words": .string(String(repeating: "a,", count: 30_000)),
+        ]
+        #expect(throws: MappingEvaluationError.self) { try self.evaluate("Split", [.attribute("commas"), c(",")], values).get() }
+        #expect(throws: MappingEvaluationError.self) { try self.evaluate("StripSpaces", [.attribute("big")], values).get() }
+        let manyWords = AttributeMappingSource.function("Coalesce", (0..<60).map { _ in .function("Word", [.attribute("words"), c("2"), c(",")]) })
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { _ = try? AttributeMapper.value(of: manyWords, in: values) }
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+        // PCase can triple a text (ΐ), and is bounded as such.
+        let tripled: [String: JSONValue] = ["x": .string(String(repeating: "\u{0390}", count: 16_384))]
+        #expect(throws: MappingEvaluationError.self) { try self.evaluate("PCase", [.attribute("x"), .attribute("x")], tripled).get() }
+    }
+
+    /// A saved expression nests at most 32 functions (as a parsed one does), and an object mapping has at most 256
+    /// attribute mappings.
+    @Test func savedSchemasAreBounded() {
+        let deep = (0..<40).reduce(AttributeMappingSource.attribute("mail")) { inner, _ in .function("ToLower", [inner]) }
+        #expect(AttributeMapper.problem(in: deep)?.contains("deeper than 32") == true)
+        var schema = SynchronizationSchema.defaultSCIM
+        schema.synchronizationRules[0].objectMappings[0].attributeMappings = (0..<300).map { AttributeMapping(source: .attribute("mail"), target: "x\($0)") }
+        #expect(schema.problem?.contains("at most 256") == true)
+    }
+
     // MARK: Fuzz
 
     /// Extreme and malformed arguments: numbers at and past every bound, dates outside years 1–9999, long text, lists.

@@ -12,7 +12,7 @@ import Testing
         try await world.repositories.jobs.claimDue(now: now, owner: node, leaseUntil: now.addingTimeInterval(1))
     }
 
-    @Test func cyclesThatDieWithTheirNodeQuarantineTheJob() async throws {
+    @Test func cyclesThatDieWithTheirNodeQuarantineTheJobWithABackoff() async throws {
         try await ProvisioningEngineTests.withWorld { world in
             let (_, created) = try await ProvisioningEngineTests.app(world, users: ["ada"])
             let jobs = JobService(repositories: world.repositories)
@@ -24,24 +24,36 @@ import Testing
                 #expect(try await world.engine.beginCycle(claimed, leaseOwner: node, now: now) != nil)
                 now = now.addingTimeInterval(10)
             }
-            // The third claim does not run it: the job is quarantined, with the reason, and no longer due.
+            // The third claim does not run it: the job is quarantined, with the reason, for an hour.
             let third = try #require(try await self.claim(world, node: "node-c", at: now))
             #expect(try await world.engine.beginCycle(third, leaseOwner: "node-c", now: now) == nil)
-            let job = try #require(try await world.repositories.jobs.get(id: created.id))
+            var job = try #require(try await world.repositories.jobs.get(id: created.id))
             #expect(job.status.code == "Quarantine")
             #expect(job.status.quarantine?.reason == "EncounteredQuarantineException")
             #expect(job.status.quarantine?.error?.code == "CycleNotRecorded")
-            #expect(job.nextRun == nil)
+            #expect(job.nextRun.map { abs($0.timeIntervalSince(now) - 3600) < 1 } == true)
             try await world.repositories.jobs.release(id: job.id, owner: "node-c")
-            #expect(try await self.claim(world, node: "node-d", at: now.addingTimeInterval(3600)) == nil)
+            #expect(try await self.claim(world, node: "node-d", at: now.addingTimeInterval(1800)) == nil, "not due during the backoff")
 
-            // A restart lets it run again, and a recorded cycle clears the count.
+            // After the backoff it gets one more try; dying again quarantines it for twice as long.
+            now = now.addingTimeInterval(3601)
+            let retried = try #require(try await self.claim(world, node: "node-d", at: now))
+            #expect(try await world.engine.beginCycle(retried, leaseOwner: "node-d", now: now) != nil)
+            now = now.addingTimeInterval(10)
+            let after = try #require(try await self.claim(world, node: "node-e", at: now))
+            #expect(try await world.engine.beginCycle(after, leaseOwner: "node-e", now: now) == nil)
+            job = try #require(try await world.repositories.jobs.get(id: created.id))
+            #expect(job.status.quarantine?.seriesCount == 2)
+            #expect(job.nextRun.map { abs($0.timeIntervalSince(now) - 7200) < 1 } == true)
+            try await world.repositories.jobs.release(id: job.id, owner: "node-e")
+
+            // A restart lets it run at once, and a recorded cycle clears the count and the quarantine.
             _ = try await jobs.restart(job, resetScope: ["QuarantineState"], now: now)
             now = now.addingTimeInterval(10)
-            let again = try #require(try await self.claim(world, node: "node-d", at: now))
-            let begun = try #require(try await world.engine.beginCycle(again, leaseOwner: "node-d", now: now))
-            let recorded = try await world.engine.runCycle(begun, leaseOwner: "node-d")
-            #expect(recorded.status.code == "Active")
+            let again = try #require(try await self.claim(world, node: "node-f", at: now))
+            let begun = try #require(try await world.engine.beginCycle(again, leaseOwner: "node-f", now: now))
+            let recorded = try await world.engine.runCycle(begun, leaseOwner: "node-f")
+            #expect(recorded.status.code == "Active" && recorded.status.quarantine == nil)
             #expect(try await world.repositories.jobs.get(id: created.id)?.unrecordedCycles == nil)
         }
     }
@@ -54,7 +66,7 @@ import Testing
             for node in ["node-a", "node-b", "node-c"] {
                 let claimed = try #require(try await self.claim(world, node: node, at: now))
                 #expect(try await world.engine.beginCycle(claimed, leaseOwner: node, now: now) != nil, "\(node)")
-                try await world.engine.abandonCycle(claimed)
+                await world.engine.abandonCycle(claimed)
                 try await world.repositories.jobs.release(id: claimed.id, owner: node)
                 now = now.addingTimeInterval(10)
             }

@@ -101,6 +101,7 @@ final class ProvisioningScheduler: Service, Sendable {
     private func run(_ job: SynchronizationJob) async {
         Telemetry.runningJobs(+1)
         defer { Telemetry.runningJobs(-1) }
+        var begun = false
         do {
             // Counted before it runs, so cycles that keep dying with their node quarantine the job (see beginCycle).
             guard let job = try await self.engine.beginCycle(job, leaseOwner: self.node) else {
@@ -108,6 +109,7 @@ final class ProvisioningScheduler: Service, Sendable {
                 try? await self.engine.repositories.jobs.release(id: job.id, owner: self.node)
                 return
             }
+            begun = true
             let finished = try await self.whileLeased(job) { try await self.engine.runCycle(job, leaseOwner: self.node) }
             let execution = finished.status.lastExecution
             self.logger.info(
@@ -120,9 +122,10 @@ final class ProvisioningScheduler: Service, Sendable {
                 ])
         } catch is CancellationError {
             self.logger.notice("provisioning cycle abandoned (shutting down, or the job's lease was lost)", metadata: ["job": "\(job.id)"])
-            try? await self.engine.abandonCycle(job)
+            if begun { await self.engine.abandonCycle(job) }
         } catch {
             self.logger.error("provisioning cycle could not be recorded", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            if begun { await self.engine.abandonCycle(job) }
             // Do not spin on a job whose cycle cannot be recorded: try it again in a minute (if it is still active).
             _ = try? await self.engine.repositories.transaction { tx in
                 guard var current = try await tx.jobs.get(id: job.id), current.schedule.state == "Active" else { return }

@@ -75,9 +75,9 @@ public enum AttributeMapper {
         case "Constant": return source.name.map(JSONValue.string)
         case "Function":
             guard let function = source.name.flatMap(MappingFunction.init(rawValue:)) else { return nil }
-            try budget.call(function.name)
             var arguments: [JSONValue?] = []
             for parameter in source.parameters ?? [] { arguments.append(try self.evaluate(parameter.value, values, budget: &budget)) }
+            try budget.call(function.name, arguments: arguments)
             guard function.arity.contains(arguments.count) else { return nil }
             let result = try function.apply(arguments)
             try budget.produced(result, by: function.name)
@@ -88,13 +88,23 @@ public enum AttributeMapper {
 
     /// What is wrong with a mapping source (an unknown type or function, a wrong parameter count), or nil.
     public static func problem(in source: AttributeMappingSource) -> String? {
+        self.structuralProblem(in: source, depth: 0) ?? self.constantProblem(in: source)
+    }
+
+    /// Nesting a saved expression may have: what `MappingExpression.parse` allows.
+    static let maximumDepth = 32
+
+    /// An unknown type or function, a wrong parameter count, nesting past `maximumDepth`, or constant arguments a
+    /// function refuses.
+    static func structuralProblem(in source: AttributeMappingSource, depth: Int) -> String? {
+        guard depth < self.maximumDepth else { return "The expression nests deeper than \(self.maximumDepth) functions." }
         switch source.type {
         case "Attribute", "Constant":
             return source.name == nil ? "An \(source.type) source needs a name." : nil
         case "Function":
             guard let function = source.name.flatMap(MappingFunction.init(rawValue:)) else {
                 let supported = MappingFunction.allCases.map { "\($0.rawValue)()" }.joined(separator: ", ")
-                return "Function '\(source.name ?? "")' is not supported; GraphSync evaluates \(supported)."
+                return "Function '\(source.name?.prefix(100) ?? "")' is not supported; GraphSync evaluates \(supported)."
             }
             let count = source.parameters?.count ?? 0
             if function.name == "Replace", let pattern = source.parameters?.dropFirst(2).first?.value, pattern.type == "Constant",
@@ -105,19 +115,32 @@ public enum AttributeMapper {
             guard function.arity.contains(count) else {
                 return "\(function.rawValue)() takes \(function.arity.lowerBound)\(function.arity.count > 1 ? " to \(function.arity.upperBound)" : "") parameters, not \(count)."
             }
-            if let problem = (source.parameters ?? []).lazy.compactMap({ self.problem(in: $0.value) }).first { return problem }
-            let constants = (source.parameters ?? []).map { $0.value.type == "Constant" ? $0.value.name : nil }
-            if let problem = function.checkConstants?(constants) { return problem }
-            // A call on constants alone has one value whatever the object: it must have it.
-            guard self.isConstant(source) else { return nil }
-            do {
-                _ = try self.value(of: source, in: [:])
-                return nil
-            } catch {
-                return error.message
+            // A loop, not `lazy.compactMap(…).first`, which evaluates the element it finds twice: 2^depth calls.
+            for parameter in source.parameters ?? [] {
+                if let problem = self.structuralProblem(in: parameter.value, depth: depth + 1) { return problem }
             }
+            let constants = (source.parameters ?? []).map { $0.value.type == "Constant" ? $0.value.name : nil }
+            return function.checkConstants?(constants)
         default:
-            return "Source type '\(source.type)' is not one of Attribute, Constant or Function."
+            return "Source type '\(source.type.prefix(100))' is not one of Attribute, Constant or Function."
+        }
+    }
+
+    /// A call on constants alone has one value whatever the object: it must have it. Each largest such call is
+    /// evaluated once.
+    static func constantProblem(in source: AttributeMappingSource) -> String? {
+        guard source.type == "Function" else { return nil }
+        guard self.isConstant(source) else {
+            for parameter in source.parameters ?? [] {
+                if let problem = self.constantProblem(in: parameter.value) { return problem }
+            }
+            return nil
+        }
+        do {
+            _ = try self.value(of: source, in: [:])
+            return nil
+        } catch {
+            return error.message
         }
     }
 

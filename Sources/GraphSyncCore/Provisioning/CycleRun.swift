@@ -140,6 +140,8 @@ struct CycleRun: Sendable {
                     try await onBatch(batch)
                     batch.removeAll(keepingCapacity: true)
                 }
+                // A cancelled cycle (its time limit, a shutdown, a lost lease) starts no more objects.
+                try Task.checkCancellation()
                 if let item = iterator.next() { group.addTask { await work(item) } }
             }
             if !batch.isEmpty { try await onBatch(batch) }

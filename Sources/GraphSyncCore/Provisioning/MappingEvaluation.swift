@@ -24,15 +24,34 @@ struct MappingEvaluationBudget {
     static let maximumTotal = 1 << 20
     /// How many characters `RandomString`, `Left`-style counts and similar lengths may ask for.
     static let maximumCount = 256
+    /// Values in a list a function builds (`Split`).
+    static let maximumItems = 4_096
+    /// Bytes of arguments read in one evaluation: every call reads its arguments, so this bounds the work of linear
+    /// functions over large values called many times (`Coalesce(Word([x], 2, ","), …)`).
+    static let maximumRead = 4 << 20
+    /// What a list item costs besides its text.
+    static let itemOverhead = 32
 
     private(set) var steps = 0
     private(set) var produced = 0
+    private(set) var read = 0
 
-    /// Counts a call of `function`.
-    mutating func call(_ function: String) throws(MappingEvaluationError) {
+    /// Counts a call of `function` with `arguments`: no argument may be over `maximumLength`, and all calls together
+    /// may read at most `maximumRead`.
+    mutating func call(_ function: String, arguments: [JSONValue?]) throws(MappingEvaluationError) {
         self.steps += 1
         guard self.steps <= Self.maximumSteps else {
             throw MappingEvaluationError(message: "The expression calls functions more than \(Self.maximumSteps) times for one object.")
+        }
+        for argument in arguments {
+            let length = Self.length(of: argument)
+            guard length <= Self.maximumLength else {
+                throw MappingEvaluationError(function, "a value over \(Self.maximumLength) bytes cannot be passed to a function.")
+            }
+            self.read = Self.sum(self.read, length)
+        }
+        guard self.read <= Self.maximumRead else {
+            throw MappingEvaluationError(message: "The expression reads more than \(Self.maximumRead) bytes of values for one object.")
         }
     }
 
@@ -63,11 +82,12 @@ struct MappingEvaluationBudget {
         return overflow ? .max : total
     }
 
-    /// The UTF-8 bytes of a value's text (each item of a list counts).
+    /// The UTF-8 bytes of a value's text, and `itemOverhead` for each item of a list.
     static func length(of value: JSONValue?) -> Int {
         switch value {
         case .string(let text)?: text.utf8.count
-        case .array(let items)?: items.reduce(0) { Self.sum($0, Self.length(of: $1)) }
+        case .array(let items)?: items.reduce(0) { Self.sum(Self.sum($0, Self.itemOverhead), Self.length(of: $1)) }
+        case .object(let members)?: members.reduce(0) { Self.sum(Self.sum($0, Self.itemOverhead), Self.length(of: $1.1)) }
         default: 0
         }
     }

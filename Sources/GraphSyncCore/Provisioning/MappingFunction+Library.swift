@@ -33,7 +33,7 @@ extension MappingFunction {
         },
         MappingFunction("PCase", 1...2) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]) else { return nil }
-            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf8.count, 2), by: "PCase")
+            try MappingEvaluationBudget.ensure(MappingEvaluationBudget.product(source.utf8.count, 3), by: "PCase")
             let separators = Set(MappingFunction.text(a.count > 1 ? a[1] : nil) ?? " ,-_.")
             var result = "", startOfWord = true
             for character in source {
@@ -50,7 +50,7 @@ extension MappingFunction {
             // At most one replacement per `old` in the source: bounded before anything is built.
             let growth = MappingEvaluationBudget.product(source.utf8.count / old.utf8.count, replacement.utf8.count)
             try MappingEvaluationBudget.ensure(MappingEvaluationBudget.sum(source.utf8.count, growth), by: "Replace")
-            return .string(source.replacingOccurrences(of: old, with: replacement))
+            return TextSearch(old).map { .string($0.replace(in: source, with: replacement)) }
         },
         MappingFunction("StripSpaces", 1...1) { a throws(MappingEvaluationError) in MappingFunction.text(a[0]).map { .string($0.replacingOccurrences(of: " ", with: "")) } },
         MappingFunction("ToLower", 1...2) { a throws(MappingEvaluationError) in
@@ -67,16 +67,34 @@ extension MappingFunction {
         MappingFunction("Word", 3...3, constants: MappingFunction.counts(at: [1], named: "Word")) { a throws(MappingEvaluationError) in
             guard let source = MappingFunction.text(a[0]), let number = MappingFunction.integer(a[1]), number >= 1 else { return nil }
             let delimiters = Set(MappingFunction.text(a[2]) ?? " ")
-            let words = source.split(whereSeparator: { delimiters.contains($0) })
-            return number <= words.count ? .string(String(words[number - 1])) : nil
+            // Scans up to the word asked for (splitting a long text whole for each call was most of Word's cost).
+            var found = 0
+            var start: String.Index?
+            for position in source.indices {
+                if delimiters.contains(source[position]) {
+                    guard let wordStart = start else { continue }
+                    found += 1
+                    if found == number { return .string(String(source[wordStart..<position])) }
+                    start = nil
+                } else if start == nil {
+                    start = position
+                }
+            }
+            return start != nil && found + 1 == number ? start.map { .string(String(source[$0...])) } : nil
         },
+        // The 1-based position of the first `search` in `value` at or after character `start`, 0 when there is none
+        // (ordinal; `vbTextCompare` compares lowercased text).
         MappingFunction("InStr", 2...4) { a throws(MappingEvaluationError) in
             guard let value = MappingFunction.text(a[0]), let search = MappingFunction.text(a[1]) else { return nil }
             let start = max(1, MappingFunction.integer(a.count > 2 ? a[2] : nil) ?? 1)
             let ignoreCase = (MappingFunction.text(a.count > 3 ? a[3] : nil) ?? "").caseInsensitiveCompare("vbTextCompare") == .orderedSame
-            let haystack = value.dropFirst(start - 1)
-            guard let range = haystack.range(of: search, options: ignoreCase ? [.caseInsensitive] : []) else { return .number(0) }
-            return .number(Double(value.distance(from: value.startIndex, to: range.lowerBound) + 1))
+            let (haystack, needle) = ignoreCase ? (value.lowercased(), search.lowercased()) : (value, search)
+            guard let searcher = TextSearch(needle),
+                let from = haystack.index(haystack.startIndex, offsetBy: start - 1, limitedBy: haystack.endIndex),
+                let match = searcher.matches(in: Array(haystack.utf8), from: haystack.utf8.distance(from: haystack.startIndex, to: from), first: true).first
+            else { return .number(0) }
+            let found = haystack.utf8.index(haystack.utf8.startIndex, offsetBy: match)
+            return .number(Double(haystack.distance(from: haystack.startIndex, to: found) + 1))
         },
         MappingFunction("NormalizeDiacritics", 1...1) { a throws(MappingEvaluationError) in
             MappingFunction.text(a[0]).map { .string($0.folding(options: .diacriticInsensitive, locale: Locale(identifier: "en_US_POSIX"))) }
@@ -128,9 +146,11 @@ extension MappingFunction {
             return .string(items[index - 1])
         },
         MappingFunction("Split", 2...2) { a throws(MappingEvaluationError) in
-            guard let source = MappingFunction.text(a[0]), let delimiter = MappingFunction.text(a[1]), !delimiter.isEmpty else { return nil }
-            try MappingEvaluationBudget.ensure(source.utf8.count, by: "Split")
-            return .array(source.components(separatedBy: delimiter).map(JSONValue.string))
+            guard let source = MappingFunction.text(a[0]), let delimiter = MappingFunction.text(a[1]), let searcher = TextSearch(delimiter) else { return nil }
+            guard let pieces = searcher.split(source, limit: MappingEvaluationBudget.maximumItems) else {
+                throw MappingEvaluationError("Split", "the result would have more than \(MappingEvaluationBudget.maximumItems) values.")
+            }
+            return .array(pieces.map(JSONValue.string))
         },
         MappingFunction("RemoveDuplicates", 1...1) { a throws(MappingEvaluationError) in
             var seen = Set<String>()
@@ -147,7 +167,7 @@ extension MappingFunction {
         MappingFunction("FormatDateTime", 3...4) { a throws(MappingEvaluationError) in
             let (input, output) = a.count == 4 ? (MappingFunction.text(a[2]), MappingFunction.text(a[3])) : (MappingFunction.text(a[1]), MappingFunction.text(a[2]))
             guard let source = MappingFunction.text(a[0]), let output, source.utf8.count <= 256, output.utf8.count <= 256, (input?.utf8.count ?? 0) <= 256,
-                let date = input.flatMap({ MappingFunction.formatter(dotNet: $0).date(from: source) }).flatMap(MappingFunction.withinRange) ?? MappingFunction.date(source)
+                let date = input.flatMap({ MappingFunction.parse(source, dotNet: $0) }) ?? MappingFunction.date(source)
             else { return nil }
             return .string(MappingFunction.formatter(dotNet: output).string(from: date))
         },
@@ -157,7 +177,7 @@ extension MappingFunction {
             else { return nil }
             let value = MappingFunction.dateAddValue(amount, factor: factor, unit: unit)
             guard let value, let result = MappingFunction.utc.date(byAdding: unit, value: value, to: date).flatMap(MappingFunction.withinRange) else {
-                throw MappingEvaluationError("DateAdd", "adding \(amount) '\(interval.prefix(8))' to \(GraphDate.format(date)) leaves years 1–9999.")
+                throw MappingEvaluationError("DateAdd", "the result leaves years 1–9999.")
             }
             return .string(GraphDate.format(result))
         },
@@ -172,7 +192,7 @@ extension MappingFunction {
         MappingFunction("DateFromNum", 1...1) { a throws(MappingEvaluationError) in
             guard let ticks = MappingFunction.text(a[0]).flatMap(Double.init), ticks.isFinite, ticks >= 0 else { return nil }
             guard let date = MappingFunction.withinRange(Date(timeIntervalSince1970: ticks / 10_000_000 - 11_644_473_600)) else {
-                throw MappingEvaluationError("DateFromNum", "\(MappingFunction.text(a[0])?.prefix(24) ?? "") ticks are past the year 9999.")
+                throw MappingEvaluationError("DateFromNum", "the number is past the year 9999.")
             }
             return .string(GraphDate.format(date))
         },
@@ -241,8 +261,60 @@ extension MappingFunction {
     /// An ISO 8601 date, or Active Directory's generalized time (`20240131123000.0Z`), within years 1–9999.
     static func date(_ text: String?) -> Date? {
         guard let text, !text.isEmpty, text.utf8.count <= 64 else { return nil }
-        if let date = GraphDate.parse(text) { return Self.withinRange(date) }
-        return MappingFunction.formatter(dotNet: "yyyyMMddHHmmss.fZ").date(from: text).flatMap(Self.withinRange)
+        if Self.longestDigitRun(text) <= Self.maximumDigitRun, let date = GraphDate.parse(text) { return Self.withinRange(date) }
+        return Self.generalizedTime(text)
+    }
+
+    /// The longest run of digits ICU's date parser is handed. ICU computes a fraction's divisor in 32 bits, which wraps
+    /// to zero past 34 digits: a division by zero (SIGFPE) that kills the process.
+    static let maximumDigitRun = 24
+
+    /// The length of the longest run of ASCII digits in `text`.
+    static func longestDigitRun(_ text: String) -> Int {
+        var longest = 0, current = 0
+        for byte in text.utf8 {
+            current = (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
+    }
+
+    /// `source` read with a .NET custom format, within years 1–9999; nil when it does not match or has a digit run ICU
+    /// cannot take.
+    static func parse(_ source: String, dotNet format: String) -> Date? {
+        guard Self.longestDigitRun(source) <= Self.maximumDigitRun else { return nil }
+        return Self.formatter(dotNet: format).date(from: source).flatMap(Self.withinRange)
+    }
+
+    /// Generalized time, `yyyyMMddHHmmss[.f…]Z` (Active Directory's `whenCreated`), read by hand: its fraction may have
+    /// any number of digits (the first seven count, as .NET's ticks do).
+    static func generalizedTime(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 15, bytes.count <= 64, bytes.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(8..<10),
+            let minute = number(10..<12), let second = number(12..<14), (1...12).contains(month), (1...31).contains(day), hour < 24,
+            minute < 60, second < 60
+        else { return nil }
+        var fraction = 0.0
+        // Fourteen digits, then `Z` or a fraction (`.` and at least one digit) and `Z`.
+        if bytes.count > 15 {
+            let end = bytes.count - 1
+            guard bytes[14] == UInt8(ascii: "."), end >= 16, let value = number(15..<min(15 + 7, end)),
+                bytes[15..<end].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { return nil }
+            fraction = Double(value) / pow(10, Double(min(7, end - 15)))
+        }
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let date = Self.utc.date(from: components), Self.utc.component(.day, from: date) == day else { return nil }
+        return Self.withinRange(date.addingTimeInterval(fraction))
     }
 
     /// Seconds since 1970 of 0001-01-01T00:00:00Z and of the end of 9999-12-31 (.NET's `DateTime` range). The start

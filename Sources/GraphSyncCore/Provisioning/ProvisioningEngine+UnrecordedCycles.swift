@@ -1,12 +1,18 @@
 import Foundation
+import Logging
 
-/// Defence in depth against a job that takes its node down: every cycle is counted when it begins and cleared when it
-/// is recorded, so cycles that keep ending without a record (the process died during them) are seen. After
-/// `unrecordedCycleLimit` of them the job is quarantined instead of run again, so a cluster does not crash-loop as
-/// each node claims the job in turn. A restart of the job lets it run again.
+/// Defence in depth against a job that takes its node down: every cycle is counted when it begins and the count is
+/// cleared when the cycle is recorded, or taken back when it ends any other way the process survives (a shutdown, a
+/// lost lease, a failed save). Cycles that keep ending without either died with their process. After
+/// `unrecordedCycleLimit` of them in a row the job is quarantined with a backoff (an hour, doubling to a day) instead of
+/// run again at once, so a cluster does not crash-loop as each node claims the job in turn; after each backoff it gets
+/// one more try. A node can die for reasons of its own (an OOM kill, a deploy's SIGKILL) while a healthy job runs, so
+/// the quarantine delays such a job rather than stopping it, and its first recorded cycle clears everything.
 extension ProvisioningEngine {
     /// Cycles in a row that may end unrecorded; the next claim quarantines the job.
     public static let unrecordedCycleLimit = 2
+    /// The first quarantine's backoff; it doubles per quarantine in a series, up to a day.
+    public static let unrecordedCycleBackoff: TimeInterval = 3600
 
     /// Counts a cycle of `job` as begun, on the node holding its lease. Returns the job to run, or nil when it is not to
     /// run: quarantined now for its unrecorded cycles, or no longer leased by `leaseOwner`.
@@ -28,27 +34,44 @@ extension ProvisioningEngine {
         }
     }
 
-    /// Takes back the count of a cycle abandoned on purpose (a shutdown, or a lost lease): it did not die.
-    public func abandonCycle(_ job: SynchronizationJob) async throws {
-        try await self.repositories.transaction { tx in
-            guard var current = try await tx.jobs.get(id: job.id), let unrecorded = current.unrecordedCycles, unrecorded > 0 else { return }
-            current.unrecordedCycles = unrecorded > 1 ? unrecorded - 1 : nil
-            try await tx.jobs.update(current)
-        }
+    /// Takes back the count of a cycle that ended without a record while its process lived on (a shutdown, a lost
+    /// lease, a failed save). Runs in a task of its own, so a cancelled caller still takes it back.
+    public func abandonCycle(_ job: SynchronizationJob) async {
+        let repositories = self.repositories
+        let logger = self.logger
+        await Task {
+            do {
+                try await repositories.transaction { tx in
+                    guard var current = try await tx.jobs.get(id: job.id), let unrecorded = current.unrecordedCycles, unrecorded > 0 else { return }
+                    current.unrecordedCycles = unrecorded > 1 ? unrecorded - 1 : nil
+                    try await tx.jobs.update(current)
+                }
+            } catch {
+                logger.warning("could not take back the count of an abandoned cycle", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            }
+        }.value
     }
 
     static func quarantineForUnrecordedCycles(_ job: inout SynchronizationJob, count: Int, now: Date) {
+        let previous = job.status.quarantine?.reason == Self.unrecordedReason ? job.status.quarantine : nil
+        let series = (previous?.seriesCount ?? 0) + 1
+        let backoff = min(Self.unrecordedCycleBackoff * pow(2, Double(series - 1)), 86_400)
         let error = SynchronizationJobError(
             code: "CycleNotRecorded",
-            message: "The last \(count) provisioning cycles of this job ended without being recorded: the node running each stopped during the cycle (a crash, or the process was killed). The job is quarantined so that it cannot stop every node in turn. Check the nodes' logs and the job's mappings, then restart the job.",
+            message: "The last \(count) provisioning cycles of this job ended without being recorded: the process running each stopped during the cycle (a crash, or it was killed). The job is quarantined until \(GraphDate.format(now.addingTimeInterval(backoff))), then tried once more, so that it cannot stop every node in turn. Check the nodes' logs; if the cause was not this job, restart it.",
             tenantActionable: true)
-        let execution = SynchronizationJob.TaskExecution(activityIdentifier: UUID().uuidString.lowercased(), state: "Failed", timeBegan: now, timeEnded: now)
+        var execution = SynchronizationJob.TaskExecution(activityIdentifier: UUID().uuidString.lowercased(), state: "Failed", timeBegan: now, timeEnded: now)
+        execution.error = error
         job.status.lastExecution = execution
-        job.status.lastExecution?.error = error
         job.status.code = "Quarantine"
         job.status.quarantine = SynchronizationJob.Quarantine(
-            currentBegan: now, nextAttempt: .distantFuture, reason: "EncounteredQuarantineException", seriesBegan: now, seriesCount: 1, error: error)
-        job.nextRun = nil
-        job.unrecordedCycles = nil
+            currentBegan: now, nextAttempt: now.addingTimeInterval(backoff), reason: Self.unrecordedReason,
+            seriesBegan: previous?.seriesBegan ?? now, seriesCount: series, error: error)
+        job.nextRun = job.schedule.state == "Active" ? now.addingTimeInterval(backoff) : nil
+        // One more try after the backoff: a cycle that dies again quarantines the job again, for twice as long.
+        job.unrecordedCycles = Self.unrecordedCycleLimit - 1
     }
+
+    /// The quarantine reason Graph has for an engine-side failure.
+    static let unrecordedReason = "EncounteredQuarantineException"
 }

@@ -145,11 +145,17 @@ public struct AttributeDefinition: Sendable, Codable, Equatable {
 }
 
 extension SynchronizationSchema {
+    /// Attribute mappings one object mapping may have (each is evaluated for every object of every cycle).
+    public static let maximumAttributeMappings = 256
+
     /// What is wrong with the schema's object mappings (a scoping filter, an attribute expression), or nil.
     public var problem: String? {
         for rule in self.synchronizationRules {
             for mapping in rule.objectMappings {
                 if let problem = mapping.scope?.problem { return "The object mapping '\(mapping.name)': \(problem)" }
+                guard mapping.attributeMappings.count <= Self.maximumAttributeMappings else {
+                    return "The object mapping '\(mapping.name)' has \(mapping.attributeMappings.count) attribute mappings; at most \(Self.maximumAttributeMappings) are allowed."
+                }
                 for attribute in mapping.attributeMappings {
                     if let problem = AttributeMapper.problem(in: attribute.source) {
                         return "The mapping to '\(attribute.targetAttributeName)': \(problem)"
