@@ -12,6 +12,7 @@ struct UsersController {
         routes.get("users/:id") { try await self.get($0, $1, .byKey) }
         routes.patch("users/:id", self.update)
         routes.delete("users/:id", self.delete)
+        routes.post("users/:id/revokeSignInSessions", self.revokeSignInSessions)
         routes.get("users/:id/manager") { try await self.manager($0, $1, .byKey) }
         routes.get("users/:id/directReports") { try await self.directReports($0, $1, .byKey) }
         routes.put("users/:id/manager/$ref", self.setManager)
@@ -89,5 +90,13 @@ struct UsersController {
         let user = try await self.services.user(try request.parameter("id", context))
         try await self.services.directory.deleteUser(id: user.id, by: context.caller)
         return GraphResponse.noContent()
+    }
+
+    /// Ends the user's refresh tokens and browser sessions for good; Graph answers `true`.
+    @Sendable func revokeSignInSessions(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try context.demand(GraphPolicies.revokeSignInSessions)
+        let user = try await self.services.user(try request.parameter("id", context))
+        try await self.services.directory.revokeSignInSessions(userId: user.id, by: context.caller)
+        return try self.services.odata(request).entity(.object([("value", .bool(true))]), context: "Edm.Boolean")
     }
 }

@@ -72,6 +72,12 @@ public enum GraphPolicies {
         delegatedRoles: [.userAdministrator],
         applicationRoles: ["User.ReadWrite.All", "Directory.ReadWrite.All"])
 
+    /// `POST /users/{id}/revokeSignInSessions`; the signed-in user needs one of the roles Graph lists for it.
+    public static let revokeSignInSessions = AccessPolicy(
+        delegatedScopes: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+        delegatedRoles: [.userAdministrator, .helpdeskAdministrator, .privilegedAuthenticationAdministrator],
+        applicationRoles: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"])
+
     public static let readRoleAssignments = AccessPolicy(
         delegatedScopes: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All",
                           "Directory.ReadWrite.All"],
