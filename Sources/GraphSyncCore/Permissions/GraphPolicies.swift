@@ -115,6 +115,10 @@ public enum GraphPolicies {
         applicationRoles: ["Synchronization.Read.All", "Synchronization.ReadWrite.All"],
         ownedBy: .ownerOfTarget)
 
+    /// Setting up workload identity federation, or moving what it is bound to (`SecretDestinations.bindFederation`):
+    /// GraphSync's authority then vouches for the service principal, so it takes what managing the application takes.
+    public static let configureFederation = manageApplication
+
     /// Writes under `…/synchronization`, including acquireAccessToken (seed table: delegated
     /// Synchronization.ReadWrite.All + an admin role; application OwnedBy as owner, or Synchronization.ReadWrite.All).
     public static let writeSynchronization = AccessPolicy(
