@@ -76,7 +76,7 @@ public func buildApplication(
             authority: AuthorityService(
                 directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
             minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost,
-            metrics: (configuration.metrics, configuration.metricsToken)))
+            metrics: (configuration.metrics, configuration.metricsToken, configuration.metricsMayBeOpen)))
 
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),
