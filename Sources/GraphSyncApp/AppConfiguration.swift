@@ -79,6 +79,10 @@ public struct AppConfiguration: Sendable {
     /// `metricsMayBeOpen`, and refuses every scrape elsewhere.
     public var metricsToken: String?
 
+    /// How often each node reloads the signing keys from the database (seconds): the longest a key rotated or revoked on
+    /// another node takes to reach this one.
+    public var signingKeyReload: TimeInterval = 60
+
     /// Whether `/metrics` may go without a token: only on a listener bound to a loopback address with no `publicURL`
     /// (behind a reverse proxy on the same machine, every scrape from anywhere arrives from loopback).
     public var metricsMayBeOpen: Bool { ListenerAddress.isLoopback(self.host) && self.publicURL == nil }
