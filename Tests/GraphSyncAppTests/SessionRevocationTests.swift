@@ -100,4 +100,17 @@ import Testing
             #expect(renewed.status == 200 && renewed["refresh_token"] != nil, "a sign-in after the revocation works: \(renewed.text)")
         }
     }
+
+    @Test func theSignedInUserRevokesTheirOwnSessions() async throws {
+        try await self.withSignedInUser { server, appId, userId, refreshToken, _ in
+            let app = try await server.mint(server.appGrant(roles: ["User.RevokeSessions.All"]))
+            #expect(try await server.send(.POST, "/v1.0/me/revokeSignInSessions", token: app).status == 400, "an app has no signed-in user")
+            let own = try await server.mint(server.userGrant(scopes: ["User.Read"], wids: [], objectId: userId))
+            #expect(try await server.send(.POST, "/v1.0/me/revokeSignInSessions", token: own).status == 403)
+            let allowed = try await server.mint(server.userGrant(scopes: ["User.RevokeSessions.All"], wids: [], objectId: userId))
+            let revoked = try await server.send(.POST, "/v1.0/me/revokeSignInSessions", token: allowed)
+            #expect(revoked.status == 200 && revoked["value"] as? Bool == true, "\(revoked.text)")
+            #expect(Self.isRevoked(try await self.refresh(server, appId: appId, refreshToken)))
+        }
+    }
 }

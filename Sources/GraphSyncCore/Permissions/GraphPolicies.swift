@@ -78,6 +78,10 @@ public enum GraphPolicies {
         delegatedRoles: [.userAdministrator, .helpdeskAdministrator, .privilegedAuthenticationAdministrator],
         applicationRoles: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"])
 
+    /// `POST /me/revokeSignInSessions`: the signed-in user ends their own sessions (no role needed).
+    public static let revokeOwnSignInSessions = AccessPolicy(
+        delegatedScopes: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"], applicationRoles: [])
+
     public static let readRoleAssignments = AccessPolicy(
         delegatedScopes: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All",
                           "Directory.ReadWrite.All"],
