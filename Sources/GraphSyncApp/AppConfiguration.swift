@@ -75,8 +75,17 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// Serve Prometheus metrics at `/metrics` (`--metrics`).
     public var metrics = false
-    /// The bearer token a scrape must present at `/metrics` (`GRAPHSYNC_METRICS_TOKEN`); nil leaves it open.
+    /// The bearer token a scrape must present at `/metrics` (`GRAPHSYNC_METRICS_TOKEN`); nil leaves it open where
+    /// `metricsMayBeOpen`, and refuses every scrape elsewhere.
     public var metricsToken: String?
+
+    /// How often each node reloads the signing keys from the database (seconds): the longest a key rotated or revoked on
+    /// another node takes to reach this one.
+    public var signingKeyReload: TimeInterval = 60
+
+    /// Whether `/metrics` may go without a token: only on a listener bound to a loopback address with no `publicURL`
+    /// (behind a reverse proxy on the same machine, every scrape from anywhere arrives from loopback).
+    public var metricsMayBeOpen: Bool { ListenerAddress.isLoopback(self.host) && self.publicURL == nil }
     /// Smart lockout of the password grant (Entra's defaults: 10 failures, 60 s lockout) and per-client throttling.
     public var signIn = SignInThrottle.Settings()
 

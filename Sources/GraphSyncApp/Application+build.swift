@@ -76,7 +76,7 @@ public func buildApplication(
             authority: AuthorityService(
                 directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
             minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost,
-            metrics: (configuration.metrics, configuration.metricsToken)))
+            metrics: (configuration.metrics, configuration.metricsToken, configuration.metricsMayBeOpen)))
 
     return Hummingbird.Application(
         responder: GraphFrontResponder(next: router.buildResponder()),
@@ -84,7 +84,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
         services: [
             HTTPClientService(client: httpClient, outbound: outbound), DatabaseService(runtime: runtime, closesAfter: scheduler, logger: logger), scheduler,
-            KeyRefreshService(keys: keys),
+            KeyRefreshService(keys: keys, interval: configuration.signingKeyReload),
             DeletedItemsPurgeService(
                 retention: DeletedItemRetention(deletedItems: runtime.repositories.deletedItems, retention: configuration.deletedItemsRetention),
                 logger: logger),
@@ -142,13 +142,15 @@ struct HTTPClientService: Service {
     }
 }
 
-/// Reloads the signing keys every minute, so a key rotated on any node is published and then used here too.
+/// Reloads the signing keys every `interval` (a minute), so a key rotated on any node is published and then used here
+/// too, and a revoked one is dropped.
 struct KeyRefreshService: Service {
     let keys: SigningKeys
+    let interval: TimeInterval
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: .milliseconds(Int64(self.interval * 1_000)))
                 try? await self.keys.reload()
             }
         }

@@ -16,8 +16,9 @@ struct RouterDependencies: Sendable {
     var authority: AuthorityService
     var minter: TokenMinter
     var graphHost: String
-    /// Prometheus at `/metrics` and per-route request metrics, when `--metrics` is given (the token a scrape presents).
-    var metrics: (enabled: Bool, token: String?) = (false, nil)
+    /// Prometheus at `/metrics` and per-route request metrics, when `--metrics` is given (the token a scrape presents,
+    /// and whether it may be open without one).
+    var metrics: (enabled: Bool, token: String?, mayBeOpen: Bool) = (false, nil, false)
 }
 
 /// Mounts the authority (unauthenticated) and the Graph API (bearer-authenticated) under `/v1.0` and `/beta`.
@@ -28,7 +29,7 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     if dependencies.metrics.enabled {
         // The registry first: it bootstraps the metrics backend. The middleware outermost, so it records the status
         // GraphErrorMiddleware gives an error.
-        MetricsController(registry: GraphSyncMetrics.registry, token: dependencies.metrics.token).addRoutes(to: router)
+        MetricsController(registry: GraphSyncMetrics.registry, token: dependencies.metrics.token, mayBeOpen: dependencies.metrics.mayBeOpen).addRoutes(to: router)
         router.add(middleware: RequestMetricsMiddleware<AppRequestContext>())
     }
     router.add(middleware: GraphErrorMiddleware<AppRequestContext>())

@@ -29,9 +29,11 @@ public struct TokenMinter: Sendable {
     /// A token for `grant`, reusing one minted for the identical grant and issuer in the last `reuseWindow` seconds
     /// (its `expires_in` then counts down). Any change to the grant's claims — a role granted or revoked — mints anew.
     public func token(for grant: AccessTokenGrant, issuer: String, now: Date = Date()) async throws -> MintedToken {
-        if let reused = self.recent.token(for: grant, issuer: issuer, now: now) { return reused }
+        // Only a token signed by the key signing now: none from a key rotated out or revoked since.
+        let kid = self.keys.current.currentKid
+        if let reused = self.recent.token(for: grant, issuer: issuer, kid: kid, now: now) { return reused }
         let minted = try await self.mint(grant, issuer: issuer, now: now)
-        self.recent.store(minted, for: grant, issuer: issuer, now: now)
+        self.recent.store(minted, for: grant, issuer: issuer, kid: kid, now: now)
         return minted
     }
 
@@ -66,24 +68,24 @@ final class RecentTokens: Sendable {
     }
 
     private let window: TimeInterval
-    private let entries = Mutex<[Key: (token: String, issuedAt: Date, expiresAt: Date)]>([:])
+    private let entries = Mutex<[Key: (token: String, kid: String, issuedAt: Date, expiresAt: Date)]>([:])
 
     init(window: TimeInterval) { self.window = window }
 
-    func token(for grant: AccessTokenGrant, issuer: String, now: Date) -> TokenMinter.MintedToken? {
+    func token(for grant: AccessTokenGrant, issuer: String, kid: String, now: Date) -> TokenMinter.MintedToken? {
         self.entries.withLock { entries in
-            guard let entry = entries[Key(grant: grant, issuer: issuer)], now.timeIntervalSince(entry.issuedAt) < self.window,
+            guard let entry = entries[Key(grant: grant, issuer: issuer)], entry.kid == kid, now.timeIntervalSince(entry.issuedAt) < self.window,
                 entry.issuedAt <= now
             else { return nil }
             return TokenMinter.MintedToken(accessToken: entry.token, expiresIn: Int(entry.expiresAt.timeIntervalSince(now)))
         }
     }
 
-    func store(_ token: TokenMinter.MintedToken, for grant: AccessTokenGrant, issuer: String, now: Date) {
+    func store(_ token: TokenMinter.MintedToken, for grant: AccessTokenGrant, issuer: String, kid: String, now: Date) {
         self.entries.withLock { entries in
             if entries.count >= 1024 { entries = entries.filter { now.timeIntervalSince($0.value.issuedAt) < self.window } }
             if entries.count >= 1024 { entries.removeAll() }
-            entries[Key(grant: grant, issuer: issuer)] = (token.accessToken, now, now.addingTimeInterval(TimeInterval(token.expiresIn)))
+            entries[Key(grant: grant, issuer: issuer)] = (token.accessToken, kid, now, now.addingTimeInterval(TimeInterval(token.expiresIn)))
         }
     }
 }

@@ -39,7 +39,11 @@ public struct TokenVerifier: Sendable {
 
     public func verify(_ token: String, now: Date = Date()) async throws(TokenValidationFailure) -> Caller {
         guard !token.isEmpty else { throw .missing }
-        if let cached = self.cache.caller(for: token, now: now) { return cached }
+        if let cached = self.cache.entry(for: token, now: now) {
+            // Signed by one of the authority's keys that was revoked since: verified again, and refused.
+            guard let kid = cached.kid, !self.keys.current.jwks.keys.contains(where: { $0.kid == kid }) else { return cached.caller }
+            self.cache.forget(token)
+        }
 
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Data(base64URL: parts[0]),
@@ -67,7 +71,9 @@ public struct TokenVerifier: Sendable {
         guard claims.aud.value.contains(where: { self.audiences.contains($0.lowercased()) }) else { throw .invalidAudience }
         guard let caller = Self.caller(from: claims) else { throw .malformed }
 
-        self.cache.store(caller, for: token, expires: Date(timeIntervalSince1970: Double(claims.exp) + self.clockSkew), now: now)
+        self.cache.store(
+            caller, for: token, kid: self.localIssuers(unverified.iss) ? header.kid : nil,
+            expires: Date(timeIntervalSince1970: Double(claims.exp) + self.clockSkew), now: now)
         return caller
     }
 

@@ -30,17 +30,30 @@ struct MigrateDataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate-data", abstract: "Copy everything into another, empty database (e.g. SQLite to PostgreSQL), checking row counts.")
 
-    @Option(help: "The database to copy: sqlite:///path/file.sqlite or postgres://…") var from: String
-    @Option(help: "The empty database to copy into: sqlite:///path/file.sqlite or postgres://…") var to: String
+    @Option(help: "The database to copy: sqlite:///path/file.sqlite or postgres://user@host/database (its password from --source-password-file or GRAPHSYNC_SOURCE_DATABASE_PASSWORD, not the URL, which process lists show).")
+    var from: String
+    @Option(help: "The empty database to copy into: sqlite:///path/file.sqlite or postgres://user@host/database (its password from --target-password-file or GRAPHSYNC_TARGET_DATABASE_PASSWORD).")
+    var to: String
+    @Option(help: "A file holding the source database's password (one line).") var sourcePasswordFile: String?
+    @Option(help: "A file holding the target database's password (one line).") var targetPasswordFile: String?
     @Option(help: "Log level.") var logLevel: Logger.Level?
 
     func run() async throws {
         var source = AppConfiguration()
-        source.databaseURL = self.from
+        source.databaseURL = try Self.url(self.from, passwordFile: self.sourcePasswordFile, variable: "GRAPHSYNC_SOURCE_DATABASE_PASSWORD")
         var target = AppConfiguration()
-        target.databaseURL = self.to
+        target.databaseURL = try Self.url(self.to, passwordFile: self.targetPasswordFile, variable: "GRAPHSYNC_TARGET_DATABASE_PASSWORD")
         try await copy(from: source, to: target, what: "copied", logLevel: self.logLevel)
         say("Start every node with the new --database and the same GRAPHSYNC_SECRET_KEY (or secret.key) as before.")
+    }
+
+    /// The URL with the password from the file or the variable (`DatabasePassword.resolve`).
+    static func url(_ url: String, passwordFile: String?, variable: String) throws -> String {
+        do {
+            return try DatabasePassword.resolve(url, file: passwordFile, variable: variable)
+        } catch let error as ConfigurationError {
+            throw CommandFailure(error.description)
+        }
     }
 }
 

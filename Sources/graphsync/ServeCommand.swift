@@ -110,8 +110,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard self.deletedItemsRetentionDays.isFinite, self.deletedItemsRetentionDays > 0, self.deletedItemsRetentionDays <= 3_650 else {
             throw ValidationError("--deleted-items-retention must be a number of days above 0 and up to 3650, not \(self.deletedItemsRetentionDays).")
         }
-        if self.metrics, Self.metricsToken == nil, !Self.isLoopback(self.options.host) {
-            throw ValidationError("--metrics on \(self.options.host) needs GRAPHSYNC_METRICS_TOKEN: scrapes must present it, since the port is reachable from the network. (On a loopback host the token is optional.)")
+        if self.metrics, Self.metricsToken == nil, !self.options.configuration().metricsMayBeOpen {
+            throw ValidationError(
+                self.options.publicURL == nil
+                    ? "--metrics on \(self.options.host) needs GRAPHSYNC_METRICS_TOKEN: scrapes must present it, since the port is reachable from the network. (On a loopback address the token is optional.)"
+                    : "--metrics with --public-url needs GRAPHSYNC_METRICS_TOKEN: behind a reverse proxy every scrape arrives from loopback, so only the token tells the operator's from anyone's.")
         }
         if (self.tlsCertificate == nil) != (self.tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together.") }
         if self.options.http && self.tlsCertificate != nil { throw ValidationError("--http cannot be combined with --tls-cert.") }
@@ -128,7 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    static func isLoopback(_ host: String) -> Bool { ["127.0.0.1", "localhost", "::1"].contains(host) || host.hasPrefix("127.") }
+    static func isLoopback(_ host: String) -> Bool { ListenerAddress.isLoopback(host) }
 
     /// `GRAPHSYNC_METRICS_TOKEN`, trimmed (a secrets file's trailing newline is not part of it); nil when unset or empty.
     static var metricsToken: String? {

@@ -36,6 +36,40 @@ import Testing
         }
     }
 
+    /// `migrate-data` takes database passwords from a file or the environment rather than the command line, where
+    /// process lists show them; a URL with its own password still works.
+    @Test func databasePasswordsComeFromAFileOrTheEnvironment() async throws {
+        let directory = TestServer.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let file = directory + "/password"
+        try "p@ss:w/rd?#%\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let plain = "postgres://gs@db.example:5432/graphsync?sslmode=disable"
+        let withFile = try DatabasePassword.resolve(plain, file: file, variable: "GRAPHSYNC_SOURCE_DATABASE_PASSWORD", environment: [:])
+        #expect(URLComponents(string: withFile)?.password == "p@ss:w/rd?#%" && URLComponents(string: withFile)?.host == "db.example", "\(withFile)")
+        #expect(withFile.hasSuffix("@db.example:5432/graphsync?sslmode=disable"))
+        let fromVariable = try DatabasePassword.resolve(plain, file: nil, variable: "V", environment: ["V": "from-env"])
+        #expect(URLComponents(string: fromVariable)?.password == "from-env")
+        // A URL with its own password keeps working; a variable set for something else does not get in the way.
+        #expect(try DatabasePassword.resolve("postgres://gs:inline@db/graphsync", file: nil, variable: "V", environment: ["V": "x"]) == "postgres://gs:inline@db/graphsync")
+        #expect(try DatabasePassword.resolve("sqlite:///tmp/a.sqlite", file: nil, variable: "V", environment: ["V": "x"]) == "sqlite:///tmp/a.sqlite")
+        #expect(throws: ConfigurationError.self, "two passwords") { try DatabasePassword.resolve("postgres://gs:inline@db/graphsync", file: file, variable: "V") }
+        #expect(throws: ConfigurationError.self, "SQLite takes none") { try DatabasePassword.resolve("sqlite:///tmp/a.sqlite", file: file, variable: "V") }
+        #expect(throws: ConfigurationError.self, "no such file") { try DatabasePassword.resolve(plain, file: directory + "/missing", variable: "V") }
+
+        // On PostgreSQL, a copy into a database named without its password, the password (which a test server with
+        // trust authentication ignores) coming from a file.
+        guard let target = try await TestPostgres.freshDatabaseURL(), var components = URLComponents(string: target) else { return }
+        let password = components.password ?? "p@ss:w/rd?#%"
+        components.password = nil
+        try "\(password)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try await TestServer.run { server in
+            var moved = server.runtime.configuration
+            moved.databaseURL = try DatabasePassword.resolve(try #require(components.string), file: file, variable: "V", environment: [:])
+            let copied = try await DatabaseMaintenance.copy(from: server.runtime.configuration, to: moved, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            #expect(copied.contains { $0.table == "users" && $0.rows >= 1 })
+        }
+    }
+
     /// The copy opens as a GraphSync with the same objects, readable secrets and working credentials.
     func expectWorking(_ configuration: AppConfiguration, application: GraphSyncCore.Application, sp: ServicePrincipal, secret: String, logger: Logger) async throws {
         let runtime = try await GraphSyncRuntime.open(configuration, logger: logger)

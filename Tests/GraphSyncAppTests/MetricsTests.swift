@@ -1,4 +1,5 @@
 import Foundation
+import GraphSyncApp
 import GraphSyncCore
 import Testing
 
@@ -62,6 +63,32 @@ import Testing
         try await TestServer.run(configure: { $0.metrics = true }) { server in
             let reply = try await server.send(.GET, "/metrics")
             #expect(reply.status == 200 && reply.text.contains("graphsync_http_requests_total"))
+        }
+    }
+
+    @Test func behindAPublicURLMetricsAreNeverOpen() async throws {
+        // Behind a reverse proxy on the same machine every scrape comes from loopback: only the token tells them apart.
+        try await TestServer.run(configure: {
+            $0.metrics = true
+            $0.publicURL = "https://graphsync.example.com"
+        }) { server in
+            let reply = try await server.send(.GET, "/metrics")
+            #expect(reply.status == 401, "open behind --public-url: \(reply.status)")
+        }
+    }
+
+    @Test func onlyALoopbackAddressCountsAsLoopback() {
+        for host in ["127.0.0.1", "127.1.2.3", "::1", "localhost"] {
+            var configuration = AppConfiguration()
+            configuration.host = host
+            #expect(configuration.metricsMayBeOpen, "\(host)")
+            configuration.publicURL = "https://graphsync.example.com"
+            #expect(!configuration.metricsMayBeOpen, "\(host) behind a public URL")
+        }
+        for host in ["127.example.com", "127.0.0.1.nip.io", "0.0.0.0", "::", "10.0.0.1", "1270.0.0.1"] {
+            var configuration = AppConfiguration()
+            configuration.host = host
+            #expect(!configuration.metricsMayBeOpen, "\(host)")
         }
     }
 }

@@ -451,7 +451,7 @@ import Testing
             try await world.synchronization.replaceSecrets(with: [
                 (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "vendor-client"),
                 (.authenticationType, SynchronizationService.workloadIdentityFederation),
-            ], servicePrincipalId: sp.id)
+            ], servicePrincipalId: sp.id, mayConfigureFederation: true)
             var run = try await world.engine.runCycle(job)
             #expect(run.status.lastExecution?.state == "Succeeded")
             run = try await world.engine.runCycle(run)
@@ -472,7 +472,7 @@ import Testing
             try await world.synchronization.replaceSecrets(with: [
                 (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "vendor-client"),
                 (.authenticationType, SynchronizationService.workloadIdentityFederation),
-            ], servicePrincipalId: sp.id)
+            ], servicePrincipalId: sp.id, mayConfigureFederation: true)
             let run = try await world.engine.runCycle(job)
             #expect(run.status.lastExecution?.state == "Failed")
             #expect(run.status.lastExecution?.error?.message.contains("Workload identity federation") == true)
@@ -497,7 +497,7 @@ import Testing
             try await world.synchronization.replaceSecrets(with: [
                 (.baseAddress, "https://scim.example/v2"), (.oauth2TokenExchangeUri, "https://login.example/token"), (.oauth2ClientId, "vendor-client"),
                 (.authenticationType, SynchronizationService.workloadIdentityFederation),
-            ], servicePrincipalId: sp.id)
+            ], servicePrincipalId: sp.id, mayConfigureFederation: true)
             await #expect(throws: SynchronizationError.self) {
                 try await world.engine.validateCredentials(
                     servicePrincipalId: sp.id, credentials: [(.baseAddress, "https://elsewhere.example/scim")], useSaved: false)

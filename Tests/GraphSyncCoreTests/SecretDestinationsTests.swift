@@ -68,4 +68,24 @@ import Testing
             try SecretDestinations.overlay(authorizedFirst, with: [(.baseAddress, "https://scim.example/v2")], persisting: false)
         }
     }
+
+    @Test func federationFollowsNoMovedDestinationUnlessTheAppsManagerMovesIt() throws {
+        let federated = SynchronizationSecrets([
+            .baseAddress: "https://scim.example/v2", .oauth2TokenExchangeUri: "https://login.example/token", .oauth2ClientId: "client",
+            .authenticationType: SynchronizationService.workloadIdentityFederation,
+        ])
+        for key in [SynchronizationSecretKey.baseAddress, .oauth2TokenExchangeUri, .oauth2ClientId] {
+            var moved = federated.overlaid(with: [(key, "https://evil.example/\(key.rawValue)")])
+            try SecretDestinations.bindFederation(federated, &moved, mayConfigure: false)
+            #expect(!SynchronizationService.isFederated(moved), "moving \(key.rawValue) drops federation")
+            var byManager = federated.overlaid(with: [(key, "https://new.example/\(key.rawValue)")])
+            try SecretDestinations.bindFederation(federated, &byManager, mayConfigure: true)
+            #expect(SynchronizationService.isFederated(byManager))
+        }
+        var unmoved = federated.overlaid(with: [(.baseAddress, "HTTPS://scim.example/v2/"), (.syncAll, "True")])
+        try SecretDestinations.bindFederation(federated, &unmoved, mayConfigure: false)
+        #expect(SynchronizationService.isFederated(unmoved), "other settings leave it alone")
+        var setUp = self.saved.overlaid(with: [(.authenticationType, SynchronizationService.workloadIdentityFederation)])
+        #expect(throws: SynchronizationError.self) { try SecretDestinations.bindFederation(self.saved, &setUp, mayConfigure: false) }
+    }
 }

@@ -6,6 +6,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scim"))
@@ -61,13 +62,16 @@ def test_a_provisioning_cycle_shows_in_the_metrics(private_graphsync, monkeypatc
         assert secret not in text, "a secret in the metrics"
 
 
-def test_metrics_off_loopback_need_a_token(tmp_path, monkeypatch):
-    """A port reachable from the network never serves open metrics: serve refuses to start instead."""
+@pytest.mark.parametrize("flags", [["--host", "0.0.0.0"], ["--host", "127.example.com"],
+                                   ["--public-url", "https://graphsync.example.com"]])
+def test_metrics_off_loopback_need_a_token(tmp_path, monkeypatch, flags):
+    """A port reachable from the network never serves open metrics: serve refuses to start instead. A name that starts
+    with 127. is not loopback, and behind a reverse proxy (--public-url) every scrape arrives from loopback."""
     import subprocess
     from conftest import GRAPHSYNC_BIN
 
     monkeypatch.delenv("GRAPHSYNC_METRICS_TOKEN", raising=False)
-    done = subprocess.run([str(GRAPHSYNC_BIN), "serve", "--host", "0.0.0.0", "--metrics", "--data-dir", str(tmp_path / "data")],
+    done = subprocess.run([str(GRAPHSYNC_BIN), "serve", *flags, "--metrics", "--data-dir", str(tmp_path / "data")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "GRAPHSYNC_METRICS_TOKEN" in done.stderr, (done.returncode, done.stderr[-500:])
     assert not (tmp_path / "data").exists(), "refused before anything was created"

@@ -59,22 +59,24 @@ struct ConsoleProvisioningController {
             try await self.console.demand(GraphPolicies.writeSynchronization, session, objectId: sp.id)
             let method = form["method"] ?? "bearer"
             let changes = Self.changes(form, method: method)
+            let federation = try await self.console.permits(GraphPolicies.configureFederation, session, objectId: sp.id)
             do {
                 switch form["action"] {
                 case "test":
                     // Nothing is saved: the typed credentials over the saved ones (a saved secret only to its own address).
-                    try await self.engine.validateCredentials(servicePrincipalId: sp.id, credentials: changes, useSaved: changes.isEmpty)
+                    try await self.engine.validateCredentials(
+                        servicePrincipalId: sp.id, credentials: changes, useSaved: changes.isEmpty, mayConfigureFederation: federation)
                     return try await self.render(sp, session: session, notice: "The supplied credentials are authorized to enable provisioning.", form: form)
                 case "authorize" where method == "clientCredentials" || method == "federated":
                     // Kept only if the app answers with a token.
-                    let secrets = try await self.synchronization.acquireAccessToken(changes, servicePrincipalId: sp.id)
+                    let secrets = try await self.synchronization.acquireAccessToken(changes, servicePrincipalId: sp.id, mayConfigureFederation: federation)
                     try await self.ensureJob(sp)
                     return try await self.render(sp, session: session, notice: "Authorized, token valid until \(secrets[.tokenExpiration] ?? "the app did not say").")
                 case "authorize":
-                    try await self.save(changes, method: "oauth", servicePrincipal: sp)
+                    try await self.save(changes, method: "oauth", servicePrincipal: sp, mayConfigureFederation: federation)
                     return try await self.leaveForApp(request, form: form, sp: sp, session: session)
                 default:
-                    try await self.save(changes, method: method, servicePrincipal: sp)
+                    try await self.save(changes, method: method, servicePrincipal: sp, mayConfigureFederation: federation)
                     return try await self.render(sp, session: session, notice: "Saved.")
                 }
             } catch let failure as SCIMError {
@@ -127,8 +129,10 @@ struct ConsoleProvisioningController {
 
     /// Saves the changes in one transaction, refusing a result that lacks what the method needs; then the app gets
     /// its provisioning job from its template, on the first save.
-    func save(_ changes: [(SynchronizationSecretKey, String)], method: String, servicePrincipal sp: ServicePrincipal) async throws {
-        try await self.synchronization.overlaySecrets(changes, servicePrincipalId: sp.id) { result in
+    func save(
+        _ changes: [(SynchronizationSecretKey, String)], method: String, servicePrincipal sp: ServicePrincipal, mayConfigureFederation: Bool
+    ) async throws {
+        try await self.synchronization.overlaySecrets(changes, servicePrincipalId: sp.id, mayConfigureFederation: mayConfigureFederation) { result in
             let needed: [(SynchronizationSecretKey, String)] = switch method {
             case "oauth": [(.baseAddress, "the Tenant URL"), (.oauth2AuthorizationUri, "the authorization URL"), (.oauth2TokenExchangeUri, "the token URL"),
                            (.oauth2ClientId, "the client identifier"), (.oauth2ClientSecret, "the client secret")]

@@ -19,6 +19,11 @@ extension AuthenticatedContext {
             throw GraphError.forbidden(policy, self.caller)
         }
     }
+
+    /// Whether the policy permits the caller on one object, for a decision inside an operation rather than its gate.
+    func permits(_ policy: AccessPolicy, objectId: String, owners: any OwnerRepository) async throws -> Bool {
+        try await policy.permits(self.caller, ownerIds: { try await owners.ownerIds(of: objectId) })
+    }
 }
 
 extension AccessPolicy {

@@ -21,18 +21,21 @@ enum GraphSyncMetrics {
     }()
 }
 
-/// `GET /metrics`: the Prometheus text format, behind `GRAPHSYNC_METRICS_TOKEN` when one is set.
+/// `GET /metrics`: the Prometheus text format, behind `GRAPHSYNC_METRICS_TOKEN` when one is set. Without one it is
+/// open only where `AppConfiguration.metricsMayBeOpen`; elsewhere every scrape is refused.
 struct MetricsController {
     let registry: PrometheusCollectorRegistry
     let token: String?
+    let mayBeOpen: Bool
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("metrics") { request, _ -> Response in
-            if let token = self.token {
+            if self.token != nil || !self.mayBeOpen {
+                let token = self.token ?? ""
                 // The scheme is case-insensitive (RFC 9110 §11.1).
                 let header = request.headers[.authorization] ?? ""
                 let presented = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
-                guard SignInHandle.constantTimeEquals(presented, token) else {
+                guard !token.isEmpty, SignInHandle.constantTimeEquals(presented, token) else {
                     var headers = HTTPFields()
                     headers[.wwwAuthenticate] = "Bearer realm=\"graphsync-metrics\""
                     return Response(status: .unauthorized, headers: headers)

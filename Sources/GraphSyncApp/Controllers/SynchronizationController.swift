@@ -41,7 +41,8 @@ struct SynchronizationController {
         try body.rejectUnknown(allowed: ["value", "credentials"], resource: "synchronizationSecrets")
         let property = body.has("value") || !body.has("credentials") ? "value" : "credentials"
         let changes = try SecretPairs.parse(body, property: property)
-        try await self.synchronization.replaceSecrets(with: changes, servicePrincipalId: target.servicePrincipal.id)
+        try await self.synchronization.replaceSecrets(
+            with: changes, servicePrincipalId: target.servicePrincipal.id, mayConfigureFederation: try await self.mayConfigureFederation(target, context))
         return GraphResponse.noContent()
     }
 
@@ -50,11 +51,16 @@ struct SynchronizationController {
         let body = try await RequestBody.object(request, context: context)
         try body.rejectUnknown(allowed: ["credentials"], resource: "acquireAccessToken")
         let credentials = try SecretPairs.parse(body, property: "credentials")
-        _ = try await self.synchronization.acquireAccessToken(credentials, servicePrincipalId: target.servicePrincipal.id)
+        _ = try await self.synchronization.acquireAccessToken(
+            credentials, servicePrincipalId: target.servicePrincipal.id, mayConfigureFederation: try await self.mayConfigureFederation(target, context))
         return GraphResponse.noContent()
     }
 
     // MARK: helpers
+
+    func mayConfigureFederation(_ target: SynchronizationTarget, _ context: AuthenticatedContext) async throws -> Bool {
+        try await context.permits(GraphPolicies.configureFederation, objectId: target.servicePrincipal.id, owners: self.services.repositories.owners)
+    }
 
     /// Secrets as Graph returns them: keys shown, every value masked.
     static func masked(_ secrets: SynchronizationSecrets) -> JSONValue {

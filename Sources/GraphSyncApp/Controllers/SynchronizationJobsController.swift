@@ -339,7 +339,10 @@ struct SynchronizationJobsController {
         let useSaved = try body.bool("useSavedCredentials") ?? false
         let credentials = body.has("credentials") && !useSaved ? try SecretPairs.parse(body, property: "credentials") : []
         do {
-            try await self.engine.validateCredentials(servicePrincipalId: target.servicePrincipal.id, credentials: credentials, useSaved: useSaved)
+            let mayConfigureFederation = try await context.permits(
+                GraphPolicies.configureFederation, objectId: target.servicePrincipal.id, owners: self.services.repositories.owners)
+            try await self.engine.validateCredentials(
+                servicePrincipalId: target.servicePrincipal.id, credentials: credentials, useSaved: useSaved, mayConfigureFederation: mayConfigureFederation)
         } catch let error as SCIMError {
             throw GraphError(.badRequest, code: "CredentialValidationFailed", message: "\(error.message). Check BaseAddress and the token.")
         }

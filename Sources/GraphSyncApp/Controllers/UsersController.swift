@@ -12,6 +12,8 @@ struct UsersController {
         routes.get("users/:id") { try await self.get($0, $1, .byKey) }
         routes.patch("users/:id", self.update)
         routes.delete("users/:id", self.delete)
+        routes.post("users/:id/revokeSignInSessions") { try await self.revokeSignInSessions($0, $1, .byKey) }
+        routes.post("me/revokeSignInSessions") { try await self.revokeSignInSessions($0, $1, .signedIn) }
         routes.get("users/:id/manager") { try await self.manager($0, $1, .byKey) }
         routes.get("users/:id/directReports") { try await self.directReports($0, $1, .byKey) }
         routes.put("users/:id/manager/$ref", self.setManager)
@@ -89,5 +91,21 @@ struct UsersController {
         let user = try await self.services.user(try request.parameter("id", context))
         try await self.services.directory.deleteUser(id: user.id, by: context.caller)
         return GraphResponse.noContent()
+    }
+
+    /// Ends the user's refresh tokens and browser sessions for good (`/me/…`: the signed-in user's own); Graph answers
+    /// `true`.
+    func revokeSignInSessions(_ request: Request, _ context: AuthenticatedContext, _ subject: Subject) async throws -> Response {
+        switch subject {
+        case .byKey:
+            try context.demand(GraphPolicies.revokeSignInSessions)
+            let user = try await self.services.user(try request.parameter("id", context))
+            try await self.services.directory.revokeSignInSessions(userId: user.id, by: context.caller)
+        case .signedIn:
+            guard context.caller.kind == .delegated else { throw Self.meNeedsDelegation }
+            try context.demand(GraphPolicies.revokeOwnSignInSessions)
+            try await self.services.directory.revokeSignInSessions(userId: context.caller.objectId, by: context.caller)
+        }
+        return try self.services.odata(request).entity(.object([("value", .bool(true))]), context: "Edm.Boolean")
     }
 }

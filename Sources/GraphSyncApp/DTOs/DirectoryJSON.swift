@@ -76,6 +76,7 @@ enum DirectoryJSON {
         properties["mailNickname"] = .string(user.mailNickname)
         properties["surname"] = JSONValue(user.surname)
         properties["userPrincipalName"] = .string(user.userPrincipalName)
+        properties["signInSessionsValidFromDateTime"] = JSONValue(user.signInSessionsValidFromDateTime)
         properties["passwordProfile"] = nil
         // Graph leaves passwordProfile out of reads; the rest of the metadata's properties come back with defaults.
         return .object(self.shape.complete(properties.members, of: "user").objectValue?.filter { $0.0 != "passwordProfile" } ?? [])

@@ -98,6 +98,8 @@ extension GraphError {
             Self(.badRequest, code: "CredentialsMissing", message: message)
         case .secretsBoundToDestination(let message):
             Self(.badRequest, code: "SecretsBoundToDestination", message: message)
+        case .federationNotAllowed(let message):
+            Self(.forbidden, code: "Authorization_RequestDenied", message: message)
         case .destinationRefused(let message):
             Self(.badRequest, code: "TokenUrlNotAllowed", message: message)
         case .exchangeRefused(let code, let description):

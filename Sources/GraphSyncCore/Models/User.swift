@@ -16,6 +16,9 @@ public struct User: Sendable, Codable, Hashable {
     public var forceChangePasswordNextSignIn: Bool
     /// The `manager` relationship: the managing user's id (it may since have been deleted: readers check).
     public var managerId: String?
+    /// Graph's `signInSessionsValidFromDateTime`: refresh tokens and browser sessions from before it are revoked for
+    /// good. Moved forward on disable, delete, a password change and `revokeSignInSessions`.
+    public var signInSessionsValidFromDateTime: Date?
     /// Every other property Graph defines for users, as sent (never `passwordProfile`).
     public var properties: GraphProperties
 

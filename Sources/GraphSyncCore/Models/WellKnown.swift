@@ -59,6 +59,11 @@ public struct GraphPermission: Sendable, Hashable {
         delegatedId: "204e0828-b5ca-4ad8-b9f3-f32a958e7cc4",
         applicationId: "741f803b-c850-494e-b5df-cde7c675a1ca",
         description: "Read and write all users' full profiles")
+    public static let userRevokeSessionsAll = GraphPermission(
+        value: "User.RevokeSessions.All",
+        delegatedId: "fc30e98b-8810-4501-81f5-c20a3196387b",
+        applicationId: "77f3a031-c388-4f99-b373-dc68676a979e",
+        description: "Revoke all sign in sessions for a user")
     public static let userRead = GraphPermission(
         value: "User.Read",
         delegatedId: "e1fe6dd8-ba31-4d61-89e7-88639da4683d",
@@ -120,7 +125,7 @@ public struct GraphPermission: Sendable, Hashable {
     public static let all: [GraphPermission] = [
         .synchronizationReadWriteAll, .synchronizationReadAll, .applicationReadWriteOwnedBy,
         .applicationReadWriteAll, .applicationReadAll, .directoryReadWriteAll, .directoryReadAll,
-        .userReadWriteAll, .userReadAll, .userRead, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
+        .userReadWriteAll, .userReadAll, .userRead, .userRevokeSessionsAll, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
         .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll, .provisioningLogReadAll,
         .userPasswordProfileReadWriteAll,
     ]

@@ -72,6 +72,16 @@ public enum GraphPolicies {
         delegatedRoles: [.userAdministrator],
         applicationRoles: ["User.ReadWrite.All", "Directory.ReadWrite.All"])
 
+    /// `POST /users/{id}/revokeSignInSessions`; the signed-in user needs one of the roles Graph lists for it.
+    public static let revokeSignInSessions = AccessPolicy(
+        delegatedScopes: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+        delegatedRoles: [.userAdministrator, .helpdeskAdministrator, .privilegedAuthenticationAdministrator],
+        applicationRoles: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"])
+
+    /// `POST /me/revokeSignInSessions`: the signed-in user ends their own sessions (no role needed).
+    public static let revokeOwnSignInSessions = AccessPolicy(
+        delegatedScopes: ["User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All"], applicationRoles: [])
+
     public static let readRoleAssignments = AccessPolicy(
         delegatedScopes: ["RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All",
                           "Directory.ReadWrite.All"],
@@ -108,6 +118,10 @@ public enum GraphPolicies {
         delegatedRoles: syncAdmins,
         applicationRoles: ["Synchronization.Read.All", "Synchronization.ReadWrite.All"],
         ownedBy: .ownerOfTarget)
+
+    /// Setting up workload identity federation, or moving what it is bound to (`SecretDestinations.bindFederation`):
+    /// GraphSync's authority then vouches for the service principal, so it takes what managing the application takes.
+    public static let configureFederation = manageApplication
 
     /// Writes under `…/synchronization`, including acquireAccessToken (seed table: delegated
     /// Synchronization.ReadWrite.All + an admin role; application OwnedBy as owner, or Synchronization.ReadWrite.All).

@@ -143,9 +143,16 @@ public struct ProvisioningEngine: Sendable {
 
     /// Entra's "Test Connection": with these secrets (saved ones overlaid by `credentials` unless `useSaved`), query the
     /// app for a user that cannot exist and expect an empty answer. Throws `SCIMError` or `SynchronizationError`.
-    public func validateCredentials(servicePrincipalId: String, credentials: [(SynchronizationSecretKey, String)], useSaved: Bool) async throws {
+    /// `mayConfigureFederation`: whether the caller may manage the application (`SecretDestinations.bindFederation`).
+    public func validateCredentials(
+        servicePrincipalId: String, credentials: [(SynchronizationSecretKey, String)], useSaved: Bool, mayConfigureFederation: Bool = false
+    ) async throws {
         let saved = try await self.repositories.synchronizationSecrets.secrets(of: servicePrincipalId)
-        let secrets = useSaved ? saved : try SecretDestinations.overlay(saved, with: credentials, persisting: false)
+        var secrets = saved
+        if !useSaved {
+            secrets = try SecretDestinations.overlay(saved, with: credentials, persisting: false)
+            try SecretDestinations.bindFederation(saved, &secrets, mayConfigure: mayConfigureFederation)
+        }
         guard let base = secrets[.baseAddress] else {
             throw SynchronizationError.missingCredentials("BaseAddress (the app's SCIM endpoint) is required to test the connection.")
         }

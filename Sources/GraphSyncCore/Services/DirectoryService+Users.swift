@@ -42,16 +42,33 @@ extension DirectoryService {
             }
             if let passwordHash { user.passwordHash = passwordHash }
             if let forceChange { user.forceChangePasswordNextSignIn = forceChange }
+            // A new password or a disabled account ends the user's sessions for good: enabling them again revives none.
+            if password != nil || (before.accountEnabled && !user.accountEnabled) { user.revokeSignInSessions() }
             try await tx.users.update(user)
         }
     }
 
-    /// Deletes a user on behalf of `caller` (a sensitive action on administrators).
+    /// Deletes a user on behalf of `caller` (a sensitive action on administrators). Its sessions end for good first, so
+    /// restoring the user revives none of them.
     public func deleteUser(id: String, by caller: Caller) async throws {
         try await self.repositories.transaction { tx in
-            guard try await tx.users.get(id: id) != nil else { throw DirectoryError.notFound(id: id) }
+            guard var user = try await tx.users.get(id: id) else { throw DirectoryError.notFound(id: id) }
             try SensitiveUserActions.authorize(caller, targetRoles: try await Self.directoryRoles(of: id, in: tx), resetsPassword: false, action: "deleting")
+            user.revokeSignInSessions()
+            try await tx.users.update(user)
             _ = try await tx.users.delete(id: id)
+        }
+    }
+
+    /// `revokeSignInSessions`: ends every refresh token and browser session the user holds, for good (a sensitive
+    /// action on administrators, as Entra's "Invalidate refresh tokens").
+    public func revokeSignInSessions(userId: String, by caller: Caller) async throws {
+        try await self.repositories.transaction { tx in
+            guard var user = try await tx.users.get(id: userId) else { throw DirectoryError.notFound(id: userId) }
+            try SensitiveUserActions.authorize(
+                caller, targetRoles: try await Self.directoryRoles(of: user.id, in: tx), resetsPassword: false, action: "revoking sign-in sessions")
+            user.revokeSignInSessions()
+            try await tx.users.update(user)
         }
     }
 
@@ -71,6 +88,7 @@ extension DirectoryService {
         try await self.repositories.transaction { tx in
             guard var user = try await tx.users.get(id: userId) else { throw DirectoryError.notFound(id: userId) }
             user.passwordHash = hash
+            user.revokeSignInSessions()
             try await tx.users.update(user)
         }
     }

@@ -50,8 +50,16 @@ struct BrowserSession: Sendable, Codable {
 }
 
 extension User {
-    /// Changes when the password changes or the account is disabled: what refresh tokens and sessions are bound to.
+    /// What refresh tokens and sessions are bound to: changes with the password, `accountEnabled` and
+    /// `signInSessionsValidFromDateTime`, which only moves forward, so re-enabling or restoring a user never brings an
+    /// old token back.
     var credentialStamp: String {
-        SignInHandle.sha256Hex("\(self.id)|\(self.passwordHash ?? "")|\(self.accountEnabled)").prefix(32).description
+        let validFrom = self.signInSessionsValidFromDateTime.map { "|\($0.timeIntervalSince1970)" } ?? ""
+        return SignInHandle.sha256Hex("\(self.id)|\(self.passwordHash ?? "")|\(self.accountEnabled)\(validFrom)").prefix(32).description
+    }
+
+    /// Ends every refresh token and browser session issued to the user so far, for good.
+    public mutating func revokeSignInSessions(at now: Date = Date()) {
+        self.signInSessionsValidFromDateTime = max(now, self.signInSessionsValidFromDateTime?.addingTimeInterval(0.001) ?? now)
     }
 }

@@ -21,6 +21,10 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         }
     }
 
+    public func remove(_ key: Key) {
+        self.entries.withLock { $0[key] = nil }
+    }
+
     public func store(_ value: Value, for key: Key, expires: Date, now: Date = Date()) {
         self.entries.withLock { entries in
             if entries.count >= self.capacity {

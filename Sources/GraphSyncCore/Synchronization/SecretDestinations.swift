@@ -70,6 +70,24 @@ public enum SecretDestinations {
         return result
     }
 
+    /// What workload identity federation is bound to: the token GraphSync's assertion obtains goes to `BaseAddress`, the
+    /// assertion itself to the token URL, for the client id.
+    static let federationBinding: [SynchronizationSecretKey] = [.baseAddress, .oauth2TokenExchangeUri, .oauth2ClientId]
+
+    /// Applies federation's binding to `result` (the secrets about to be saved or used over `saved`). Only a caller who
+    /// may manage the application (`mayConfigure`) sets federation up or moves what it is bound to; when anyone else
+    /// moves one of them, federation is dropped until it is set up again, and setting it up is refused.
+    public static func bindFederation(_ saved: SynchronizationSecrets, _ result: inout SynchronizationSecrets, mayConfigure: Bool) throws {
+        guard !mayConfigure, SynchronizationService.isFederated(result) else { return }
+        guard SynchronizationService.isFederated(saved) else {
+            throw SynchronizationError.federationNotAllowed(
+                "Setting up workload identity federation makes GraphSync's authority vouch for the application: it needs Application.ReadWrite.All or Directory.ReadWrite.All, an application administrator role, or ownership of the service principal.")
+        }
+        if self.federationBinding.contains(where: { !self.sameDestination(saved[$0], result[$0]) }) {
+            result[.authenticationType] = nil
+        }
+    }
+
     /// Whether two destination URLs name the same place: equal but for surrounding space, the case of the scheme and
     /// host, and a trailing slash. Anything else, including removing the destination, counts as a change.
     static func sameDestination(_ saved: String?, _ new: String?) -> Bool {

@@ -4,6 +4,8 @@ public enum SynchronizationError: Error, Sendable, Equatable {
     case missingCredentials(String)
     /// The request moves a destination but leaves a saved secret of the old one in place (400).
     case secretsBoundToDestination(String)
+    /// The caller may not set up workload identity federation (403).
+    case federationNotAllowed(String)
     /// The token URL may not be called (400).
     case destinationRefused(String)
     /// The application's token endpoint refused the exchange with an OAuth error (400).

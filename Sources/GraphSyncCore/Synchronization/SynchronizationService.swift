@@ -28,11 +28,14 @@ public struct SynchronizationService: Sendable {
     /// Graph replaces the set: Terraform's azuread provider sends every configured key on each write, waits until GET
     /// returns as many keys as it sent, and deletes by sending its keys with empty values (see `docs/fidelity.md`).
     /// A configured secret left out is removed, so none outlives a change of the destination it was saved for unless
-    /// the caller supplies it again.
-    public func replaceSecrets(with pairs: [(SynchronizationSecretKey, String)], servicePrincipalId: String) async throws {
+    /// the caller supplies it again. `mayConfigureFederation`: whether the caller may manage the application, which
+    /// setting up or moving workload identity federation needs (`SecretDestinations.bindFederation`).
+    public func replaceSecrets(with pairs: [(SynchronizationSecretKey, String)], servicePrincipalId: String, mayConfigureFederation: Bool = false) async throws {
         try await self.repositories.transaction { tx in
             let saved = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
-            try await tx.synchronizationSecrets.replace(SecretDestinations.replacing(saved, with: pairs), of: servicePrincipalId)
+            var result = SecretDestinations.replacing(saved, with: pairs)
+            try SecretDestinations.bindFederation(saved, &result, mayConfigure: mayConfigureFederation)
+            try await tx.synchronizationSecrets.replace(result, of: servicePrincipalId)
         }
     }
 
@@ -42,11 +45,13 @@ public struct SynchronizationService: Sendable {
     /// (The console's forms: a field left empty keeps what is saved, and a refresh running meanwhile is not undone.)
     @discardableResult
     public func overlaySecrets(
-        _ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String,
+        _ changes: [(SynchronizationSecretKey, String)], servicePrincipalId: String, mayConfigureFederation: Bool = false,
         check: @escaping @Sendable (SynchronizationSecrets) throws -> Void = { _ in }
     ) async throws -> SynchronizationSecrets {
         try await self.repositories.transaction { tx in
-            let result = try SecretDestinations.overlay(try await tx.synchronizationSecrets.secrets(of: servicePrincipalId), with: changes)
+            let saved = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
+            var result = try SecretDestinations.overlay(saved, with: changes)
+            try SecretDestinations.bindFederation(saved, &result, mayConfigure: mayConfigureFederation)
             try check(result)
             try await tx.synchronizationSecrets.replace(result, of: servicePrincipalId)
             return result
@@ -59,18 +64,21 @@ public struct SynchronizationService: Sendable {
     /// code grant (with `Oauth2AuthorizationCode`), the client credentials grant (client id and secret), or the
     /// refresh token grant (a saved refresh token). Nothing is stored unless the exchange succeeds, and the single-use
     /// code is never stored.
-    public func acquireAccessToken(_ credentials: [(SynchronizationSecretKey, String)], servicePrincipalId: String, now: Date = Date())
-        async throws -> SynchronizationSecrets
-    {
+    public func acquireAccessToken(
+        _ credentials: [(SynchronizationSecretKey, String)], servicePrincipalId: String, mayConfigureFederation: Bool = false, now: Date = Date()
+    ) async throws -> SynchronizationSecrets {
         let saved = try await self.secrets.secrets(of: servicePrincipalId)
         var inputs = try SecretDestinations.overlay(saved, with: credentials)
+        try SecretDestinations.bindFederation(saved, &inputs, mayConfigure: mayConfigureFederation)
         let request = try await self.signed(try Self.tokenRequest(from: inputs), servicePrincipalId: servicePrincipalId)
         let response = try await self.exchange(
             request, redacting: [inputs[.oauth2AuthorizationCode], inputs[.oauth2ClientSecret], request.clientAssertion])
 
         // Stored over the secrets as they are now (the exchange took a while), in one transaction.
         inputs = try await self.repositories.transaction { tx in
-            var stored = try SecretDestinations.overlay(try await tx.synchronizationSecrets.secrets(of: servicePrincipalId), with: credentials)
+            let current = try await tx.synchronizationSecrets.secrets(of: servicePrincipalId)
+            var stored = try SecretDestinations.overlay(current, with: credentials)
+            try SecretDestinations.bindFederation(current, &stored, mayConfigure: mayConfigureFederation)
             stored[.oauth2AuthorizationCode] = nil
             Self.keep(response, in: &stored, now: now)
             try await tx.synchronizationSecrets.replace(stored, of: servicePrincipalId)
