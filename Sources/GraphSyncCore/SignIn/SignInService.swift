@@ -120,20 +120,23 @@ public struct SignInService: Sendable {
     }
 
     /// The consent page's answer: `accept` grants the listed permissions (for the organization when the page offered
-    /// that), then the flow goes on; declining returns `access_denied` to the app.
+    /// that), then the flow goes on. Cancel declines, whether or not there was anything to consent to (the page also
+    /// confirms every device code and `prompt=consent`): the app gets `access_denied`, the device's poll
+    /// `authorization_declined`, and the page's flow ends.
     public func consent(flow: String, browser: String, accept: Bool) async throws -> SignInStep {
         let pending = try await self.pending(flow, browser: browser)
         guard let userId = pending.userId, let authTime = pending.authTime,
             let user = try await self.repositories.users.get(id: userId), user.accountEnabled
         else { throw SignInError.page(title: "Sign in again", message: "This sign-in page has expired. Start again from the application.") }
-        let missing = try await self.missingScopes(pending, user: user)
-        if !missing.isEmpty {
-            guard accept else {
-                if let request = pending.request {
-                    throw SignInError.redirect(request, error: "access_denied", description: "AADSTS65004: User declined to consent to access the app.")
-                }
+        guard accept else {
+            guard let request = pending.request else {
                 return try await self.finishDevice(pending, flow: flow, user: user, authTime: authTime, approved: false)
             }
+            try await self.grants.delete(id: SignInHandle.storageId(of: flow), kind: .pendingSignIn)
+            throw SignInError.redirect(request, error: "access_denied", description: "AADSTS65004: User declined to consent to access the app.")
+        }
+        let missing = try await self.missingScopes(pending, user: user)
+        if !missing.isEmpty {
             guard try await self.mayConsentForOrganization(user) else {
                 throw SignInError.page(title: "Need admin approval", message: "AADSTS90094: \(try await self.clientName(pending)) needs permission to access resources in your organization that only an admin can grant. Ask an admin to grant permission to this app before you can use it.")
             }
