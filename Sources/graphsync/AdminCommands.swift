@@ -89,7 +89,7 @@ extension UserCommand {
         func run() async throws {
             try await withRuntime(self.options) { runtime in
                 let user = try await runtime.unlockUser(self.user)
-                say("Unlocked \(user.userPrincipalName) (id \(user.id)): the next sign-in with the right password succeeds.")
+                say("Unlocked \(user.userPrincipalName) (id \(user.id)): lockouts from earlier wrong passwords end on every node.")
             }
         }
     }
