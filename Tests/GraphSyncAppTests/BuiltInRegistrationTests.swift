@@ -9,6 +9,8 @@ import Testing
         try await TestServer.run { server in
             let admin = try await server.adminToken()
             let repositories = server.runtime.repositories
+            let me = try #require(try await repositories.users.get(userPrincipalName: server.facts.adminUserPrincipalName))
+            let owner = ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(me.id)"]
             for appId in [WellKnown.consoleAppId, server.facts.clientId] {
                 let application = try #require(try await repositories.applications.get(appId: appId))
                 let sp = try #require(try await repositories.servicePrincipals.get(appId: appId))
@@ -22,6 +24,8 @@ import Testing
                                                                      json: ["accountEnabled": false])),
                     ("servicePrincipal addPassword", try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/addPassword", token: admin,
                                                                            json: ["passwordCredential": [:]])),
+                    ("add application owner", try await server.send(.POST, "/v1.0/applications/\(application.id)/owners/$ref", token: admin, json: owner)),
+                    ("add servicePrincipal owner", try await server.send(.POST, "/v1.0/servicePrincipals/\(sp.id)/owners/$ref", token: admin, json: owner)),
                     ("DELETE servicePrincipal", try await server.send(.DELETE, "/v1.0/servicePrincipals/\(sp.id)", token: admin)),
                     ("DELETE application", try await server.send(.DELETE, "/v1.0/applications/\(application.id)", token: admin)),
                 ]
@@ -31,6 +35,8 @@ import Testing
                 }
                 #expect(try await repositories.applications.get(appId: appId) == application, "\(appId) is unchanged")
                 #expect(try await repositories.servicePrincipals.get(appId: appId) == sp)
+                #expect(try await repositories.owners.owners(of: application.id).allSatisfy { $0.id != me.id })
+                #expect(try await repositories.owners.owners(of: sp.id).allSatisfy { $0.id != me.id })
             }
             // Other applications stay editable.
             let (appId, _) = try await SignInTests.registerApp(server)

@@ -13,6 +13,16 @@ extension DirectoryService {
             "\(name) (\(appId)) is built into GraphSync and cannot be changed through Graph; GraphSync maintains its registration at start-up (`graphsync init` rotates the admin application's secret).")
     }
 
+    /// As `refuseChangeToBuiltIn(appId:)`, for an object named by id (owners are changed on applications, service
+    /// principals and groups alike).
+    public func refuseChangeToBuiltIn(objectId: String) async throws {
+        if let application = try await self.repositories.applications.get(id: objectId) {
+            try await self.refuseChangeToBuiltIn(appId: application.appId)
+        } else if let servicePrincipal = try await self.repositories.servicePrincipals.get(id: objectId) {
+            try await self.refuseChangeToBuiltIn(appId: servicePrincipal.appId)
+        }
+    }
+
     /// Deletes an application (and its dependants), unless it is built in.
     public func deleteApplication(_ application: Application) async throws {
         try await self.refuseChangeToBuiltIn(appId: application.appId)
