@@ -35,7 +35,11 @@ struct RawConnection {
     }
 
     /// Seconds until the server closed the connection (reads until end of stream), or nil if it stayed open `limit` s.
-    func secondsUntilClosed(limit: TimeInterval) -> TimeInterval? {
+    func secondsUntilClosed(limit: TimeInterval) async -> TimeInterval? {
+        (try? await Self.onOwnThread { self.blockingSecondsUntilClosed(limit: limit) }) ?? nil
+    }
+
+    private func blockingSecondsUntilClosed(limit: TimeInterval) -> TimeInterval? {
         let started = Date()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while Date().timeIntervalSince(started) < limit {
@@ -64,13 +68,16 @@ struct RawConnection {
         return String(decoding: received, as: UTF8.self)
     }
 
-    /// One HTTP/1.1 request from `source` (a form body when given), and the answer's status and text. The blocking
-    /// socket calls run on a thread of their own: on Swift's few cooperative threads they would starve the server.
+    /// One HTTP/1.1 request from `source` (a form body when given), and the answer's status and text.
     static func exchange(port: Int, from source: String, _ method: String, _ path: String, form: String? = nil) async throws -> (status: Int, text: String) {
+        try await self.onOwnThread { try self.blockingExchange(port: port, from: source, method, path, form: form) }
+    }
+
+    /// Runs blocking socket calls on a thread of their own: on Swift's few cooperative threads (two on a two-core
+    /// machine) they would stall every other test in the process, and the servers they wait for.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try self.blockingExchange(port: port, from: source, method, path, form: form) })
-            }
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
         }
     }
 
