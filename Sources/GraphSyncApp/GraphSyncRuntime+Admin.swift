@@ -10,7 +10,8 @@ extension GraphSyncRuntime {
         let grant: AccessTokenGrant
         if let username, let password {
             grant = try await authority.password(
-                clientId: clientId, clientSecret: clientSecret, username: username, password: password, scope: scope ?? "\(audience)/.default")
+                clientId: clientId, clientSecret: clientSecret, username: username, password: password, scope: scope ?? "\(audience)/.default",
+                address: .commandLine)
         } else {
             grant = try await authority.clientCredentials(clientId: clientId, clientSecret: clientSecret, scope: scope ?? "\(audience)/.default")
         }
@@ -41,6 +42,16 @@ extension GraphSyncRuntime {
     public func grantApplicationPermissions(appId: String, permissions: [GraphPermission]) async throws {
         guard let sp = try await self.repositories.servicePrincipals.get(appId: appId) else { throw DirectoryError.notFound(id: appId) }
         try await self.directory.grantGraphAppRoles(permissions, to: sp.id)
+    }
+
+    /// Ends a user's sign-in lockouts on every node (`graphsync user unlock`), by user principal name or object id.
+    public func unlockUser(_ nameOrId: String) async throws -> User {
+        let users = self.repositories.users
+        var user = try await users.get(userPrincipalName: nameOrId)
+        if user == nil { user = try await users.get(id: nameOrId) }
+        guard let user else { throw DirectoryError.notFound(id: nameOrId) }
+        try await AuthorityService(directory: self.directory, graphAudience: self.configuration.cloud.graphResource).unlock(user)
+        return user
     }
 
     /// A new user with a password and, optionally, directory roles.

@@ -51,7 +51,8 @@ struct AppCommand: AsyncParsableCommand {
 
 /// `graphsync user …`: directory users without writing HTTP.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Create directory users.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Create directory users and end their sign-in lockouts.", subcommands: [Create.self, Unlock.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user with a password and optional directory roles.")
@@ -73,6 +74,22 @@ struct UserCommand: AsyncParsableCommand {
                     userPrincipalName: self.upn, displayName: self.displayName ?? String(self.upn.split(separator: "@").first ?? ""),
                     password: self.password, roles: roles)
                 say("Created user \(user.userPrincipalName) (id \(user.id))\(roles.isEmpty ? "" : " with " + roles.map(\.displayName).joined(separator: ", ")).")
+            }
+        }
+    }
+}
+
+extension UserCommand {
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a user's sign-in lockout (too many wrong passwords), on every node of a running GraphSync.")
+        @OptionGroup var options: DataOptions
+        @Argument(help: "The user's principal name or object id.") var user: String
+
+        func run() async throws {
+            try await withRuntime(self.options) { runtime in
+                let user = try await runtime.unlockUser(self.user)
+                say("Unlocked \(user.userPrincipalName) (id \(user.id)): lockouts from earlier wrong passwords end on every node.")
             }
         }
     }

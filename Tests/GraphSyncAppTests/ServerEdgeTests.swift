@@ -20,14 +20,14 @@ import Testing
                 let connection = try RawConnection(port: port)
                 defer { connection.close() }
                 connection.send(opening)
-                let closedAfter = connection.secondsUntilClosed(limit: 10)
+                let closedAfter = await connection.secondsUntilClosed(limit: 10)
                 #expect(closedAfter != nil && closedAfter! < 5, "\(opening.debugDescription) stayed open")
             }
             // A kept-alive connection is closed once idle, after a complete exchange.
             let connection = try RawConnection(port: port)
             defer { connection.close() }
             connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
-            let closedAfter = connection.secondsUntilClosed(limit: 10)
+            let closedAfter = await connection.secondsUntilClosed(limit: 10)
             #expect(closedAfter != nil && closedAfter! < 6)
             // And the server still serves.
             #expect(try await server.send(.GET, "/health").status == 200)
@@ -39,7 +39,7 @@ import Testing
             let port = try #require(URL(string: server.baseURL)?.port)
             let connection = try RawConnection(port: port)
             defer { connection.close() }
-            let closedAfter = connection.secondsUntilClosed(limit: 10)
+            let closedAfter = await connection.secondsUntilClosed(limit: 10)
             #expect(closedAfter != nil && closedAfter! < 5, "a connection that never starts TLS stays open")
 
             var tls = TLSConfiguration.makeClientConfiguration()

@@ -2,7 +2,7 @@ import Foundation
 import GraphSyncCore
 import Testing
 
-/// The password grant under guessing: smart lockout per account (known or not), and a cap on failures per client.
+/// The password grant under guessing: smart lockout per account (known or not), and a cap on failures per address.
 @Suite struct SignInThrottleTests {
     func signIn(_ server: TestServer, _ username: String, _ password: String) async throws -> TestServer.Reply {
         let form = [
@@ -36,8 +36,8 @@ import Testing
         }
     }
 
-    @Test func aClientSprayingPasswordsIsThrottled() async throws {
-        try await TestServer.run(configure: { $0.signIn.clientFailuresPerMinute = 6 }) { server in
+    @Test func anAddressSprayingPasswordsIsThrottled() async throws {
+        try await TestServer.run(configure: { $0.signIn.addressFailuresPerMinute = 6 }) { server in
             for index in 1...6 { _ = try await signIn(server, "user\(index)@graphsync.local", "Summer2026!") }
             let throttled = try await signIn(server, server.facts.adminUserPrincipalName, server.facts.adminPassword)
             #expect(throttled.status == 429, "\(throttled.text)")

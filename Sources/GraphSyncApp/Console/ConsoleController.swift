@@ -29,7 +29,8 @@ struct ConsoleController {
         let redirectUri = self.callbackURI(request)
         let (state, challenge): (String, String)
         do {
-            (state, challenge) = try await self.console.signIn.beginConsoleSignIn(browser: browser.value, redirectUri: redirectUri, returnTo: returnTo)
+            (state, challenge) = try await self.console.signIn.beginConsoleSignIn(
+                browser: browser.value, redirectUri: redirectUri, returnTo: returnTo, address: context.sourceAddress)
         } catch let failure as TokenRequestError {
             var response = self.console.pages.message("Sign-in is not possible now", failure.description, status: .tooManyRequests)
             if let wait = failure.retryAfter { response.headers[.retryAfter] = String(Int(wait.rounded(.up))) }

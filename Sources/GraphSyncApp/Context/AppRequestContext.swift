@@ -8,14 +8,18 @@ public protocol GraphContext: RequestContext {
     var requestIdentifiers: RequestIdentifiers? { get }
 }
 
-/// The context of every request: request ids, and the caller once a bearer token has been verified.
+/// The context of every request: request ids, where the connection comes from, and the caller once a bearer token
+/// has been verified.
 public struct AppRequestContext: GraphContext {
     public var coreContext: CoreRequestContextStorage
     public var requestIdentifiers: RequestIdentifiers?
     public var caller: Caller?
+    /// The connection's peer, as the sign-in throttles key it (behind a proxy, the proxy: see `SourceAddress`).
+    public let sourceAddress: SourceAddress
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.sourceAddress = SourceAddress(ip: source.channel.remoteAddress?.ipAddress)
     }
 
     /// Graph accepts request bodies up to 1 MiB here; larger ones get 413.

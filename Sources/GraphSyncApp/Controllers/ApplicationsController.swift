@@ -63,7 +63,7 @@ struct ApplicationsController {
     @Sendable func delete(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let application = try await self.services.application(try request.parameter("id", context))
         try await context.authorize(GraphPolicies.manageApplication, objectId: application.id, owners: self.services.repositories.owners)
-        _ = try await self.services.repositories.applications.delete(id: application.id)
+        try await self.services.directory.deleteApplication(application)
         return GraphResponse.noContent()
     }
 }

@@ -35,7 +35,8 @@ struct AuthorizeController {
         let browser = Self.browser(request)
         return try await self.answer(request, browser: browser) {
             let checked = try await self.signIn.check(parameters)
-            return (try await self.signIn.begin(checked, session: request.cookies[Self.sessionCookie]?.value, browser: browser.value), nil)
+            return (try await self.signIn.begin(
+                checked, session: request.cookies[Self.sessionCookie]?.value, browser: browser.value, address: context.sourceAddress), nil)
         }
     }
 
@@ -44,7 +45,8 @@ struct AuthorizeController {
         let form = try await FormBody.read(request)
         let browser = Self.browser(request)
         return try await self.answer(request, browser: browser) {
-            try await self.signIn.signIn(flow: form["flow"] ?? "", browser: browser.value, username: form["login"] ?? "", password: form["passwd"] ?? "")
+            try await self.signIn.signIn(
+                flow: form["flow"] ?? "", browser: browser.value, username: form["login"] ?? "", password: form["passwd"] ?? "", address: context.sourceAddress)
         }
     }
 
@@ -84,7 +86,8 @@ struct AuthorizeController {
         let browser = Self.browser(request)
         return try await self.answer(request, browser: browser) {
             do {
-                return (try await self.signIn.beginDevice(userCode: form["otc"] ?? "", session: request.cookies[Self.sessionCookie]?.value, browser: browser.value), nil)
+                return (try await self.signIn.beginDevice(
+                    userCode: form["otc"] ?? "", session: request.cookies[Self.sessionCookie]?.value, browser: browser.value, address: context.sourceAddress), nil)
             } catch SignInError.page(_, let message) where message.contains("unknown or has expired") {
                 return nil
             }

@@ -27,6 +27,7 @@ struct OwnersController {
     @Sendable func add(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = try await self.resolve(try request.parameter("id", context))
         try await context.authorize(self.manage, objectId: id, owners: self.services.repositories.owners)
+        try await self.services.directory.refuseChangeToBuiltIn(objectId: id)
         let body = try await RequestBody.object(request, context: context)
         let ownerId = try GraphServices.referencedId(body)
         guard let owner = try await self.services.directory.principal(id: ownerId) else { throw GraphError.notFound(ownerId) }
@@ -41,6 +42,7 @@ struct OwnersController {
     @Sendable func remove(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = try await self.resolve(try request.parameter("id", context))
         try await context.authorize(self.manage, objectId: id, owners: self.services.repositories.owners)
+        try await self.services.directory.refuseChangeToBuiltIn(objectId: id)
         let ownerId = try request.parameter("ownerId", context)
         guard try await self.services.repositories.owners.remove(ownerId: ownerId, from: id) else { throw GraphError.notFound(ownerId) }
         return GraphResponse.noContent()

@@ -66,7 +66,7 @@ struct ServicePrincipalsController {
         let sp = try await self.services.servicePrincipal(try request.parameter("id", context))
         try await context.authorize(GraphPolicies.manageApplication, objectId: sp.id, owners: self.services.repositories.owners)
         guard sp.appId != WellKnown.graphAppId else { throw GraphError.badRequest("The Microsoft Graph service principal cannot be deleted.") }
-        _ = try await self.services.repositories.servicePrincipals.delete(id: sp.id)
+        try await self.services.directory.deleteServicePrincipal(sp)
         return GraphResponse.noContent()
     }
 }

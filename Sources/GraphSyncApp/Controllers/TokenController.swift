@@ -38,7 +38,7 @@ struct TokenController {
                 }
                 return try await self.answer(self.authority.password(
                     clientId: clientId, clientSecret: clientSecret, username: username, password: password, scope: form["scope"],
-                    servedAt: self.endpoints.baseURL(for: request)), issuer: issuer)
+                    address: context.sourceAddress, servedAt: self.endpoints.baseURL(for: request)), issuer: issuer)
             case "authorization_code":
                 guard let code = form["code"] else {
                     throw TokenRequestError(.invalidRequest, aadsts: 900_144, "AADSTS900144: The request body must contain the following parameter: 'code'.")
@@ -78,7 +78,7 @@ struct TokenController {
         }
         let started: DeviceAuthorization
         do {
-            started = try await self.signIn.startDeviceFlow(clientId: clientId, scope: form["scope"])
+            started = try await self.signIn.startDeviceFlow(clientId: clientId, scope: form["scope"], address: context.sourceAddress)
         } catch let failure as TokenRequestError {
             throw OAuthError(failure)
         }

@@ -54,12 +54,13 @@ public struct AuthorityService: Sendable {
             roles: try await self.graphRoles(of: client.id), roleTemplateIds: try await self.directoryRoles(of: client.id))
     }
 
-    /// The resource owner password grant: a delegated token for a directory user with the consented Graph scopes.
+    /// The resource owner password grant: a delegated token for a directory user with the consented Graph scopes;
+    /// `address` is where the request came from (for smart lockout).
     public func password(
-        clientId: String, clientSecret: String?, username: String, password: String, scope: String?, servedAt: String? = nil
+        clientId: String, clientSecret: String?, username: String, password: String, scope: String?, address: SourceAddress, servedAt: String? = nil
     ) async throws -> AccessTokenGrant {
         let client = try await self.authenticateClient(clientId: clientId, clientSecret: clientSecret)
-        let user = try await self.verifyPassword(clientId: clientId, username: username, password: password)
+        let user = try await self.verifyPassword(address: address, username: username, password: password)
         let consented = try await self.consentedGraphScopes(clientServicePrincipalId: client.id, userId: user.id)
         let requested = try self.requestedGraphScopes(scope, servedAt: servedAt)
         let granted: [String]
@@ -80,10 +81,10 @@ public struct AuthorityService: Sendable {
             userPrincipalName: user.userPrincipalName)
     }
 
-    /// The user whose name and password these are, through smart lockout and per-client throttling (the password
+    /// The user whose name and password these are, through smart lockout and per-address throttling (the password
     /// grant and the sign-in page share it). A wrong name and a wrong password fail alike, in the same time.
-    public func verifyPassword(clientId: String, username: String, password: String) async throws -> User {
-        let attempt = try self.throttle.begin(clientId: clientId, username: username)
+    public func verifyPassword(address: SourceAddress, username: String, password: String) async throws -> User {
+        let attempt = try await self.beginSignIn(address: address, username: username)
         let user: User?
         do {
             user = try await self.repositories.users.get(userPrincipalName: username)

@@ -9,17 +9,24 @@ extension DirectoryService {
         "ProvisioningLog.Read.All",
     ]
 
-    /// Registers the console as a public client of the authority (PKCE, no secret) with these redirect URIs, and grants
-    /// it `consoleScopes` for everyone; idempotent, so every node does it at start-up.
+    /// Registers the console as a public client of the authority (PKCE, no secret) with exactly these redirect URIs
+    /// (replacing those of earlier starts, so an address the server no longer listens on cannot receive its codes), and
+    /// grants it `consoleScopes` for everyone; idempotent, so every node does it at start-up (a cluster's nodes share
+    /// one `--public-url`).
     public func registerConsole(redirectUris: [String]) async throws {
         let graph = try await self.graphServicePrincipal()
         try await self.repositories.transaction { tx in
             let directory = self.within(tx)
-            if var application = try await tx.applications.get(appId: WellKnown.consoleAppId) {
-                let registered = application.properties["publicClient"]?["redirectUris"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                let all = registered + redirectUris.filter { !registered.contains($0) }
-                guard all != registered else { return }
-                application.properties["publicClient"] = .object([("redirectUris", JSONValue(all))])
+            if let stored = try await tx.applications.get(appId: WellKnown.consoleAppId) {
+                var application = stored
+                // What sign-in reads from the registration is set afresh, so an edit made before it was read-only to
+                // Graph (another redirect URI, a secret, public client flows) does not outlive this start.
+                application.properties["publicClient"] = .object([("redirectUris", JSONValue(redirectUris))])
+                application.properties["spa"] = nil
+                application.properties["isFallbackPublicClient"] = nil
+                application.webRedirectUris = []
+                application.passwordCredentials = []
+                guard application != stored else { return }
                 try await tx.applications.update(application)
             } else {
                 var application = Application(

@@ -80,19 +80,23 @@ extension DirectoryService {
         try await self.changeServicePrincipal(id) { try Self.removeCredential(keyId, from: &$0.passwordCredentials) }
     }
 
-    /// Reads, changes and writes an application in one transaction, so concurrent changes are all kept.
+    /// Reads, changes and writes an application in one transaction, so concurrent changes are all kept. Built-in
+    /// registrations are refused (`refuseChangeToBuiltIn`).
     public func changeApplication(_ id: String, _ change: @escaping @Sendable (inout Application) throws -> Void) async throws {
         try await self.repositories.transaction { tx in
             guard var application = try await tx.applications.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            try await self.within(tx).refuseChangeToBuiltIn(appId: application.appId)
             try change(&application)
             try await tx.applications.update(application)
         }
     }
 
-    /// Reads, changes and writes a service principal in one transaction, so concurrent changes are all kept.
+    /// Reads, changes and writes a service principal in one transaction, so concurrent changes are all kept. Built-in
+    /// registrations are refused (`refuseChangeToBuiltIn`).
     public func changeServicePrincipal(_ id: String, _ change: @escaping @Sendable (inout ServicePrincipal) throws -> Void) async throws {
         try await self.repositories.transaction { tx in
             guard var sp = try await tx.servicePrincipals.get(id: id) else { throw DirectoryError.notFound(id: id) }
+            try await self.within(tx).refuseChangeToBuiltIn(appId: sp.appId)
             try change(&sp)
             try await tx.servicePrincipals.update(sp)
         }

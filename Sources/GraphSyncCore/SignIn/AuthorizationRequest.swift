@@ -33,11 +33,15 @@ public struct RegisteredRedirectURIs: Sendable {
     public var web: [String]
     public var publicClient: [String]
     public var spa: [String]
+    /// Whether a loopback URI matches any port. Not for the console: its callback is GraphSync's own listener, and a
+    /// wildcard would hand a signed-in administrator's code to whatever else listens on the machine.
+    public var loopbackMatchesAnyPort: Bool
 
     public init(_ application: Application) {
         self.web = application.webRedirectUris
         self.publicClient = Self.uris(application.properties["publicClient"])
         self.spa = Self.uris(application.properties["spa"])
+        self.loopbackMatchesAnyPort = application.appId.lowercased() != WellKnown.consoleAppId
     }
 
     private static func uris(_ value: JSONValue?) -> [String] {
@@ -45,11 +49,12 @@ public struct RegisteredRedirectURIs: Sendable {
     }
 
     /// Whether `requested` is registered, and for a public client. Matching is exact, except that a public client's
-    /// loopback URI (`http://localhost`, `http://127.0.0.1`) matches any port (RFC 8252 §7.3, as Entra does).
+    /// loopback URI (`http://localhost`, `http://127.0.0.1`) matches any port (RFC 8252 §7.3, as Entra does), unless
+    /// `loopbackMatchesAnyPort` is off.
     public func match(_ requested: String) -> (matched: Bool, isPublic: Bool) {
         if self.web.contains(requested) { return (true, false) }
         if self.spa.contains(requested) || self.publicClient.contains(requested) { return (true, true) }
-        if let loopback = Self.withoutPort(requested), self.publicClient.contains(where: { Self.withoutPort($0) == loopback }) {
+        if self.loopbackMatchesAnyPort, let loopback = Self.withoutPort(requested), self.publicClient.contains(where: { Self.withoutPort($0) == loopback }) {
             return (true, true)
         }
         return (false, false)

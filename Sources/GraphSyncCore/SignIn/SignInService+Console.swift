@@ -35,8 +35,8 @@ public struct ConsoleSession: Sendable {
 extension SignInService {
     /// Starts the console's sign-in through the authority's own authorization code flow with PKCE: returns the
     /// `state` and the S256 `code_challenge` for `/authorize`.
-    public func beginConsoleSignIn(browser: String, redirectUri: String, returnTo: String) async throws -> (state: String, challenge: String) {
-        try self.admitFlowStart()
+    public func beginConsoleSignIn(browser: String, redirectUri: String, returnTo: String, address: SourceAddress) async throws -> (state: String, challenge: String) {
+        try self.admitFlowStart(from: address)
         let state = SignInHandle.new()
         let verifier = SignInHandle.new()
         try await self.store(

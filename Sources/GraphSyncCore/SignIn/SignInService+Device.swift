@@ -3,7 +3,7 @@ import Foundation
 extension SignInService {
     /// Starts a device flow (RFC 8628 §3.1) for a public client: a device code to poll with and a user code to type
     /// on the verification page.
-    public func startDeviceFlow(clientId: String, scope: String?) async throws -> DeviceAuthorization {
+    public func startDeviceFlow(clientId: String, scope: String?, address: SourceAddress) async throws -> DeviceAuthorization {
         guard let servicePrincipal = try await self.repositories.servicePrincipals.get(appId: clientId) else {
             throw TokenRequestError(
                 .unauthorizedClient, aadsts: 700_016, "AADSTS700016: Application with identifier '\(clientId)' was not found in the directory '\(self.authority.tenantId)'.")
@@ -22,7 +22,7 @@ extension SignInService {
         let scopes = (scope ?? "").split(separator: " ").map(String.init)
         guard scopes.count <= 64, (scope ?? "").count <= 4_096 else { throw TokenRequestError(.invalidScope, aadsts: 70_011, "AADSTS70011: Too many scopes.") }
         _ = try self.authority.requestedGraphScopes(scope, servedAt: nil)
-        try self.admitFlowStart()
+        try self.admitFlowStart(from: address)
         let deviceCode = SignInHandle.new()
         let userCode = SignInHandle.userCode()
         try await self.store(
@@ -32,7 +32,7 @@ extension SignInService {
     }
 
     /// The verification page's code: starts the sign-in page's flow for that device code.
-    public func beginDevice(userCode: String, session: String?, browser: String) async throws -> SignInStep {
+    public func beginDevice(userCode: String, session: String?, browser: String, address: SourceAddress) async throws -> SignInStep {
         let typed = SignInHandle.normalizedUserCode(userCode)
         guard let grant = try await self.grants.get(lookup: SignInHandle.storageId(of: typed), kind: .deviceCode), grant.expiresAt > Date() else {
             throw SignInError.page(title: "That code didn't work", message: "The code you entered is unknown or has expired. Check the code and try again.")
@@ -41,7 +41,7 @@ extension SignInService {
         guard device.status == .pending else {
             throw SignInError.page(title: "That code was already used", message: "This code was already used. Start again on your device.")
         }
-        let flow = try await self.startFlow(PendingSignIn(request: nil, deviceGrantId: grant.id, csrf: browser))
+        let flow = try await self.startFlow(PendingSignIn(request: nil, deviceGrantId: grant.id, csrf: browser), address: address)
         if let (user, authTime) = try await self.sessionUser(session) {
             return try await self.afterSignIn(flow: flow, user: user, authTime: authTime, browser: browser)
         }

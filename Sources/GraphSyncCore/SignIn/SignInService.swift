@@ -13,8 +13,8 @@ public struct SignInService: Sendable {
     public var sessionLifetime: TimeInterval = 12 * 3600
     public var refreshTokenLifetime: TimeInterval = 90 * 86400
     /// Flows anyone may start without signing in (sign-in pages, device codes, the console's sign-in) each store a row:
-    /// at most this many a minute on a node, so a flood cannot fill the database.
-    let flowStarts = RateLimit(limit: 600, per: 60)
+    /// limited per source address and per node, so a flood cannot fill the database nor shut others out.
+    public var flowStarts = FlowStartLimit()
 
     public init(authority: AuthorityService) { self.authority = authority }
 
@@ -86,13 +86,14 @@ public struct SignInService: Sendable {
     }
 
     /// The step after a checked request: straight back to the app when the browser's session already has a signed-in
-    /// user who consented, the sign-in page otherwise (`browser` binds the page's form to this browser).
-    public func begin(_ request: AuthorizationRequest, session: String?, browser: String) async throws -> SignInStep {
+    /// user who consented, the sign-in page otherwise (`browser` binds the page's form to this browser; `address` is
+    /// where the request came from).
+    public func begin(_ request: AuthorizationRequest, session: String?, browser: String, address: SourceAddress) async throws -> SignInStep {
         let signedIn = request.prompt == "login" || request.prompt == "select_account" ? nil : try await self.sessionUser(session)
         if request.prompt == "none", signedIn == nil {
             throw SignInError.redirect(request, error: "login_required", description: "AADSTS50058: A silent sign-in request was sent but no user is signed in.")
         }
-        let flow = try await self.startFlow(PendingSignIn(request: request, csrf: browser))
+        let flow = try await self.startFlow(PendingSignIn(request: request, csrf: browser), address: address)
         guard let (user, authTime) = signedIn else {
             return .signIn(flow: flow, clientName: request.clientDisplayName, loginHint: request.loginHint, error: nil, returnTo: request.redirectUri)
         }
@@ -101,12 +102,11 @@ public struct SignInService: Sendable {
 
     /// The sign-in page's answer. Returns the next step and, when the password was right, a new session handle for the
     /// browser's cookie.
-    public func signIn(flow: String, browser: String, username: String, password: String) async throws -> (SignInStep, session: String?) {
+    public func signIn(flow: String, browser: String, username: String, password: String, address: SourceAddress) async throws -> (SignInStep, session: String?) {
         let pending = try await self.pending(flow, browser: browser)
-        let clientId = pending.request?.clientId ?? "device"
         let user: User
         do {
-            user = try await self.authority.verifyPassword(clientId: clientId, username: username, password: password)
+            user = try await self.authority.verifyPassword(address: address, username: username, password: password)
         } catch let failure as TokenRequestError {
             let words = failure.aadsts == 50_126 ? "Your account or password is incorrect." : failure.description
             return (.signIn(flow: flow, clientName: try await self.clientName(pending), loginHint: username, error: words,
@@ -120,20 +120,23 @@ public struct SignInService: Sendable {
     }
 
     /// The consent page's answer: `accept` grants the listed permissions (for the organization when the page offered
-    /// that), then the flow goes on; declining returns `access_denied` to the app.
+    /// that), then the flow goes on. Cancel declines, whether or not there was anything to consent to (the page also
+    /// confirms every device code and `prompt=consent`): the app gets `access_denied`, the device's poll
+    /// `authorization_declined`, and the page's flow ends.
     public func consent(flow: String, browser: String, accept: Bool) async throws -> SignInStep {
         let pending = try await self.pending(flow, browser: browser)
         guard let userId = pending.userId, let authTime = pending.authTime,
             let user = try await self.repositories.users.get(id: userId), user.accountEnabled
         else { throw SignInError.page(title: "Sign in again", message: "This sign-in page has expired. Start again from the application.") }
-        let missing = try await self.missingScopes(pending, user: user)
-        if !missing.isEmpty {
-            guard accept else {
-                if let request = pending.request {
-                    throw SignInError.redirect(request, error: "access_denied", description: "AADSTS65004: User declined to consent to access the app.")
-                }
+        guard accept else {
+            guard let request = pending.request else {
                 return try await self.finishDevice(pending, flow: flow, user: user, authTime: authTime, approved: false)
             }
+            try await self.grants.delete(id: SignInHandle.storageId(of: flow), kind: .pendingSignIn)
+            throw SignInError.redirect(request, error: "access_denied", description: "AADSTS65004: User declined to consent to access the app.")
+        }
+        let missing = try await self.missingScopes(pending, user: user)
+        if !missing.isEmpty {
             guard try await self.mayConsentForOrganization(user) else {
                 throw SignInError.page(title: "Need admin approval", message: "AADSTS90094: \(try await self.clientName(pending)) needs permission to access resources in your organization that only an admin can grant. Ask an admin to grant permission to this app before you can use it.")
             }
@@ -244,17 +247,17 @@ public struct SignInService: Sendable {
 
     // MARK: Storage
 
-    /// Counts one unauthenticated flow start against `flowStarts`.
-    func admitFlowStart() throws {
-        if let wait = self.flowStarts.admit("flows") {
+    /// Counts one unauthenticated flow start from `address` against `flowStarts`.
+    func admitFlowStart(from address: SourceAddress) throws {
+        if let wait = self.flowStarts.admit(address) {
             throw TokenRequestError(
                 .invalidRequest, aadsts: 50_196, "AADSTS50196: Too many sign-in requests; try again in \(Int(wait.rounded(.up))) seconds.", httpStatus: 429,
                 retryAfter: wait)
         }
     }
 
-    func startFlow(_ pending: PendingSignIn) async throws -> String {
-        try self.admitFlowStart()
+    func startFlow(_ pending: PendingSignIn, address: SourceAddress) async throws -> String {
+        try self.admitFlowStart(from: address)
         // Now and then, the flows that ended without an answer (pages left open, codes never redeemed) are swept.
         if Int.random(in: 0..<32) == 0 { try await self.grants.deleteExpired(before: Date()) }
         let flow = SignInHandle.new()

@@ -32,6 +32,9 @@ public enum SignInGrantKind: String, Sendable, Codable {
     case consoleSignIn = "console-sign-in"
     case consoleSession = "console-session"
     case appAuthorization = "app-authorization"
+    /// An administrator's unlock of an account's sign-in lockouts (`graphsync user unlock`), under the hash of the
+    /// account's name, for every node to find.
+    case accountUnlock = "unlock"
 }
 
 /// One stored grant: its hashed handle, kind, optional lookup key, expiry and document.
