@@ -13,9 +13,17 @@ public struct AppRequestContext: GraphContext {
     public var coreContext: CoreRequestContextStorage
     public var requestIdentifiers: RequestIdentifiers?
     public var caller: Caller?
+    /// True for a request of a JSON batch, dispatched inside the server (`InProcessResponder`): it cannot batch again.
+    public var inBatch = false
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+    }
+
+    /// The context of a request made inside the server, which has no channel of its own.
+    init(inProcess logger: Logger) {
+        self.coreContext = .init(source: InProcessSource(logger: logger))
+        self.inBatch = true
     }
 
     /// Graph accepts request bodies up to 1 MiB here; larger ones get 413.
@@ -27,15 +35,21 @@ public struct AuthenticatedContext: ChildRequestContext, GraphContext {
     public var coreContext: CoreRequestContextStorage
     public var requestIdentifiers: RequestIdentifiers?
     public let caller: Caller
+    public let inBatch: Bool
 
     public init(context: AppRequestContext) throws {
         guard let caller = context.caller else { throw GraphError.unauthorized(TokenFailureMessages.missing) }
         self.coreContext = context.coreContext
         self.requestIdentifiers = context.requestIdentifiers
         self.caller = caller
+        self.inBatch = context.inBatch
     }
 
     public var maxUploadSize: Int { 1 << 20 }
+}
+
+private struct InProcessSource: RequestContextSource {
+    let logger: Logger
 }
 
 enum TokenFailureMessages {
