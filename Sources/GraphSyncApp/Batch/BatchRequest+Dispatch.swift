@@ -37,7 +37,7 @@ extension BatchRequest {
     }
 
     /// `/{version}/…`: the URL relative to the version (`users/1`, `/users?$top=1`), or absolute on this service (or
-    /// Graph's host) and version, as msgraph-sdk sends them.
+    /// Graph's host) and version.
     private func path(version: String, batch: Request, graphHost: String) throws -> String {
         var path = self.url
         if let scheme = path.range(of: "://"), !path[..<scheme.lowerBound].contains("/") {
