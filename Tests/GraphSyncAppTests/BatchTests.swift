@@ -1,4 +1,10 @@
 import Foundation
+@testable import GraphSyncApp
+import GraphSyncCore
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
 import Testing
 
 /// JSON batching (`POST /$batch`): each request runs as if sent alone, in order of `dependsOn`, answered in one body.
@@ -34,7 +40,8 @@ import Testing
             ])
             #expect(created.status == 200, "\(created.text)")
             #expect(status(made["user"]) == 201 && status(made["group"]) == 201, "\(created.text)")
-            #expect((made["user"]?["headers"] as? [String: Any])?["Content-Type"] as? String == "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false")
+            let contentType = (made["user"]?["headers"] as? [String: Any])?["Content-Type"] as? String
+            #expect(contentType == "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false")
             let userId = try #require(body(made["user"])["id"] as? String)
             let groupId = try #require(body(made["group"])["id"] as? String)
 
@@ -117,6 +124,7 @@ import Testing
             ])
             #expect(status(byId["1"]) == 404, "\(reply.text)")
             #expect(status(byId["2"]) == 424 && status(byId["3"]) == 424, "\(reply.text)")
+            #expect(errorCode(byId["2"]) == "FailedDependency", "\(reply.text)")
             #expect(status(byId["4"]) == 200, "\(reply.text)")
         }
     }
@@ -131,6 +139,7 @@ import Testing
                 ["id": "graph", "method": "get", "url": "https://graph.microsoft.com/beta/users?$top=1"],
                 ["id": "elsewhere", "method": "GET", "url": "https://example.com/beta/users"],
                 ["id": "badOption", "method": "GET", "url": "/users?$bogus=1"],
+                ["id": "spaces", "method": "GET", "url": "users?$filter=displayName eq 'Nobody'&$select=id"],
             ], version: "beta")
             #expect(reply.status == 200, "\(reply.text)")
             let top = body(byId["top"])["value"] as? [[String: Any]]
@@ -138,6 +147,7 @@ import Testing
             #expect((body(byId["relative"])["value"] as? [[String: Any]])?.first?["displayName"] != nil, "\(reply.text)")
             #expect(status(byId["absolute"]) == 200 && status(byId["graph"]) == 200, "\(reply.text)")
             #expect(status(byId["elsewhere"]) == 400 && status(byId["badOption"]) == 400, "\(reply.text)")
+            #expect(status(byId["spaces"]) == 200 && (body(byId["spaces"])["value"] as? [Any])?.isEmpty == true, "\(reply.text)")
         }
     }
 
@@ -146,15 +156,46 @@ import Testing
             let admin = try await server.adminToken()
             let (reply, byId) = try await batch(server, token: admin, [
                 ["id": "noType", "method": "POST", "url": "/groups", "body": ["displayName": "x"]],
-                ["id": "nested", "method": "POST", "url": "/$batch", "headers": Self.json, "body": ["requests": [["id": "1", "method": "GET", "url": "/users"]]]],
+                ["id": "nested", "method": "POST", "url": "/$batch", "headers": Self.json,
+                 "body": ["requests": [["id": "1", "method": "GET", "url": "/users"]]]],
                 ["id": "upward", "method": "GET", "url": "/../health"],
                 ["id": "missing", "method": "GET", "url": "/nothingHere"],
                 ["id": "fine", "method": "GET", "url": "/users"],
+                ["id": "base64", "method": "POST", "url": "/groups", "headers": Self.json,
+                 "body": Data(#"{"displayName":"Ops","mailNickname":"ops","mailEnabled":false,"securityEnabled":true}"#.utf8).base64EncodedString()],
+                ["id": "notBase64", "method": "POST", "url": "/groups", "headers": Self.json, "body": "{not base64}"],
             ])
             #expect(reply.status == 200, "\(reply.text)")
             #expect(status(byId["noType"]) == 400 && status(byId["nested"]) == 400 && status(byId["upward"]) == 400, "\(reply.text)")
             #expect(status(byId["missing"]) == 400 && errorCode(byId["missing"]) == "BadRequest", "\(reply.text)")
             #expect(status(byId["fine"]) == 200)
+            #expect(status(byId["base64"]) == 201 && body(byId["base64"])["displayName"] as? String == "Ops", "\(reply.text)")
+            #expect(status(byId["notBase64"]) == 400, "\(reply.text)")
+            #expect((body(byId["noType"])["error"] as? [String: Any])?["innerError"] != nil, "Graph's error envelope: \(reply.text)")
         }
+    }
+
+    /// A batch's time is bounded: the request running when it ends is cancelled, and it and the rest answer 504.
+    @Test func aBatchThatRunsOutOfTimeAnswers504() async throws {
+        let inProcess = InProcessResponder()
+        inProcess.attach(CallbackResponder<AppRequestContext> { request, _ in
+            if request.uri.path.hasSuffix("/slow") { try await Task.sleep(for: .seconds(30)) }
+            return Response(status: .ok)
+        })
+        let controller = BatchController(responder: inProcess, graphHost: "graph.microsoft.com", timeLimit: .milliseconds(500))
+        let requests = ["fast", "slow", "fast"].enumerated().map { #"{"id":"\#($0)","method":"GET","url":"/\#($1)"}"# }
+        var head = HTTPRequest(method: .post, scheme: "http", authority: "localhost", path: "/v1.0/$batch")
+        head.headerFields[.contentType] = "application/json"
+        var app = AppRequestContext(inProcess: Logger(label: "batch-test"))
+        app.inBatch = false
+        app.caller = Caller(kind: .application, tenantId: "t", objectId: "o", clientAppId: "c")
+        let started = ContinuousClock.now
+        let response = try await controller.batch(
+            Request(head: head, body: .init(buffer: ByteBuffer(string: #"{"requests":[\#(requests.joined(separator: ","))]}"#))),
+            context: try AuthenticatedContext(context: app))
+        #expect(ContinuousClock.now - started < .seconds(10))
+        let rendered = try await BatchResponse.render(id: "batch", response)
+        let statuses = rendered["body"]?["responses"]?.arrayValue?.map { $0["status"] }
+        #expect(statuses == [.number(200), .number(504), .number(504)], "\(rendered)")
     }
 }

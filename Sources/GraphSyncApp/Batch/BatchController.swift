@@ -24,25 +24,29 @@ struct BatchController {
         let requests = try BatchRequest.parse(try await RequestBody.json(request, context: context))
         let version = request.uri.path.split(separator: "/").first.map(String.init) ?? "v1.0"
         let deadline = ContinuousClock.now + self.timeLimit
-        var statuses: [String: Int] = [:]
+        var statuses: [String: Int] = [:]  // by key, of the requests run so far
         var responses: [Int: JSONValue] = [:]
         for index in try BatchRequest.executionOrder(requests) {
             let item = requests[index]
-            let (status, rendered) = try await self.run(item, version: version, batch: request, context: context, statuses: statuses, deadline: deadline)
+            let failed = item.dependsOn.first { (statuses[$0.lowercased()] ?? 0) >= 400 }
+            let (status, rendered) = try await self.run(item, after: failed, version: version, batch: request, context: context, deadline: deadline)
             statuses[item.key] = status
             responses[index] = rendered
         }
         return try GraphResponse.json(.object([("responses", .array(requests.indices.compactMap { responses[$0] }))]))
     }
 
-    /// `item`'s status and rendered response: its own answer, or the error that kept it from being sent.
+    /// `item`'s status and rendered response: its own answer, or the error that kept it from being sent (the failed
+    /// dependency `failed`, a problem of its own, the batch's time).
     private func run(
-        _ item: BatchRequest, version: String, batch: Request, context: AuthenticatedContext, statuses: [String: Int], deadline: ContinuousClock.Instant
+        _ item: BatchRequest, after failed: String?, version: String, batch: Request, context: AuthenticatedContext,
+        deadline: ContinuousClock.Instant
     ) async throws -> (Int, JSONValue) {
-        let failed = item.dependsOn.first { (statuses[$0.lowercased()] ?? 0) >= 400 }
         do {
             if let failed {
-                throw GraphError(.init(code: 424, reasonPhrase: "Failed Dependency"), code: "FailedDependency", message: "Request '\(item.id)' was not sent: request '\(failed)', which it depends on, failed.")
+                throw GraphError(
+                    .init(code: 424, reasonPhrase: "Failed Dependency"), code: "FailedDependency",
+                    message: "Request '\(item.id)' was not sent: request '\(failed)', which it depends on, failed.")
             }
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw OutOfTime() }
@@ -52,12 +56,15 @@ struct BatchController {
                 let response = try await responder.respond(to: inner, logger: logger)
                 return (Int(response.status.code), try await BatchResponse.render(id: item.id, response))
             }
-        } catch is TimeLimit.Exceeded, is OutOfTime {
-            let error = GraphError(.gatewayTimeout, code: "GatewayTimeout", message: "The batch did not finish within \(self.timeLimit); request '\(item.id)' was not completed.")
-            return (504, try await BatchResponse.render(id: item.id, try error.response(from: batch, context: context)))
         } catch {
-            let error = GraphError.from(error)
-            return (Int(error.status.code), try await BatchResponse.render(id: item.id, try error.response(from: batch, context: context)))
+            let graphError =
+                error is TimeLimit.Exceeded || error is OutOfTime
+                ? GraphError(
+                    .gatewayTimeout, code: "GatewayTimeout",
+                    message: "The batch did not finish within \(self.timeLimit); request '\(item.id)' was not completed.")
+                : GraphError.from(error)
+            let response = try graphError.response(from: batch, context: context)
+            return (Int(graphError.status.code), try await BatchResponse.render(id: item.id, response))
         }
     }
 }
