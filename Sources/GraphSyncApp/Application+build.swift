@@ -68,6 +68,7 @@ public func buildApplication(
     let scheduler = ProvisioningScheduler(
         engine: engine, tick: .milliseconds(Int64(configuration.schedulerTick * 1000)), lease: configuration.jobLease,
         maximumConcurrentJobs: configuration.maxConcurrentJobs, logger: logger)
+    let inProcess = InProcessResponder()
     let router = buildRouter(
         RouterDependencies(
             directory: directory, synchronization: synchronization,
@@ -76,10 +77,12 @@ public func buildApplication(
             authority: AuthorityService(
                 directory: directory, graphAudience: configuration.cloud.graphResource, throttle: SignInThrottle(settings: configuration.signIn)),
             minter: TokenMinter(keys: keys), graphHost: configuration.cloud.graphHost,
-            metrics: (configuration.metrics, configuration.metricsToken, configuration.metricsMayBeOpen)))
+            metrics: (configuration.metrics, configuration.metricsToken, configuration.metricsMayBeOpen), inProcess: inProcess))
+    let responder = GraphFrontResponder(next: router.buildResponder())
+    inProcess.attach(responder)
 
     return Hummingbird.Application(
-        responder: GraphFrontResponder(next: router.buildResponder()),
+        responder: responder,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "GraphSync"),
         services: [

@@ -19,6 +19,8 @@ struct RouterDependencies: Sendable {
     /// Prometheus at `/metrics` and per-route request metrics, when `--metrics` is given (the token a scrape presents,
     /// and whether it may be open without one).
     var metrics: (enabled: Bool, token: String?, mayBeOpen: Bool) = (false, nil, false)
+    /// Where `$batch` sends its requests: the server's responder, attached once built.
+    var inProcess = InProcessResponder()
 }
 
 /// Mounts the authority (unauthenticated) and the Graph API (bearer-authenticated) under `/v1.0` and `/beta`.
@@ -82,6 +84,7 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
         controller.addRoutes(to: routes)
         if collection == "servicePrincipals" { controller.addProvisioningLogRoute(to: routes) }
     }
+    BatchController(responder: dependencies.inProcess, graphHost: dependencies.graphHost).addRoutes(to: routes)
     routes.finish()
     let patterns = routes.patterns
 
