@@ -8,9 +8,7 @@ import Testing
     @Test func parseExpressionAnswersEachAtOnceAndTheServerStaysUp() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()
-            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
-            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs"
-            let jobId = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
+            let (base, jobId) = try await server.scimJob(admin: admin)
             let clock = ContinuousClock()
             for expression in [
                 #"DateAdd("q","9223372036854775807","2020-01-01T00:00:00Z")"#, #"RandomString(1,"16000000")"#,
@@ -51,25 +49,17 @@ import Testing
     @Test func aSchemaWithAHostileConstantIsRefusedWhenSaved() async throws {
         try await TestServer.run { server in
             let admin = try await server.adminToken()
-            let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
-            let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs"
-            let jobId = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
-            var schema = try await server.send(.GET, "\(base)/\(jobId)/schema", token: admin).json
-            schema["@odata.context"] = nil
-            var rules = try #require(schema["synchronizationRules"] as? [[String: Any]])
-            var mappings = try #require(rules[0]["objectMappings"] as? [[String: Any]])
-            var attributes = try #require(mappings[0]["attributeMappings"] as? [[String: Any]])
+            let (base, jobId) = try await server.scimJob(admin: admin)
             let constant = { (value: String) -> [String: Any] in ["type": "Constant", "name": value] }
-            attributes.append([
-                "targetAttributeName": "title",
-                "source": ["type": "Function", "name": "DateAdd", "parameters": [
-                    ["key": "interval", "value": constant("q")], ["key": "number", "value": constant("9223372036854775807")],
-                    ["key": "dateTime", "value": ["type": "Attribute", "name": "employeeHireDate"]],
-                ]],
-            ])
-            mappings[0]["attributeMappings"] = attributes
-            rules[0]["objectMappings"] = mappings
-            schema["synchronizationRules"] = rules
+            let schema = try await server.schema(base, jobId, admin: admin) { attributes in
+                attributes.append([
+                    "targetAttributeName": "title",
+                    "source": ["type": "Function", "name": "DateAdd", "parameters": [
+                        ["key": "interval", "value": constant("q")], ["key": "number", "value": constant("9223372036854775807")],
+                        ["key": "dateTime", "value": ["type": "Attribute", "name": "employeeHireDate"]],
+                    ]],
+                ])
+            }
             let refused = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
             #expect(refused.status == 400, "\(refused.text)")
             #expect(refused.errorMessage?.contains("DateAdd") == true, "\(refused.text)")

@@ -104,16 +104,12 @@ import Testing
             let (_, sp, _) = try await server.runtime.createApplication(displayName: "SCIM app", permissions: [])
             let base = "/v1.0/servicePrincipals/\(sp.id)/synchronization/jobs"
             let jobId = try #require(try await server.send(.POST, base, token: admin, json: ["templateId": "scim"])["id"] as? String)
-            var schema = try await server.send(.GET, "\(base)/\(jobId)/schema", token: admin).json
-            schema["@odata.context"] = nil
-            var rules = try #require(schema["synchronizationRules"] as? [[String: Any]])
-            var mappings = try #require(rules[0]["objectMappings"] as? [[String: Any]])
-            mappings[0]["attributeMappings"] = [
-                ["source": ["name": "userPrincipalName", "type": "Attribute"], "targetAttributeName": "userName", "matchingPriority": 1],
-                ["source": ["name": "department", "type": "Attribute"], "targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"],
-            ]
-            rules[0]["objectMappings"] = mappings
-            schema["synchronizationRules"] = rules
+            let schema = try await server.schema(base, jobId, admin: admin) { attributes in
+                attributes = [
+                    ["source": ["name": "userPrincipalName", "type": "Attribute"], "targetAttributeName": "userName", "matchingPriority": 1],
+                    ["source": ["name": "department", "type": "Attribute"], "targetAttributeName": "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department"],
+                ]
+            }
             let put = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
             #expect(put.status == 204, "\(put.text)")
 
@@ -129,15 +125,15 @@ import Testing
             #expect(rule.keys.contains("containerFilter") && rule["containerFilter"] is NSNull, "every member of synchronizationRule")
 
             // A null where the metadata does not allow one, and a wrong type, are named with their path.
-            mappings[0]["attributeMappings"] = [["source": ["name": "x", "type": "Attribute"], "targetAttributeName": "x", "matchingPriority": NSNull()]]
-            rules[0]["objectMappings"] = mappings
-            schema["synchronizationRules"] = rules
-            let null = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
+            let nullPriority = try await server.schema(base, jobId, admin: admin) { attributes in
+                attributes = [["source": ["name": "x", "type": "Attribute"], "targetAttributeName": "x", "matchingPriority": NSNull()]]
+            }
+            let null = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: nullPriority)
             #expect(null.status == 400 && null.errorMessage?.contains("objectMappings[0].attributeMappings[0].matchingPriority") == true, "\(null.text)")
-            mappings[0]["attributeMappings"] = [["source": ["name": "x", "type": "Sorcery"], "targetAttributeName": "x"]]
-            rules[0]["objectMappings"] = mappings
-            schema["synchronizationRules"] = rules
-            let wrong = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: schema)
+            let sorcery = try await server.schema(base, jobId, admin: admin) { attributes in
+                attributes = [["source": ["name": "x", "type": "Sorcery"], "targetAttributeName": "x"]]
+            }
+            let wrong = try await server.send(.PUT, "\(base)/\(jobId)/schema", token: admin, json: sorcery)
             #expect(wrong.status == 400 && wrong.errorMessage?.contains("Attribute, Constant, Function") == true, "\(wrong.text)")
             #expect(!(wrong.errorMessage ?? "").contains("DecodingError"))
 
