@@ -97,4 +97,28 @@ import Testing
             #expect(try await server.send(.PATCH, "/v1.0/users/\(userAdmin.id)", token: globalAdmin, json: ["accountEnabled": false]).status == 204)
         }
     }
+
+    /// Granting app roles takes AppRoleAssignment.ReadWrite.All, as in Graph: an app with Application.ReadWrite.All (or
+    /// Directory.ReadWrite.All) could otherwise assign itself any Graph permission, RoleManagement.ReadWrite.Directory
+    /// among them. Microsoft Graph's own service principal cannot be changed either.
+    @Test func applicationWritersCannotGrantThemselvesAppRoles() async throws {
+        try await TestServer.run { server in
+            let graph = try await server.runtime.directory.graphServicePrincipal()
+            for permission in [GraphPermission.applicationReadWriteAll, .directoryReadWriteAll] {
+                let (_, app, secret) = try await server.runtime.createApplication(displayName: "writer-\(permission.value)", permissions: [permission])
+                let token = try await server.token(clientId: app.appId, secret: secret)
+                let grant: [String: Any] = ["principalId": app.id, "resourceId": graph.id, "appRoleId": GraphPermission.roleManagementReadWriteDirectory.applicationId ?? ""]
+                expectForbidden(try await server.send(.POST, "/v1.0/servicePrincipals/\(graph.id)/appRoleAssignedTo", token: token, json: grant), "\(permission.value)")
+                expectForbidden(try await server.send(.POST, "/v1.0/servicePrincipals/\(app.id)/appRoleAssignments", token: token, json: grant), "\(permission.value)")
+                expectForbidden(try await server.send(.POST, "/v1.0/servicePrincipals/\(graph.id)/addPassword", token: token, json: ["passwordCredential": [:]]))
+                expectForbidden(try await server.send(.PATCH, "/v1.0/servicePrincipals/\(graph.id)", token: token, json: ["accountEnabled": false]))
+            }
+            // AppRoleAssignment.ReadWrite.All may.
+            let (_, assigner, secret) = try await server.runtime.createApplication(displayName: "assigner", permissions: [.appRoleAssignmentReadWriteAll])
+            let token = try await server.token(clientId: assigner.appId, secret: secret)
+            let grant: [String: Any] = ["principalId": assigner.id, "resourceId": graph.id, "appRoleId": GraphPermission.userReadAll.applicationId ?? ""]
+            let granted = try await server.send(.POST, "/v1.0/servicePrincipals/\(graph.id)/appRoleAssignedTo", token: token, json: grant)
+            #expect(granted.status == 201, "\(granted.text)")
+        }
+    }
 }

@@ -101,6 +101,26 @@ import Testing
         }
     }
 
+    /// A sign-in parked on the consent page (the password already checked) when the sessions are revoked gets no code
+    /// that works: its authentication is from before the revocation.
+    @Test func aSignInParkedOnTheConsentPageDiesWithTheRevocation() async throws {
+        try await self.withSignedInUser { server, appId, userId, _, _ in
+            let upn = try #require(try await server.send(.GET, "/v1.0/users/\(userId)", token: try await server.adminToken())["userPrincipalName"] as? String)
+            let browser = Browser(server)
+            defer { Task { try? await browser.close() } }
+            let page = try await browser.send(.GET, SignInTests().authorizePath(server, appId, redirect: Self.redirect, extra: [("prompt", "consent")]))
+            let consent = try await browser.send(.POST, "/\(server.tenantId)/login", form: [("flow", try SignInTests.flow(page)), ("login", upn), ("passwd", "Ada!Passw0rd-1")])
+            #expect(consent.status == 200, "the consent page: \(consent.text.prefix(300))")
+            let revoker = try await server.mint(server.appGrant(roles: ["User.RevokeSessions.All"]))
+            #expect(try await server.send(.POST, "/v1.0/users/\(userId)/revokeSignInSessions", token: revoker).status == 200)
+            let accepted = try await browser.send(.POST, "/\(server.tenantId)/consent", form: [("flow", try SignInTests.flow(consent)), ("accept", "yes")])
+            guard let code = SignInTests.query(accepted.headers.first(name: "Location"))["code"] else { return }  // refused at once: fine
+            let tokens = try await self.token(server, [("client_id", appId), ("grant_type", "authorization_code"), ("code", code),
+                                                       ("redirect_uri", Self.redirect), ("code_verifier", SignInTests.verifier)])
+            #expect(Self.isRevoked(tokens), "a code from a sign-in before the revocation: \(tokens.text)")
+        }
+    }
+
     @Test func theSignedInUserRevokesTheirOwnSessions() async throws {
         try await self.withSignedInUser { server, appId, userId, refreshToken, _ in
             let app = try await server.mint(server.appGrant(roles: ["User.RevokeSessions.All"]))

@@ -12,7 +12,10 @@ import Testing
     /// A browser without redirects or scripts: keeps cookies, reads the pages' forms.
     final class Browser: @unchecked Sendable {
         let server: TestServer
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        /// One client for every browser, never shut down: a browser's cookies are its own (sent as headers), and a test
+        /// that fails half-way cannot leave a client to deinit unshut (a fatal error that ended the whole test run).
+        static let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        var client: HTTPClient { Self.client }
         var cookies: [String: String] = [:]
 
         init(_ server: TestServer) { self.server = server }
@@ -34,7 +37,8 @@ import Testing
             return TestServer.Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer: body))
         }
 
-        func close() async throws { try await self.client.shutdown() }
+        /// Nothing to release (the client is shared); kept so that tests say where a browser's use ends.
+        func close() async throws {}
     }
 
     static func flow(_ page: TestServer.Reply) throws -> String {

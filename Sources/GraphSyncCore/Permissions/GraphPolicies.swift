@@ -43,11 +43,13 @@ public enum GraphPolicies {
         applicationRoles: ["Application.Read.All", "Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
                            "DelegatedPermissionGrant.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"])
 
-    /// Granting or revoking app roles (appRoleAssignedTo / appRoleAssignments).
+    /// Granting or revoking app roles (appRoleAssignedTo / appRoleAssignments): AppRoleAssignment.ReadWrite.All only, as
+    /// Graph's docs list. Application.ReadWrite.All or Directory.ReadWrite.All would let an app grant itself any Graph
+    /// permission (RoleManagement.ReadWrite.Directory among them).
     public static let manageAppRoleAssignments = AccessPolicy(
-        delegatedScopes: ["AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
-        delegatedRoles: appAdmins,
-        applicationRoles: ["AppRoleAssignment.ReadWrite.All", "Application.ReadWrite.All", "Directory.ReadWrite.All"])
+        delegatedScopes: ["AppRoleAssignment.ReadWrite.All"],
+        delegatedRoles: appAdmins.union([.userAdministrator, .privilegedRoleAdministrator]),
+        applicationRoles: ["AppRoleAssignment.ReadWrite.All"])
 
     /// Granting or revoking delegated scopes (oauth2PermissionGrants).
     public static let managePermissionGrants = AccessPolicy(

@@ -2,13 +2,17 @@ import Foundation
 
 extension DirectoryService {
     /// Refuses a change through Graph to one of GraphSync's own registrations, the console's and the bootstrap admin
-    /// app's (application and service principal), as Entra protects first-party apps: an added redirect URI, secret or
-    /// public client flow would be a way into the authority. GraphSync's start-up writes them through the repositories.
+    /// app's (application and service principal), or to Microsoft Graph's service principal, as Entra protects
+    /// first-party apps: an added redirect URI, secret, owner or public client flow would be a way into the authority. GraphSync's start-up writes them through the repositories.
     public func refuseChangeToBuiltIn(appId: String) async throws {
         let bootstrapAppId = try await self.repositories.tenants.tenant()?.bootstrapAppId
         let appId = appId.lowercased()
-        guard appId == WellKnown.consoleAppId || appId == bootstrapAppId?.lowercased() else { return }
-        let name = appId == WellKnown.consoleAppId ? "The GraphSync Console" : "The GraphSync Admin application"
+        guard appId == WellKnown.consoleAppId || appId == bootstrapAppId?.lowercased() || appId == WellKnown.graphAppId else { return }
+        let name = switch appId {
+        case WellKnown.consoleAppId: "The GraphSync Console"
+        case WellKnown.graphAppId: "Microsoft Graph"
+        default: "The GraphSync Admin application"
+        }
         throw DirectoryError.forbidden(
             "\(name) (\(appId)) is built into GraphSync and cannot be changed through Graph; GraphSync maintains its registration at start-up (`graphsync init` rotates the admin application's secret).")
     }

@@ -26,8 +26,15 @@ extension DirectoryService {
                 application.properties["isFallbackPublicClient"] = nil
                 application.webRedirectUris = []
                 application.passwordCredentials = []
-                guard application != stored else { return }
-                try await tx.applications.update(application)
+                if application != stored { try await tx.applications.update(application) }
+                // The service principal's secrets would be client secrets too, and its grant is what the console may do.
+                if var sp = try await tx.servicePrincipals.get(appId: WellKnown.consoleAppId) {
+                    if !sp.passwordCredentials.isEmpty {
+                        sp.passwordCredentials = []
+                        try await tx.servicePrincipals.update(sp)
+                    }
+                    _ = try await directory.mergeDelegatedScopes(clientId: sp.id, resourceId: graph.id, scopes: Self.consoleScopes)
+                }
             } else {
                 var application = Application(
                     id: Identifiers.objectId(), appId: WellKnown.consoleAppId, displayName: "GraphSync Console", createdDateTime: Date())

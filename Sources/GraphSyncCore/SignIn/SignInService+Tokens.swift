@@ -78,6 +78,13 @@ extension SignInService {
         guard let user = try await self.repositories.users.get(id: userId), user.accountEnabled else {
             throw TokenRequestError(.invalidGrant, aadsts: 50_057, "AADSTS50057: The user account is disabled or was deleted.")
         }
+        // A sign-in from before the user's sessions were revoked gets nothing more: a flow parked on the consent page,
+        // an unredeemed code or device code, and a refresh racing the revocation all end here.
+        if let validFrom = user.signInSessionsValidFromDateTime, authTime < validFrom {
+            throw TokenRequestError(
+                .invalidGrant, aadsts: 50_173,
+                "AADSTS50173: The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password, or the account was disabled or deleted.")
+        }
         guard let client = try await self.repositories.servicePrincipals.get(appId: clientId) else {
             throw TokenRequestError(.unauthorizedClient, aadsts: 700_016, "AADSTS700016: Application with identifier '\(clientId)' was not found in the directory.")
         }
