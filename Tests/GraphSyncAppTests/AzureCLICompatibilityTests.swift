@@ -99,6 +99,13 @@ import Testing
             }
             let none = try await server.send(.GET, "/v1.0/servicePrincipals?$filter=servicePrincipalNames/any(x:x%20eq%20'nobody')", token: admin)
             #expect((none["value"] as? [Any])?.isEmpty == true)
+            // A deleted service principal's names go with it, and come back with a restore.
+            let byName = "/v1.0/servicePrincipals?$filter=servicePrincipalNames/any(c:c%20eq%20'api://spn-test')"
+            let spId = try #require(((try await server.send(.GET, byName, token: admin))["value"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect(try await server.send(.DELETE, "/v1.0/servicePrincipals/\(spId)", token: admin).status == 204)
+            #expect((try await server.send(.GET, byName, token: admin)["value"] as? [Any])?.isEmpty == true)
+            #expect(try await server.send(.POST, "/v1.0/directory/deletedItems/\(spId)/restore", token: admin).status == 200)
+            #expect((try await server.send(.GET, byName, token: admin)["value"] as? [Any])?.count == 1)
             let bad = try await server.send(.GET, "/v1.0/servicePrincipals?$filter=servicePrincipalNames/any(x:y%20eq%20'a')", token: admin)
             #expect(bad.status == 400)
             let users = try await server.send(.GET, "/v1.0/users?$filter=servicePrincipalNames/any(x:x%20eq%20'a')", token: admin)
