@@ -77,6 +77,7 @@ func buildRouter(_ dependencies: RouterDependencies) -> Router<AppRequestContext
     DeletedItemsController(services: services).addRoutes(to: routes)
     RoleManagementController(services: services).addRoutes(to: routes)
     PermissionGrantsController(services: services).addRoutes(to: routes)
+    OrganizationController(services: services).addRoutes(to: routes)
     SynchronizationController(services: services, synchronization: synchronization).addRoutes(to: routes)
     for collection in ["servicePrincipals", "applications"] {
         let controller = SynchronizationJobsController(

@@ -27,7 +27,7 @@ struct ApplicationsController {
         let page = try await self.services.repositories.applications.list(
             query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(
-            page.items.map(DirectoryJSON.application), context: "applications", select: query.select, next: page.next)
+            page.items.map { DirectoryJSON.application($0) }, context: "applications", select: query.select, next: page.next)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -35,11 +35,19 @@ struct ApplicationsController {
         let body = try await RequestBody.object(request, context: context)
         var draft = GraphSyncCore.Application(id: Identifiers.objectId(), appId: Identifiers.objectId(), displayName: "", createdDateTime: Date())
         guard body.has("displayName") else { throw GraphError.badRequest("Property 'displayName' is required.") }
-        try DirectoryInput.applyApplication(body, to: &draft)
+        try DirectoryInput.applyApplication(body, to: &draft, creating: true)
+        // Graph makes a secret of each `passwordCredentials` entry and shows its text in this answer only.
+        let passwords = try (try body.objects("passwordCredentials") ?? []).map {
+            try self.services.directory.makePassword(
+                displayName: try $0.string("displayName"), startDateTime: try $0.date("startDateTime"), endDateTime: try $0.date("endDateTime"))
+        }
+        draft.passwordCredentials = passwords.map(\.credential)
         let bound = try DirectoryInput.bindings(body, of: "application", allowed: ["owners"])
         let created = try await self.services.directory.createApplication(
             draft, owner: try await self.services.callerPrincipal(context), boundOwners: bound["owners"] ?? [], within: scope)
-        return try self.services.odata(request).entity(DirectoryJSON.application(created), context: "applications/$entity", status: .created)
+        let secrets = Dictionary(uniqueKeysWithValues: passwords.map { ($0.credential.keyId, $0.secretText) })
+        let json = DirectoryJSON.application(created, secretTexts: secrets)
+        return try self.services.odata(request).entity(json, context: "applications/$entity", status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -101,7 +101,7 @@ struct RelatedUserView {
         let visible = self.reach == .basic ? Self.basicProperties : ["id"]
         for clause in clauses {
             let field = switch clause {
-            case .equals(let field, _), .startsWith(let field, _), .anyIn(let field, _): field
+            case .equals(let field, _), .startsWith(let field, _), .anyIn(let field, _), .anyEquals(let field, _): field
             }
             guard visible.contains(where: { $0.caseInsensitiveCompare(field) == .orderedSame }) else {
                 throw GraphError(

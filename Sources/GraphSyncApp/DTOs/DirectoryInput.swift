@@ -11,11 +11,11 @@ enum DirectoryInput {
     static let readOnly: [String: Set<String>] = [
         "application": [
             "id", "appId", "applicationTemplateId", "createdByAppId", "createdDateTime", "deletedDateTime", "disabledByMicrosoftStatus",
-            "publisherDomain", "passwordCredentials", "keyCredentials", "logo",
+            "publisherDomain", "passwordCredentials", "logo",
         ],
         "servicePrincipal": [
             "id", "appDisplayName", "appOwnerOrganizationId", "applicationTemplateId", "appRoles", "createdByAppId", "createdDateTime",
-            "deletedDateTime", "disabledByMicrosoftStatus", "oauth2PermissionScopes", "passwordCredentials", "keyCredentials", "servicePrincipalType",
+            "deletedDateTime", "disabledByMicrosoftStatus", "oauth2PermissionScopes", "passwordCredentials", "servicePrincipalType",
             "signInAudience", "servicePrincipalNames",
         ],
         "user": [
@@ -83,9 +83,11 @@ enum DirectoryInput {
         return id.lowercased()
     }
 
-    /// Applies a create or PATCH body to an application.
-    static func applyApplication(_ body: JSONObject, to app: inout GraphSyncCore.Application) throws {
-        var members = try self.checked(body, as: "application")
+    /// Applies a create or PATCH body to an application (`passwordCredentials` only on create, where the caller turns
+    /// them into secrets first).
+    static func applyApplication(_ body: JSONObject, to app: inout GraphSyncCore.Application, creating: Bool = false) throws {
+        var members = try self.checked(body, as: "application", allowing: creating ? ["passwordCredentials"] : [])
+        members = try self.withKeyCredentials(members)
         if body.has("displayName") { app.displayName = try body.requiredString("displayName") }
         if body.has("description") { app.description = try body.string("description") }
         if let uris = try body.strings("identifierUris") { app.identifierUris = uris }
@@ -101,15 +103,23 @@ enum DirectoryInput {
             app.oauth2PermissionScopes = try scopes.map(self.permissionScope)
         }
         if let web = try body.object("web"), let uris = try web.strings("redirectUris") { app.webRedirectUris = uris }
-        members.removeAll { ["displayName", "description", "identifierUris", "tags", "notes", "signInAudience", "appRoles"].contains($0.0) }
+        members.removeAll { ["displayName", "description", "identifierUris", "tags", "notes", "signInAudience", "appRoles", "passwordCredentials"].contains($0.0) }
         members = members.map { name, value in (name, self.without(name == "api" ? "oauth2PermissionScopes" : name == "web" ? "redirectUris" : nil, in: value)) }
         app.properties.members = self.shape.merge(members, into: app.properties.members, of: "application")
+    }
+
+    /// `members` with `keyCredentials` checked and filled in (`KeyCredentialInput`); `null` clears them.
+    private static func withKeyCredentials(_ members: [(String, JSONValue)]) throws -> [(String, JSONValue)] {
+        try members.map { name, value in
+            name == "keyCredentials" ? (name, value == .null ? .array([]) : try KeyCredentialInput.entries(value)) : (name, value)
+        }
     }
 
     /// Applies a create or PATCH body to a service principal (`appId` only on create, where the caller reads it first).
     static func applyServicePrincipal(_ body: JSONObject, to sp: inout ServicePrincipal, creating: Bool = false) throws {
         var members = try self.checked(body, as: "servicePrincipal", allowing: creating ? ["appId"] : [])
         if !creating, body.has("appId") { throw GraphError.badRequest("Property 'appId' is read-only and cannot be set.") }
+        members = try self.withKeyCredentials(members)
         if body.has("displayName") { sp.displayName = try body.requiredString("displayName") }
         if let enabled = try body.bool("accountEnabled") { sp.accountEnabled = enabled }
         if let required = try body.bool("appRoleAssignmentRequired") { sp.appRoleAssignmentRequired = required }

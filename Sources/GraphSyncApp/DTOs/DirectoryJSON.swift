@@ -6,8 +6,8 @@ enum DirectoryJSON {
     static let shape = GraphShape()
 
     /// An application: its full default property set (Graph's metadata), the typed members, then every other property as
-    /// stored.
-    static func application(_ app: GraphSyncCore.Application) -> JSONValue {
+    /// stored. `secretTexts` (by keyId) are shown once, in the answer to a create.
+    static func application(_ app: GraphSyncCore.Application, secretTexts: [String: String] = [:]) -> JSONValue {
         var properties = app.properties
         properties["id"] = .string(app.id)
         properties["appId"] = .string(app.appId)
@@ -20,7 +20,8 @@ enum DirectoryJSON {
         properties["signInAudience"] = .string(app.signInAudience)
         properties["tags"] = JSONValue(app.tags)
         properties["appRoles"] = .array(app.appRoles.map(self.appRole))
-        properties["passwordCredentials"] = .array(app.passwordCredentials.map(self.passwordCredential))
+        properties["passwordCredentials"] = .array(app.passwordCredentials.map { self.passwordCredential($0, secretText: secretTexts[$0.keyId]) })
+        properties["keyCredentials"] = KeyCredentialInput.withoutKeys(properties["keyCredentials"])
         properties["api"] = self.adding("oauth2PermissionScopes", .array(app.oauth2PermissionScopes.map(self.permissionScope)), to: properties["api"])
         var web = self.adding("redirectUris", JSONValue(app.webRedirectUris), to: properties["web"])
         if web["implicitGrantSettings"] == nil || web["implicitGrantSettings"] == .null {
@@ -51,6 +52,7 @@ enum DirectoryJSON {
         properties["appRoles"] = .array(sp.appRoles.map(self.appRole))
         properties["oauth2PermissionScopes"] = .array(sp.oauth2PermissionScopes.map(self.permissionScope))
         properties["passwordCredentials"] = .array(sp.passwordCredentials.map(self.passwordCredential))
+        properties["keyCredentials"] = KeyCredentialInput.withoutKeys(properties["keyCredentials"])
         for always in ["info", "verifiedPublisher"] where properties[always] == nil || properties[always] == .null {
             properties[always] = .object([])
         }

@@ -94,7 +94,7 @@ struct ODataQuery: Sendable {
     }
 }
 
-/// Parses the `$filter` subset: `prop eq 'v'`, `startswith(prop,'v')`, `prop in ('a','b')`, joined by `and`.
+/// Parses the `$filter` subset: `prop eq 'v'`, `startswith(prop,'v')`, `prop in ('a','b')`, `prop/any(c:c eq 'v')`, joined by `and`.
 enum FilterParser {
     static func parse(_ text: String) throws -> [DirectoryQuery.Clause] {
         var scanner = Scanner(text: text)
@@ -118,6 +118,7 @@ enum FilterParser {
             return .startsWith(field: field, value: value)
         }
         let field = try self.identifier(&scanner, source: source)
+        if field.lowercased().hasSuffix("/any"), scanner.consume("(") { return try self.lambda(String(field.dropLast(4)), &scanner, source: source) }
         if scanner.consumeKeyword("eq") { return .equals(field: field, value: try self.literal(&scanner, source: source)) }
         if scanner.consumeKeyword("in") {
             guard scanner.consume("(") else { throw self.invalid(source, "expected '(' after in") }
@@ -127,6 +128,17 @@ enum FilterParser {
             return .anyIn(field: field, values: values)
         }
         throw self.invalid(source, "only 'eq', 'in' and startswith() are supported")
+    }
+
+    /// The inside of `field/any(c:c eq 'v')`, after the opening parenthesis.
+    private static func lambda(_ field: String, _ scanner: inout Scanner, source: String) throws -> DirectoryQuery.Clause {
+        let variable = try self.identifier(&scanner, source: source)
+        guard scanner.consume(":"), try self.identifier(&scanner, source: source) == variable, scanner.consumeKeyword("eq") else {
+            throw self.invalid(source, "only '\(field)/any(x:x eq 'value')' is supported")
+        }
+        let value = try self.literal(&scanner, source: source)
+        guard scanner.consume(")") else { throw self.invalid(source, "expected ')' to close any()") }
+        return .anyEquals(field: field, value: value)
     }
 
     private static func identifier(_ scanner: inout Scanner, source: String) throws -> String {

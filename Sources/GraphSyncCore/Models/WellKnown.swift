@@ -120,6 +120,16 @@ public struct GraphPermission: Sendable, Hashable {
         delegatedId: "56760768-b641-451f-8906-e1b8ab31bca7",
         applicationId: "cc117bb9-00cf-4eb8-b580-ea2a878fe8f7",
         description: "Read and write all password profiles and reset user passwords")
+    public static let organizationReadAll = GraphPermission(
+        value: "Organization.Read.All",
+        delegatedId: "4908d5b9-3fb2-4b1e-9336-1888b7937185",
+        applicationId: "498476ce-e0fe-48b0-b801-37ba7e2685c6",
+        description: "Read organization information")
+    public static let domainReadAll = GraphPermission(
+        value: "Domain.Read.All",
+        delegatedId: "2f9ee017-59c1-4f1d-9472-bd5529a7b311",
+        applicationId: "dbb9058a-0e50-45d7-ae91-66909b5d4664",
+        description: "Read domains")
 
     /// Every permission the built-in Microsoft Graph service principal publishes.
     public static let all: [GraphPermission] = [
@@ -127,7 +137,7 @@ public struct GraphPermission: Sendable, Hashable {
         .applicationReadWriteAll, .applicationReadAll, .directoryReadWriteAll, .directoryReadAll,
         .userReadWriteAll, .userReadAll, .userRead, .userRevokeSessionsAll, .groupReadWriteAll, .groupReadAll, .groupMemberReadAll, .appRoleAssignmentReadWriteAll,
         .delegatedPermissionGrantReadWriteAll, .roleManagementReadWriteDirectory, .auditLogReadAll, .provisioningLogReadAll,
-        .userPasswordProfileReadWriteAll,
+        .userPasswordProfileReadWriteAll, .organizationReadAll, .domainReadAll,
     ]
 
     public static func named(_ value: String) -> GraphPermission? {

@@ -6,6 +6,8 @@ public struct DirectoryQuery: Sendable, Hashable {
         case equals(field: String, value: String)
         case startsWith(field: String, value: String)
         case anyIn(field: String, values: [String])
+        /// `field/any(c:c eq 'value')`: a collection property holding `value` (compared case-insensitively).
+        case anyEquals(field: String, value: String)
     }
 
     public var clauses: [Clause]

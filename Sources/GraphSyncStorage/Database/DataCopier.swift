@@ -10,7 +10,7 @@ public enum DataCopier {
     /// Every table, parents before children. `schema_migrations` is the target's own (it is migrated first);
     /// `scheduler_nodes` describes the running nodes, not data, and is not copied.
     static let tables = [
-        "tenant", "signing_keys", "applications", "service_principals", "users", "groups", "owners", "app_role_assignments",
+        "tenant", "signing_keys", "applications", "service_principals", "service_principal_names", "users", "groups", "owners", "app_role_assignments",
         "permission_grants", "role_assignments", "group_members", "synchronization_secrets", "synchronization_jobs",
         "provisioned_objects", "provisioning_log", "deleted_items", "sign_in_grants",
     ]

@@ -21,6 +21,8 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     let id: @Sendable (Model) -> String
     /// Decoded documents by their text, for tables read on every request; nil decodes every row.
     var cache: DecodedDocumentCache<Model>? = nil
+    /// A collection property kept in a side table for `any()` filters; nil when the table has none.
+    var collection: CollectionField<Model>? = nil
 
     func insert(_ model: Model, on db: any SQLDatabase) async throws {
         try await self.insert([model], on: db)
@@ -29,6 +31,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     /// Inserts `models` in one statement.
     func insert(_ models: [Model], on db: any SQLDatabase) async throws {
         try await self.insertion(of: models, on: db)?.run()
+        try await self.collection?.replace(for: models, id: self.id, on: db)
     }
 
     /// Inserts `models`, replacing those whose id exists, in one statement.
@@ -38,6 +41,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         try await insert.onConflict(with: ["id"]) { update in
             columns.reduce(update) { $0.set(excludedValueOf: $1) }
         }.run()
+        try await self.collection?.replace(for: models, id: self.id, on: db)
     }
 
     /// One multi-row INSERT of `models`; nil when there are none.
@@ -54,6 +58,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         let query = db.update(self.name).set("document", to: SQLBind(try Self.encode(model)))
         for (column, value) in self.columnValues(model) { query.set(SQLIdentifier(column), to: SQLBind(value)) }
         try await query.where("id", .equal, SQLBind(self.id(model))).run()
+        try await self.collection?.replace(for: [model], id: self.id, on: db)
     }
 
     func first(where column: String, equals value: String, on db: any SQLDatabase) async throws -> Model? {
@@ -77,6 +82,10 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     }
 
     func delete(where column: String, equals value: String, on db: any SQLDatabase) async throws {
+        if let collection = self.collection {
+            try await db.delete(from: collection.table).where(SQLQueryString(
+                "object_id IN (SELECT id FROM \(ident: self.name) WHERE \(ident: column) = \(bind: value))")).run()
+        }
         try await db.delete(from: self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).run()
     }
 
@@ -122,6 +131,12 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
                     continue
                 }
                 select.where(SQLIdentifier(column), .in, resolved.map(\.1))
+            case .anyEquals(let field, let value):
+                guard let collection = self.collection, collection.property.caseInsensitiveCompare(field) == .orderedSame else {
+                    throw StoreError.unsupportedFilter(field)
+                }
+                select.where(SQLQueryString(
+                    "id IN (SELECT object_id FROM \(ident: collection.table) WHERE value = \(bind: value.lowercased()))"))
             }
         }
     }

@@ -11,7 +11,8 @@ enum Tables {
     static let servicePrincipals = DocumentTable<ServicePrincipal>(
         name: "service_principals", fields: Self.appFields(),
         columnValues: { Self.appColumns(appId: $0.appId, displayName: $0.displayName, properties: $0.properties) },
-        id: \.id, cache: DecodedDocumentCache())
+        id: \.id, cache: DecodedDocumentCache(),
+        collection: CollectionField(property: "servicePrincipalNames", table: "service_principal_names") { $0.servicePrincipalNames })
 
     /// Applications and service principals are filtered by the same properties.
     private static func appFields<Model>() -> [String: DocumentTable<Model>.Field] {
