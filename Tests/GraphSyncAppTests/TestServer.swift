@@ -72,7 +72,11 @@ struct TestServer {
 
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
         if tls { tlsConfiguration.trustRoots = .file(try runtime.certificateAuthority().caCertificatePath) }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tlsConfiguration))
+        // Up to 32 connections: tests send 20 requests at once, and a request queued behind 8 slow ones (AHC's default)
+        // failed with getConnectionFromPoolTimeout on a loaded machine.
+        var clientConfiguration = HTTPClient.Configuration(tlsConfiguration: tlsConfiguration)
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
 
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
