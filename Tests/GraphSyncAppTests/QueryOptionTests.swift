@@ -50,4 +50,32 @@ import Testing
             #expect(try await server.send(.GET, "/v1.0/applications?api-version=2", token: admin).status == 200)
         }
     }
+
+    @Test func countNeedsEventualConsistencyAsInGraph() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            for name in ["count one", "count two", "other"] {
+                #expect(try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": name]).status == 201)
+            }
+            let eventual = [("ConsistencyLevel", "eventual")]
+            let filter = "$filter=startswith(displayName,'count')"
+            let page = try await server.send(.GET, "/v1.0/applications?$count=true&$top=1&\(filter)", token: admin, headers: eventual)
+            #expect(page.status == 200, "\(page.text)")
+            #expect(page["@odata.count"] as? Int == 2 && (page["value"] as? [Any])?.count == 1)
+            let segment = try await server.send(.GET, "/v1.0/applications/$count?\(filter)", token: admin, headers: eventual)
+            #expect(segment.status == 200 && segment.text == "2")
+            #expect(segment.headers["Content-Type"].first?.hasPrefix("text/plain") == true)
+            for collection in ["users", "groups", "servicePrincipals"] {
+                let count = try await server.send(.GET, "/v1.0/\(collection)/$count", token: admin, headers: eventual)
+                #expect(count.status == 200 && Int(count.text) != nil, "\(collection): \(count.text)")
+            }
+            // Without the header Graph refuses both forms.
+            for path in ["/v1.0/applications?$count=true", "/v1.0/users/$count"] {
+                let refused = try await server.send(.GET, path, token: admin)
+                #expect(refused.status == 400, "\(path)")
+                #expect(refused.text.contains("$count is not currently supported."), "\(refused.text)")
+            }
+            #expect(try await server.send(.GET, "/v1.0/applications?$count=maybe", token: admin, headers: eventual).status == 400)
+        }
+    }
 }

@@ -8,6 +8,7 @@ struct ApplicationsController {
 
     func addRoutes(to routes: GraphRoutes) {
         routes.get("applications", self.list)
+        routes.get("applications/$count", self.list)
         routes.post("applications", self.create)
         routes.get("applications/:id", self.get)
         routes.patch("applications/:id", self.update)
@@ -27,7 +28,7 @@ struct ApplicationsController {
         let page = try await self.services.repositories.applications.list(
             query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(
-            page.items.map(DirectoryJSON.application), context: "applications", select: query.select, next: page.next)
+            page.items.map(DirectoryJSON.application), context: "applications", select: query.select, next: page.next, count: page.count)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -8,6 +8,7 @@ struct GroupsController {
 
     func addRoutes(to routes: GraphRoutes) {
         routes.get("groups", self.list)
+        routes.get("groups/$count", self.list)
         routes.post("groups", self.create)
         routes.get("groups/:id", self.get)
         routes.patch("groups/:id", self.update)
@@ -28,7 +29,7 @@ struct GroupsController {
         try context.demand(GraphPolicies.readGroups)
         let query = try ODataQuery(request)
         let page = try await self.services.repositories.groups.list(query.directoryQuery(within: .everything))
-        return try self.services.odata(request).collection(page.items.map { DirectoryJSON.group($0, select: query.select) }, context: "groups", select: query.select, next: page.next)
+        return try self.services.odata(request).collection(page.items.map { DirectoryJSON.group($0, select: query.select) }, context: "groups", select: query.select, next: page.next, count: page.count)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

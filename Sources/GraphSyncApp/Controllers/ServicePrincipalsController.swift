@@ -8,6 +8,7 @@ struct ServicePrincipalsController {
 
     func addRoutes(to routes: GraphRoutes) {
         routes.get("servicePrincipals", self.list)
+        routes.get("servicePrincipals/$count", self.list)
         routes.post("servicePrincipals", self.create)
         routes.get("servicePrincipals/:id", self.get)
         routes.patch("servicePrincipals/:id", self.update)
@@ -28,7 +29,7 @@ struct ServicePrincipalsController {
         let page = try await self.services.repositories.servicePrincipals.list(
             query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(
-            page.items.map(DirectoryJSON.servicePrincipal), context: "servicePrincipals", select: query.select, next: page.next)
+            page.items.map(DirectoryJSON.servicePrincipal), context: "servicePrincipals", select: query.select, next: page.next, count: page.count)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

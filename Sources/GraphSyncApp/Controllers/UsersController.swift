@@ -8,6 +8,7 @@ struct UsersController {
 
     func addRoutes(to routes: GraphRoutes) {
         routes.get("users", self.list)
+        routes.get("users/$count", self.list)
         routes.post("users", self.create)
         routes.get("users/:id") { try await self.get($0, $1, .byKey) }
         routes.patch("users/:id", self.update)
@@ -48,7 +49,7 @@ struct UsersController {
         let page = try await self.services.repositories.users.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(
             try await self.expanding(page.items, query.expand, select: query.select, view: RelatedUserView(context.caller)), context: "users", select: query.select,
-            expanded: query.expand.map(\.property), next: page.next)
+            expanded: query.expand.map(\.property), next: page.next, count: page.count)
     }
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -17,10 +17,19 @@ enum GraphResponse {
     }
 
     static func noContent() -> Response { Response(status: .noContent) }
+
+    /// A bare number, as Graph answers `/$count`.
+    static func count(_ count: Int) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain"
+        headers[.odataVersion] = "4.0"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: String(count))))
+    }
 }
 
 extension HTTPField.Name {
     static let odataVersion = HTTPField.Name("OData-Version")!
     static let requestId = HTTPField.Name("request-id")!
     static let clientRequestId = HTTPField.Name("client-request-id")!
+    static let consistencyLevel = HTTPField.Name("ConsistencyLevel")!
 }

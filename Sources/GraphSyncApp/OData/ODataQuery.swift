@@ -2,14 +2,18 @@ import Foundation
 import GraphSyncCore
 import Hummingbird
 
-/// The OData system query options GraphSync honours: `$filter`, `$top`, `$skiptoken`, `$select`, and `$expand` of the
-/// navigation properties an endpoint names (`expandable`).
+/// The OData system query options GraphSync honours: `$filter`, `$top`, `$skiptoken`, `$select`, `$count` (the option
+/// or the `/$count` segment), and `$expand` of the navigation properties an endpoint names (`expandable`).
 struct ODataQuery: Sendable {
     var clauses: [DirectoryQuery.Clause] = []
     var top: Int = 100
     var skipToken: String?
     var select: [String]?
     var expand: [Expansion] = []
+    /// `$count=true`, or the `/$count` segment.
+    var count = false
+    /// The request sent `ConsistencyLevel: eventual`, Graph's opt-in to advanced queries.
+    var eventual = false
 
     /// One `$expand` item: a navigation property, with the `$select` nested in it, if any (`manager($select=id)`).
     struct Expansion: Sendable, Equatable {
@@ -19,6 +23,8 @@ struct ODataQuery: Sendable {
 
     init(_ request: Request, defaultTop: Int = 100, expandable: Set<String> = [], type: String = "") throws {
         self.top = defaultTop
+        self.count = request.uri.path.hasSuffix("/$count")
+        self.eventual = request.headers[.consistencyLevel]?.lowercased() == "eventual"
         for (option, value) in try QueryOptions(request).pairs where option.hasPrefix("$") {
             switch option {
             case "$top":
@@ -34,7 +40,12 @@ struct ODataQuery: Sendable {
                 self.select = Self.selection(value)
             case "$expand" where !expandable.isEmpty:
                 self.expand = try Self.expansions(value, expandable: expandable, type: type)
-            case "$count", "$format":
+            case "$count":
+                guard let count = Bool(value.lowercased()) else {
+                    throw GraphError.badRequest("Invalid value '\(value.prefix(50))' for $count: expected true or false.", code: "BadRequest")
+                }
+                self.count = self.count || count
+            case "$format":
                 continue
             default:
                 throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
@@ -88,9 +99,11 @@ struct ODataQuery: Sendable {
         return expansions
     }
 
-    /// The store query for this request, limited to what the caller's permission reaches.
-    func directoryQuery(within scope: AccessScope) -> DirectoryQuery {
-        DirectoryQuery(clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: scope.ownerId)
+    /// The store query for this request, limited to what the caller's permission reaches. Directory objects count
+    /// only in an advanced query (`ConsistencyLevel: eventual`), as in Graph.
+    func directoryQuery(within scope: AccessScope) throws -> DirectoryQuery {
+        if self.count, !self.eventual { throw GraphError.badRequest("$count is not currently supported.") }
+        return DirectoryQuery(clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: scope.ownerId, count: self.count)
     }
 }
 

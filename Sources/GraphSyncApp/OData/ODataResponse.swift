@@ -21,9 +21,15 @@ struct ODataResponse {
         return try GraphResponse.json(.object([("@odata.context", .string("\(self.serviceRoot)/$metadata#\(fragment)"))] + members), status: status)
     }
 
-    func collection(_ values: [JSONValue], context: String, select: [String]? = nil, expanded: [String] = [], next: String? = nil) throws -> Response {
+    /// A collection page with `@odata.count` when `count` is given, or only that number when the request's path is
+    /// the collection's `/$count`.
+    func collection(
+        _ values: [JSONValue], context: String, select: [String]? = nil, expanded: [String] = [], next: String? = nil, count: Int? = nil
+    ) throws -> Response {
+        if let count, self.request.uri.path.hasSuffix("/$count") { return GraphResponse.count(count) }
         let fragment = Self.context(context, select: select, expanded: expanded)
         var members: [(String, JSONValue)] = [("@odata.context", .string("\(self.serviceRoot)/$metadata#\(fragment)"))]
+        if let count { members.append(("@odata.count", .number(Double(count)))) }
         if let next { members.append(("@odata.nextLink", .string(self.nextLink(skipToken: next)))) }
         members.append(("value", .array(try values.map { .object(try Self.project($0, select: select, expanded: expanded)) })))
         return try GraphResponse.json(.object(members))

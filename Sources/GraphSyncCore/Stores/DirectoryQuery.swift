@@ -14,12 +14,15 @@ public struct DirectoryQuery: Sendable, Hashable {
     public var after: String?
     /// Restrict to objects owned by this principal (OwnedBy callers).
     public var ownedBy: String?
+    /// Also count every object the query matches, across all pages (`$count`).
+    public var count: Bool
 
-    public init(clauses: [Clause] = [], top: Int = 100, after: String? = nil, ownedBy: String? = nil) {
+    public init(clauses: [Clause] = [], top: Int = 100, after: String? = nil, ownedBy: String? = nil, count: Bool = false) {
         self.clauses = clauses
         self.top = top
         self.after = after
         self.ownedBy = ownedBy
+        self.count = count
     }
 
     /// Largest page Graph serves for directory objects.
@@ -30,10 +33,13 @@ public struct DirectoryQuery: Sendable, Hashable {
 public struct Page<Element: Sendable>: Sendable {
     public var items: [Element]
     public var next: String?
+    /// The number of matching objects on all pages, when the query asked for it.
+    public var count: Int?
 
-    public init(items: [Element], next: String?) {
+    public init(items: [Element], next: String?, count: Int? = nil) {
         self.items = items
         self.next = next
+        self.count = count
     }
 }
 

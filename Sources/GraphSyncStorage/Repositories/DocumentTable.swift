@@ -80,20 +80,31 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         try await db.delete(from: self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).run()
     }
 
-    /// One page of the objects matching `query` (and, when given, whose `column` is `value`), ordered by id.
+    /// One page of the objects matching `query` (and, when given, whose `column` is `value`), ordered by id; with
+    /// their number on all pages when `query.count` asks for it.
     func list(_ query: DirectoryQuery, where condition: (column: String, value: String)? = nil, on db: any SQLDatabase) async throws -> Page<Model> {
-        let select = db.select().column("id").column("document").from(self.name)
-        try self.apply(query.clauses, to: select)
-        if let condition { select.where(SQLIdentifier(condition.column), .equal, SQLBind(condition.value)) }
+        let select = try self.matching(query, condition, db.select().column("id").column("document").from(self.name))
         if let after = query.after { select.where("id", .greaterThan, SQLBind(after)) }
-        if let owner = query.ownedBy {
-            select.where(SQLQueryString("id IN (SELECT object_id FROM owners WHERE owner_id = \(bind: owner))"))
-        }
         let top = min(max(query.top, 1), DirectoryQuery.maxTop)
         let rows = try await select.orderBy("id").limit(top + 1).all()
         let items = try rows.prefix(top).map { try self.decode($0) }
         let next = rows.count > top ? try rows[top - 1].decode(column: "id", as: String.self) : nil
-        return Page(items: items, next: next)
+        var count: Int?
+        if query.count {
+            let counting = try self.matching(query, condition, db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(self.name))
+            count = try await counting.first()?.decode(column: "n", as: Int.self)
+        }
+        return Page(items: items, next: next, count: count)
+    }
+
+    /// `select` restricted to the rows `query` (its clauses and owner, not its page) and `condition` match.
+    private func matching(_ query: DirectoryQuery, _ condition: (column: String, value: String)?, _ select: SQLSelectBuilder) throws -> SQLSelectBuilder {
+        try self.apply(query.clauses, to: select)
+        if let condition { select.where(SQLIdentifier(condition.column), .equal, SQLBind(condition.value)) }
+        if let owner = query.ownedBy {
+            select.where(SQLQueryString("id IN (SELECT object_id FROM owners WHERE owner_id = \(bind: owner))"))
+        }
+        return select
     }
 
     /// Every object matching `query` (no paging), ordered by id.
