@@ -78,4 +78,36 @@ import Testing
             #expect(try await server.send(.GET, "/v1.0/applications?$count=maybe", token: admin, headers: eventual).status == 400)
         }
     }
+
+    @Test func orderByPagesInOrderAndKeepsTheSortKeyInTheSkipToken() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            for name in ["Delta", "alpha", "Charlie", "bravo", "alpha"] {
+                #expect(try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": name]).status == 201)
+            }
+            var seen: [String] = []
+            var path: String? = "/v1.0/applications?$orderby=displayName%20desc&$top=2&$select=displayName"
+            while let next = path {
+                let page = try await server.send(.GET, next, token: admin)
+                #expect(page.status == 200, "\(page.text)")
+                seen += names(page)
+                path = (page["@odata.nextLink"] as? String).map { String($0.dropFirst(server.baseURL.count)) }
+            }
+            // The built-in registrations (GraphSync Admin, Console) sort among them.
+            #expect(seen.filter { !$0.hasPrefix("GraphSync") } == ["Delta", "Charlie", "bravo", "alpha", "alpha"])
+            #expect(seen.count == Set(seen).count + 1, "every application once: \(seen)")
+            let ascending = try await server.send(.GET, "/v1.0/applications?$orderby=displayName", token: admin)
+            #expect(names(ascending).filter { !$0.hasPrefix("GraphSync") } == ["alpha", "alpha", "bravo", "Charlie", "Delta"])
+
+            let unsupported = try await server.send(.GET, "/v1.0/applications?$orderby=createdDateTime", token: admin)
+            #expect(unsupported.status == 400 && unsupported.text.contains("Request_UnsupportedQuery"), "\(unsupported.text)")
+            #expect(try await server.send(.GET, "/v1.0/applications?$orderby=displayName%20sideways", token: admin).status == 400)
+            // Sorting a filtered query is an advanced query, as in Graph.
+            let filtered = "/v1.0/applications?$filter=startswith(displayName,'a')&$orderby=displayName"
+            let refused = try await server.send(.GET, filtered, token: admin)
+            #expect(refused.status == 400 && refused.text.contains("Sorting not supported for current query."), "\(refused.text)")
+            let advanced = try await server.send(.GET, filtered + "&$count=true", token: admin, headers: [("ConsistencyLevel", "eventual")])
+            #expect(names(advanced) == ["alpha", "alpha"] && advanced["@odata.count"] as? Int == 2)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GraphSyncCore
-import GraphSyncStorage
+@testable import GraphSyncStorage
+import SQLKit
 import GraphSyncTestSupport
 import Testing
 
@@ -18,6 +19,45 @@ struct DirectoryQueryContractTests {
             let matching = try await users.list(DirectoryQuery(clauses: [.startsWith(field: "userPrincipalName", value: "ann")], count: true))
             #expect(matching.count == 2)
             #expect(try await users.list(DirectoryQuery()).count == nil)
+        }
+    }
+
+    @Test func sortedPagesFollowTheSortKeyThenTheId() async throws {
+        try await StorageFixture.withDatabase { fixture in
+            let users = fixture.repositories.users
+            for (index, name) in ["Bea", "al", "Bea", "cy", "al", "Bea"].enumerated() {
+                try await users.create(Make.user("u\(index)@contoso.com", displayName: name))
+            }
+            for descending in [false, true] {
+                var seen: [User] = []
+                var query = DirectoryQuery(top: 2, orderBy: .init(field: "displayName", descending: descending))
+                repeat {
+                    let page = try await users.list(query)
+                    seen += page.items
+                    query.after = page.next
+                } while query.after != nil
+                let expected = seen.sorted { ($0.displayName.lowercased(), $0.id) < ($1.displayName.lowercased(), $1.id) }
+                #expect(seen.map(\.id) == (descending ? expected.reversed() : expected).map(\.id))
+            }
+            await #expect(throws: StoreError.unsupportedSort("mail")) { try await users.list(DirectoryQuery(orderBy: .init(field: "mail"))) }
+            await #expect(throws: StoreError.invalidSkipToken) {
+                try await users.list(DirectoryQuery(after: "not-a-token", orderBy: .init(field: "displayName")))
+            }
+        }
+    }
+
+    @Test func sortedPagesAreReadInOrderFromAnIndex() async throws {
+        try await StorageFixture.withDatabase { fixture in
+            for index in 0..<300 { try await fixture.repositories.users.create(Make.user("u\(index)@contoso.com", displayName: "n\(index % 37)")) }
+            for field in ["displayName", "userPrincipalName"] {
+                for descending in [false, true] {
+                    let plan = try await fixture.provider.read { db in
+                        let query = DirectoryQuery(top: 10, after: PageToken.make(value: "n1", id: "x"), orderBy: .init(field: field, descending: descending))
+                        return try await RepositoryContractTests.plan(of: Tables.users.pageQuery(query, on: db), on: db)
+                    }
+                    #expect(!plan.localizedCaseInsensitiveContains("TEMP B-TREE") && !plan.contains("Sort") && !plan.contains("Seq Scan"), "\(field):\n\(plan)")
+                }
+            }
         }
     }
 }

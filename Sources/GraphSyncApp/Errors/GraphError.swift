@@ -77,6 +77,10 @@ extension GraphError {
             return GraphError(.contentTooLarge, code: "RequestEntityTooLarge", message: "The request body exceeds the 1 MiB limit.")
         case StoreError.unsupportedFilter(let field):
             return .badRequest("Unsupported or invalid query filter clause specified for property '\(field)' of resource.")
+        case StoreError.unsupportedSort(let field):
+            return .badRequest("Unsupported sort property '\(field.prefix(100))'.", code: "Request_UnsupportedQuery")
+        case StoreError.invalidSkipToken:
+            return .badRequest("Invalid $skiptoken: it does not continue this query.", code: "Request_BadRequest")
         default:
             return GraphError(.internalServerError, code: "generalException", message: "An internal server error occurred.")
         }

@@ -10,6 +10,7 @@ struct ODataQuery: Sendable {
     var skipToken: String?
     var select: [String]?
     var expand: [Expansion] = []
+    var orderBy: DirectoryQuery.Order?
     /// `$count=true`, or the `/$count` segment.
     var count = false
     /// The request sent `ConsistencyLevel: eventual`, Graph's opt-in to advanced queries.
@@ -45,12 +46,23 @@ struct ODataQuery: Sendable {
                     throw GraphError.badRequest("Invalid value '\(value.prefix(50))' for $count: expected true or false.", code: "BadRequest")
                 }
                 self.count = self.count || count
+            case "$orderby":
+                self.orderBy = try Self.order(value)
             case "$format":
                 continue
             default:
                 throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
             }
         }
+    }
+
+    /// Parses `$orderby`: one property, then `asc` or `desc` (Graph sorts directory objects by one property).
+    static func order(_ value: String) throws -> DirectoryQuery.Order {
+        let words = value.split(separator: " ", omittingEmptySubsequences: true)
+        guard !value.contains(","), (1...2).contains(words.count), words.count == 1 || ["asc", "desc"].contains(words[1].lowercased()) else {
+            throw GraphError.badRequest("Invalid $orderby '\(value.prefix(100))': expected one property, then asc or desc.", code: "BadRequest")
+        }
+        return DirectoryQuery.Order(field: String(words[0]), descending: words.count == 2 && words[1].lowercased() == "desc")
     }
 
     static func selection(_ value: some StringProtocol) -> [String] {
@@ -100,10 +112,15 @@ struct ODataQuery: Sendable {
     }
 
     /// The store query for this request, limited to what the caller's permission reaches. Directory objects count
-    /// only in an advanced query (`ConsistencyLevel: eventual`), as in Graph.
+    /// only in an advanced query (`ConsistencyLevel: eventual`), and sort a filtered query only in one with `$count` too,
+    /// as in Graph.
     func directoryQuery(within scope: AccessScope) throws -> DirectoryQuery {
         if self.count, !self.eventual { throw GraphError.badRequest("$count is not currently supported.") }
-        return DirectoryQuery(clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: scope.ownerId, count: self.count)
+        if self.orderBy != nil, !self.clauses.isEmpty, !self.eventual || !self.count {
+            throw GraphError.badRequest("Sorting not supported for current query.", code: "Request_UnsupportedQuery")
+        }
+        return DirectoryQuery(
+            clauses: self.clauses, top: self.top, after: self.skipToken, ownedBy: scope.ownerId, count: self.count, orderBy: self.orderBy)
     }
 }
 

@@ -8,17 +8,30 @@ public struct DirectoryQuery: Sendable, Hashable {
         case anyIn(field: String, values: [String])
     }
 
+    /// `$orderby`: one property, ascending or descending; ties (and no order) go by id.
+    public struct Order: Sendable, Hashable {
+        public var field: String
+        public var descending: Bool
+
+        public init(field: String, descending: Bool = false) {
+            self.field = field
+            self.descending = descending
+        }
+    }
+
     public var clauses: [Clause]
     public var top: Int
-    /// Opaque continuation: the id of the last object on the previous page.
+    /// Opaque continuation from the previous page (its last object's sort key and id).
     public var after: String?
+    public var orderBy: Order?
     /// Restrict to objects owned by this principal (OwnedBy callers).
     public var ownedBy: String?
     /// Also count every object the query matches, across all pages (`$count`).
     public var count: Bool
 
-    public init(clauses: [Clause] = [], top: Int = 100, after: String? = nil, ownedBy: String? = nil, count: Bool = false) {
+    public init(clauses: [Clause] = [], top: Int = 100, after: String? = nil, ownedBy: String? = nil, count: Bool = false, orderBy: Order? = nil) {
         self.clauses = clauses
+        self.orderBy = orderBy
         self.top = top
         self.after = after
         self.ownedBy = ownedBy
@@ -51,4 +64,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case missingReference(String)
     /// A `$filter` field this collection cannot be filtered on.
     case unsupportedFilter(String)
+    /// An `$orderby` field this collection cannot be sorted by.
+    case unsupportedSort(String)
+    /// A `$skiptoken` this store did not issue for this query.
+    case invalidSkipToken
 }

@@ -18,6 +18,7 @@ public struct Migration: Sendable {
     public static let all: [Migration] = [
         .m0001Directory, .m0002SynchronizationSecrets, .m0003Groups, .m0004Provisioning, .m0005ProvisionedObjectColumns, .m0006SchedulerNodes, .m0007SecretOrder, .m0008ApplicationTemplateColumns, .m0009DeletedItems, .m0010SignInGrants,
         .m0011UserManagers, .m0012DeletedItemAges, .m0013RateLimitEvents, .m0014ProvisionedObjectPages,
+        .m0016SortedPages,
     ]
 }
 

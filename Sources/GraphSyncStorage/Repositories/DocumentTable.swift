@@ -11,6 +11,8 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         var column: String
         /// Lowercased in storage and in comparisons (Graph compares these case-insensitively).
         var caseInsensitive: Bool
+        /// `$orderby` takes it; an index on (column, id) serves each page.
+        var sortable = false
     }
 
     let name: String
@@ -80,21 +82,50 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
         try await db.delete(from: self.name).where(SQLIdentifier(column), .equal, SQLBind(value)).run()
     }
 
-    /// One page of the objects matching `query` (and, when given, whose `column` is `value`), ordered by id; with
-    /// their number on all pages when `query.count` asks for it.
+    /// One page of the objects matching `query` (and, when given, whose `column` is `value`), in the query's order
+    /// then by id; with their number on all pages when `query.count` asks for it. With an order, the continuation
+    /// holds the last row's sort key beside its id, so the next page starts after both.
     func list(_ query: DirectoryQuery, where condition: (column: String, value: String)? = nil, on db: any SQLDatabase) async throws -> Page<Model> {
-        let select = try self.matching(query, condition, db.select().column("id").column("document").from(self.name))
-        if let after = query.after { select.where("id", .greaterThan, SQLBind(after)) }
         let top = min(max(query.top, 1), DirectoryQuery.maxTop)
-        let rows = try await select.orderBy("id").limit(top + 1).all()
+        let rows = try await self.pageQuery(query, where: condition, on: db).all()
         let items = try rows.prefix(top).map { try self.decode($0) }
-        let next = rows.count > top ? try rows[top - 1].decode(column: "id", as: String.self) : nil
+        var next: String?
+        if rows.count > top {
+            let id = try rows[top - 1].decode(column: "id", as: String.self)
+            next = query.orderBy == nil ? id : PageToken.make(value: try rows[top - 1].decode(column: "sort_key", as: String.self), id: id)
+        }
         var count: Int?
         if query.count {
             let counting = try self.matching(query, condition, db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(self.name))
             count = try await counting.first()?.decode(column: "n", as: Int.self)
         }
         return Page(items: items, next: next, count: count)
+    }
+
+    /// The SELECT of one page, one row more than `query.top` (that row says whether a next page exists).
+    func pageQuery(_ query: DirectoryQuery, where condition: (column: String, value: String)? = nil, on db: any SQLDatabase) throws -> SQLSelectBuilder {
+        let key = try query.orderBy.map { (column: try self.sortColumn($0.field), descending: $0.descending) }
+        let select = try self.matching(query, condition, db.select().column("id").column("document").from(self.name))
+        let direction: SQLDirection = key?.descending == true ? .descending : .ascending
+        if let key {
+            select.column(SQLIdentifier(key.column), as: "sort_key")
+            if let after = query.after {
+                let (value, id) = try PageToken.parse(after)
+                let comparison = key.descending ? "<" : ">"
+                select.where(SQLQueryString("(\(ident: key.column), id) \(unsafeRaw: comparison) (\(bind: value), \(bind: id))"))
+            }
+            select.orderBy(SQLIdentifier(key.column), direction)
+        } else if let after = query.after {
+            select.where("id", .greaterThan, SQLBind(after))
+        }
+        return select.orderBy(SQLIdentifier("id"), direction).limit(min(max(query.top, 1), DirectoryQuery.maxTop) + 1)
+    }
+
+    private func sortColumn(_ field: String) throws -> String {
+        guard let mapped = self.fields.first(where: { $0.key.caseInsensitiveCompare(field) == .orderedSame })?.value, mapped.sortable else {
+            throw StoreError.unsupportedSort(field)
+        }
+        return mapped.column
     }
 
     /// `select` restricted to the rows `query` (its clauses and owner, not its page) and `condition` match.

@@ -16,7 +16,7 @@ enum Tables {
     /// Applications and service principals are filtered by the same properties.
     private static func appFields<Model>() -> [String: DocumentTable<Model>.Field] {
         [
-            "appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true),
+            "appId": .init(column: "app_id", caseInsensitive: true), "displayName": .init(column: "display_name", caseInsensitive: true, sortable: true),
             "applicationTemplateId": .init(column: "application_template_id", caseInsensitive: true),
         ]
     }
@@ -29,8 +29,8 @@ enum Tables {
     static let users = DocumentTable<User>(
         name: "users",
         fields: [
-            "userPrincipalName": .init(column: "user_principal_name", caseInsensitive: true),
-            "displayName": .init(column: "display_name", caseInsensitive: true),
+            "userPrincipalName": .init(column: "user_principal_name", caseInsensitive: true, sortable: true),
+            "displayName": .init(column: "display_name", caseInsensitive: true, sortable: true),
             "mailNickname": .init(column: "mail_nickname", caseInsensitive: true),
             "mail": .init(column: "mail", caseInsensitive: true),
         ],
@@ -43,7 +43,7 @@ enum Tables {
     static let groups = DocumentTable<Group>(
         name: "groups",
         fields: [
-            "displayName": .init(column: "display_name", caseInsensitive: true),
+            "displayName": .init(column: "display_name", caseInsensitive: true, sortable: true),
             "mailNickname": .init(column: "mail_nickname", caseInsensitive: true),
         ],
         columnValues: { [("display_name", $0.displayName.lowercased()), ("mail_nickname", $0.mailNickname.lowercased())] },
