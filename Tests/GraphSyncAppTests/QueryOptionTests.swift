@@ -110,4 +110,35 @@ import Testing
             #expect(names(advanced) == ["alpha", "alpha"] && advanced["@odata.count"] as? Int == 2)
         }
     }
+
+    @Test func filterOperatorsAndGraphsAdvancedQueryRule() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            for name in ["one-prefix", "two-suffix", "three-suffix"] {
+                #expect(try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": name]).status == 201)
+            }
+            let eventual = [("ConsistencyLevel", "eventual")]
+            func filtered(_ filter: String, advanced: Bool = true) async throws -> [String] {
+                let reply = try await server.send(
+                    .GET, "/v1.0/applications?$filter=\(filter)\(advanced ? "&$count=true" : "")", token: admin, headers: advanced ? eventual : [])
+                #expect(reply.status == 200, "\(filter): \(reply.text)")
+                return names(reply).filter { !$0.hasPrefix("GraphSync") }.sorted()
+            }
+            #expect(try await filtered("endswith(displayName,'-SUFFIX')") == ["three-suffix", "two-suffix"])
+            #expect(try await filtered("displayName ne 'two-suffix'") == ["one-prefix", "three-suffix"])
+            #expect(try await filtered("not(startswith(displayName,'t'))") == ["one-prefix"])
+            #expect(try await filtered("displayName in ('one-prefix','nothing')") == ["one-prefix"])
+            #expect(try await filtered("displayName ge 't' and displayName le 'tw'", advanced: false) == ["three-suffix"])
+            #expect(try await filtered("applicationTemplateId eq null and endswith(displayName,'suffix')") == ["three-suffix", "two-suffix"])
+            #expect(try await filtered("applicationTemplateId ne null") == [])
+
+            // ne, not, endswith and null comparisons are advanced queries in Graph.
+            let plain = try await server.send(.GET, "/v1.0/applications?$filter=endswith(displayName,'suffix')", token: admin)
+            #expect(plain.status == 400)
+            #expect(plain.text.contains("Operator 'endsWith' is not supported because the 'ConsistencyLevel:eventual' header is missing."), "\(plain.text)")
+            let uncounted = try await server.send(.GET, "/v1.0/applications?$filter=displayName%20ne%20'x'", token: admin, headers: eventual)
+            #expect(uncounted.status == 400 && uncounted.text.contains("Request_UnsupportedQuery"), "\(uncounted.text)")
+            #expect(try await server.send(.GET, "/v1.0/applications?$filter=displayName%20ge%20null", token: admin).status == 400)
+        }
+    }
 }

@@ -60,4 +60,28 @@ struct DirectoryQueryContractTests {
             }
         }
     }
+
+    @Test func operatorsTreatAMissingValueAsGraphDoes() async throws {
+        try await StorageFixture.withDatabase { fixture in
+            let users = fixture.repositories.users
+            var withMail = Make.user("ann@contoso.com", displayName: "Ann Lee")
+            withMail.mail = "Ann@Contoso.com"
+            try await users.create(withMail)
+            for (upn, name) in [("bob@contoso.com", "Bob Lee"), ("cy@contoso.com", "Cy Mo")] {
+                var user = Make.user(upn, displayName: name)
+                user.mail = nil
+                try await users.create(user)
+            }
+            func names(_ clauses: DirectoryQuery.Clause...) async throws -> [String] {
+                try await users.list(DirectoryQuery(clauses: clauses)).items.map(\.displayName).sorted()
+            }
+            #expect(try await names(.notEquals(field: "mail", value: "ann@contoso.com")) == ["Bob Lee", "Cy Mo"])
+            #expect(try await names(.isNull(field: "mail")) == ["Bob Lee", "Cy Mo"])
+            #expect(try await names(.not(.isNull(field: "mail"))) == ["Ann Lee"])
+            #expect(try await names(.not(.startsWith(field: "mail", value: "ANN"))) == ["Bob Lee", "Cy Mo"])
+            #expect(try await names(.endsWith(field: "displayName", value: "LEE")) == ["Ann Lee", "Bob Lee"])
+            #expect(try await names(.atLeast(field: "displayName", value: "b"), .atMost(field: "displayName", value: "Cy Mo")) == ["Bob Lee", "Cy Mo"])
+            #expect(try await names(.not(.anyIn(field: "userPrincipalName", values: ["ann@contoso.com", "cy@contoso.com"]))) == ["Bob Lee"])
+        }
+    }
 }

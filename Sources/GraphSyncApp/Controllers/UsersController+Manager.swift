@@ -100,9 +100,7 @@ struct RelatedUserView {
         guard self.reach != .full else { return }
         let visible = self.reach == .basic ? Self.basicProperties : ["id"]
         for clause in clauses {
-            let field = switch clause {
-            case .equals(let field, _), .startsWith(let field, _), .anyIn(let field, _): field
-            }
+            let field = clause.field
             guard visible.contains(where: { $0.caseInsensitiveCompare(field) == .orderedSame }) else {
                 throw GraphError(
                     .forbidden, code: "Authorization_RequestDenied",

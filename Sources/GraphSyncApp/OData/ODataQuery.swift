@@ -116,6 +116,12 @@ struct ODataQuery: Sendable {
     /// as in Graph.
     func directoryQuery(within scope: AccessScope) throws -> DirectoryQuery {
         if self.count, !self.eventual { throw GraphError.badRequest("$count is not currently supported.") }
+        if let advanced = self.clauses.lazy.compactMap(\.advancedOperator).first, !self.eventual || !self.count {
+            let missing = self.eventual ? "'$count=true' query parameter" : "'ConsistencyLevel:eventual' header"
+            throw GraphError.badRequest(
+                "Operator '\(advanced)' is not supported because the \(missing) is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information",
+                code: "Request_UnsupportedQuery")
+        }
         if self.orderBy != nil, !self.clauses.isEmpty, !self.eventual || !self.count {
             throw GraphError.badRequest("Sorting not supported for current query.", code: "Request_UnsupportedQuery")
         }
@@ -124,7 +130,8 @@ struct ODataQuery: Sendable {
     }
 }
 
-/// Parses the `$filter` subset: `prop eq 'v'`, `startswith(prop,'v')`, `prop in ('a','b')`, joined by `and`.
+/// Parses the `$filter` subset: `prop eq|ne|ge|le 'v'`, `prop eq|ne null`, `prop in ('a','b')`, `startswith(prop,'v')`,
+/// `endswith(prop,'v')` and `not(…)` of any of them, joined by `and`.
 enum FilterParser {
     static func parse(_ text: String) throws -> [DirectoryQuery.Clause] {
         var scanner = Scanner(text: text)
@@ -139,24 +146,39 @@ enum FilterParser {
 
     private static func clause(_ scanner: inout Scanner, source: String) throws -> DirectoryQuery.Clause {
         scanner.skipSpaces()
-        if scanner.consumeKeyword("startswith") {
-            guard scanner.consume("(") else { throw self.invalid(source, "expected '(' after startswith") }
+        if scanner.consumeKeyword("not") {
+            let parenthesized = scanner.consume("(")
+            let inner = try self.clause(&scanner, source: source)
+            guard !parenthesized || scanner.consume(")") else { throw self.invalid(source, "expected ')' to close not") }
+            return .not(inner)
+        }
+        if let function = ["startswith", "endswith"].first(where: { scanner.consumeKeyword($0) }) {
+            guard scanner.consume("(") else { throw self.invalid(source, "expected '(' after \(function)") }
             let field = try self.identifier(&scanner, source: source)
-            guard scanner.consume(",") else { throw self.invalid(source, "expected ',' in startswith") }
-            let value = try self.literal(&scanner, source: source)
-            guard scanner.consume(")") else { throw self.invalid(source, "expected ')' to close startswith") }
-            return .startsWith(field: field, value: value)
+            guard scanner.consume(",") else { throw self.invalid(source, "expected ',' in \(function)") }
+            guard let value = try self.literal(&scanner, source: source) else { throw self.invalid(source, "\(function) of null") }
+            guard scanner.consume(")") else { throw self.invalid(source, "expected ')' to close \(function)") }
+            return function == "startswith" ? .startsWith(field: field, value: value) : .endsWith(field: field, value: value)
         }
         let field = try self.identifier(&scanner, source: source)
-        if scanner.consumeKeyword("eq") { return .equals(field: field, value: try self.literal(&scanner, source: source)) }
+        if scanner.consumeKeyword("eq") {
+            return try self.literal(&scanner, source: source).map { .equals(field: field, value: $0) } ?? .isNull(field: field)
+        }
+        if scanner.consumeKeyword("ne") {
+            return try self.literal(&scanner, source: source).map { .notEquals(field: field, value: $0) } ?? .not(.isNull(field: field))
+        }
+        for (keyword, make) in [("ge", DirectoryQuery.Clause.atLeast), ("le", DirectoryQuery.Clause.atMost)] where scanner.consumeKeyword(keyword) {
+            guard let value = try self.literal(&scanner, source: source) else { throw self.invalid(source, "'\(keyword)' compares with null") }
+            return make(field, value)
+        }
         if scanner.consumeKeyword("in") {
             guard scanner.consume("(") else { throw self.invalid(source, "expected '(' after in") }
-            var values = [try self.literal(&scanner, source: source)]
+            var values: [String?] = [try self.literal(&scanner, source: source)]
             while scanner.consume(",") { values.append(try self.literal(&scanner, source: source)) }
             guard scanner.consume(")") else { throw self.invalid(source, "expected ')' to close the in list") }
-            return .anyIn(field: field, values: values)
+            return .anyIn(field: field, values: values.compactMap { $0 })
         }
-        throw self.invalid(source, "only 'eq', 'in' and startswith() are supported")
+        throw self.invalid(source, "only 'eq', 'ne', 'ge', 'le', 'in', 'not', startswith() and endswith() are supported")
     }
 
     private static func identifier(_ scanner: inout Scanner, source: String) throws -> String {
@@ -166,7 +188,8 @@ enum FilterParser {
         return name
     }
 
-    private static func literal(_ scanner: inout Scanner, source: String) throws -> String {
+    /// A quoted string, or a bare word (`true`, `5`, a GUID); bare `null` is nil.
+    private static func literal(_ scanner: inout Scanner, source: String) throws -> String? {
         scanner.skipSpaces()
         if scanner.consume("'") {
             var value = ""
@@ -181,7 +204,7 @@ enum FilterParser {
         }
         let bare = scanner.take { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
         guard !bare.isEmpty else { throw self.invalid(source, "expected a literal value") }
-        return bare
+        return bare == "null" ? nil : bare
     }
 
     private static func invalid(_ source: String, _ reason: String) -> GraphError {

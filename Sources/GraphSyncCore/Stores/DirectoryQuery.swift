@@ -2,10 +2,43 @@ import Foundation
 /// A filtered, paged read of a directory collection, already parsed from OData (`$filter`, `$top`, `$skiptoken`).
 public struct DirectoryQuery: Sendable, Hashable {
     /// One `$filter` clause; clauses are ANDed.
-    public enum Clause: Sendable, Hashable {
+    public indirect enum Clause: Sendable, Hashable {
         case equals(field: String, value: String)
         case startsWith(field: String, value: String)
         case anyIn(field: String, values: [String])
+        /// `ne`: a missing value differs from every value, as in Graph.
+        case notEquals(field: String, value: String)
+        case endsWith(field: String, value: String)
+        /// `ge`, `le`.
+        case atLeast(field: String, value: String)
+        case atMost(field: String, value: String)
+        /// `eq null`; `ne null` is `not(isNull)`.
+        case isNull(field: String)
+        /// `not(…)`: true wherever the clause is not (a missing value included).
+        case not(Clause)
+
+        /// The property the clause tests.
+        public var field: String {
+            switch self {
+            case .equals(let field, _), .startsWith(let field, _), .anyIn(let field, _), .notEquals(let field, _), .endsWith(let field, _),
+                .atLeast(let field, _), .atMost(let field, _), .isNull(let field):
+                field
+            case .not(let clause): clause.field
+            }
+        }
+
+        /// The operator Graph serves only in an advanced query (`ConsistencyLevel: eventual` and `$count=true`), if
+        /// the clause uses one: `ne`, `not`, `endsWith` and `null` comparisons, from Graph's advanced-query tables.
+        public var advancedOperator: String? {
+            switch self {
+            case .notEquals: "ne"
+            case .endsWith: "endsWith"
+            case .isNull: "eq null"
+            case .not(.isNull): "ne null"
+            case .not: "not"
+            case .equals, .startsWith, .anyIn, .atLeast, .atMost: nil
+            }
+        }
     }
 
     /// `$orderby`: one property, ascending or descending; ties (and no order) go by id.

@@ -146,25 +146,37 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
     }
 
     private func apply(_ clauses: [DirectoryQuery.Clause], to select: SQLSelectBuilder) throws {
-        for clause in clauses {
-            switch clause {
-            case .equals(let field, let value):
-                let (column, value) = try self.resolve(field, value)
-                select.where(SQLIdentifier(column), .equal, SQLBind(value))
-            case .startsWith(let field, let value):
-                let (column, value) = try self.resolve(field, value)
-                let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_")
-                // Graph's startswith ignores case; LIKE does on SQLite but not on PostgreSQL, so both compare lowercased.
-                select.where(SQLQueryString("LOWER(\(ident: column)) LIKE LOWER(\(bind: escaped + "%")) ESCAPE '\\'"))
-            case .anyIn(let field, let values):
-                let resolved = try values.map { try self.resolve(field, $0) }
-                guard let column = resolved.first?.0 else {
-                    select.where(SQLQueryString("1 = 0"))  // `in ()` matches nothing
-                    continue
-                }
-                select.where(SQLIdentifier(column), .in, resolved.map(\.1))
-            }
+        for clause in clauses { select.where(try self.condition(clause)) }
+    }
+
+    /// The SQL condition of one clause; case-insensitive columns are compared lowercased.
+    private func condition(_ clause: DirectoryQuery.Clause) throws -> any SQLExpression {
+        switch clause {
+        case .equals(let field, let value):
+            let (column, value) = try self.resolve(field, value)
+            return SQLBinaryExpression(SQLIdentifier(column), .equal, SQLBind(value))
+        case .startsWith(let field, let value), .endsWith(let field, let value):
+            let (column, value) = try self.resolve(field, value)
+            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            let pattern = if case .startsWith = clause { escaped + "%" } else { "%" + escaped }
+            // Graph ignores case here; LIKE does on SQLite but not on PostgreSQL, so both compare lowercased.
+            return SQLQueryString("LOWER(\(ident: column)) LIKE LOWER(\(bind: pattern)) ESCAPE '\\'")
+        case .anyIn(let field, let values):
+            let resolved = try values.map { try self.resolve(field, $0) }
+            guard let column = resolved.first?.0 else { return SQLQueryString("1 = 0") }  // `in ()` matches nothing
+            return SQLBinaryExpression(SQLIdentifier(column), .in, SQLGroupExpression(SQLList(resolved.map { SQLBind($0.1) })))
+        case .notEquals(let field, let value):
+            return try self.condition(.not(.equals(field: field, value: value)))
+        case .atLeast(let field, let value), .atMost(let field, let value):
+            let (column, value) = try self.resolve(field, value)
+            let comparison: SQLBinaryOperator = if case .atLeast = clause { .greaterThanOrEqual } else { .lessThanOrEqual }
+            return SQLBinaryExpression(SQLIdentifier(column), comparison, SQLBind(value))
+        case .isNull(let field):
+            return SQLQueryString("\(ident: try self.resolve(field, "").0) IS NULL")
+        case .not(let inner):
+            // A comparison with a missing value is NULL in SQL; Graph's not() keeps those objects.
+            return SQLQueryString("NOT COALESCE((\(try self.condition(inner))), FALSE)")
         }
     }
 
