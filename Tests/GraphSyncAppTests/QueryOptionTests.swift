@@ -141,4 +141,31 @@ import Testing
             #expect(try await server.send(.GET, "/v1.0/applications?$filter=displayName%20ge%20null", token: admin).status == 400)
         }
     }
+
+    @Test func searchMatchesWordStartsWithAndAndOr() async throws {
+        try await TestServer.run { server in
+            let admin = try await server.adminToken()
+            for name in ["Contoso Payroll", "Fabrikam Pay", "Contoso HR", "Northwind"] {
+                #expect(try await server.send(.POST, "/v1.0/applications", token: admin, json: ["displayName": name]).status == 201)
+            }
+            let eventual = [("ConsistencyLevel", "eventual")]
+            func searched(_ search: String) async throws -> [String] {
+                let encoded = search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? search
+                let reply = try await server.send(.GET, "/v1.0/applications?$search=\(encoded)", token: admin, headers: eventual)
+                #expect(reply.status == 200, "\(search): \(reply.text)")
+                return names(reply).sorted()
+            }
+            #expect(try await searched("\"displayName:pay\"") == ["Contoso Payroll", "Fabrikam Pay"])
+            #expect(try await searched("\"displayName:contoso\" AND \"displayName:pay\"") == ["Contoso Payroll"])
+            #expect(try await searched("\"displayName:hr\" OR \"displayName:north\"") == ["Contoso HR", "Northwind"])
+            #expect(try await searched("\"displayName:fab\" OR \"displayName:contoso\" AND \"displayName:hr\"") == ["Contoso HR", "Fabrikam Pay"])
+            #expect(try await searched("\"displayName:oso\"") == [])
+
+            let plain = try await server.send(.GET, "/v1.0/applications?$search=%22displayName:pay%22", token: admin)
+            #expect(plain.status == 400 && plain.text.contains("only works through MSGraph with a special request header"), "\(plain.text)")
+            for bad in ["displayName:pay", "%22displayName%22", "%22displayName:pay%22%20NEAR%20%22displayName:x%22"] {
+                #expect(try await server.send(.GET, "/v1.0/applications?$search=\(bad)", token: admin, headers: eventual).status == 400, "\(bad)")
+            }
+        }
+    }
 }

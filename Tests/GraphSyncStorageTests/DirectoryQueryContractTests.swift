@@ -84,4 +84,21 @@ struct DirectoryQueryContractTests {
             #expect(try await names(.not(.anyIn(field: "userPrincipalName", values: ["ann@contoso.com", "cy@contoso.com"]))) == ["Bob Lee"])
         }
     }
+
+    @Test func searchClausesCombineWithAndAndOr() async throws {
+        try await StorageFixture.withDatabase { fixture in
+            let groups = fixture.repositories.groups
+            for name in ["Sales Team", "Team_Ops", "Presales"] {
+                try await groups.create(Group(id: Identifiers.objectId(), displayName: name, mailNickname: name.lowercased(), createdDateTime: Date()))
+            }
+            func names(_ clause: DirectoryQuery.Clause) async throws -> [String] {
+                try await groups.list(DirectoryQuery(clauses: [clause])).items.map(\.displayName).sorted()
+            }
+            #expect(try await names(.hasWord(field: "displayName", word: "SALES")) == ["Sales Team"])
+            #expect(try await names(.hasWord(field: "displayName", word: "team_")) == ["Team_Ops"])
+            let either = DirectoryQuery.Clause.anyOf([.hasWord(field: "displayName", word: "pre"), .hasWord(field: "displayName", word: "team")])
+            #expect(try await names(either) == ["Presales", "Sales Team", "Team_Ops"])
+            #expect(try await names(.allOf([.hasWord(field: "displayName", word: "sales"), .hasWord(field: "displayName", word: "team")])) == ["Sales Team"])
+        }
+    }
 }

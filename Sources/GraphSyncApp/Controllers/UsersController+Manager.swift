@@ -99,8 +99,7 @@ struct RelatedUserView {
     func permitFilter(on clauses: [DirectoryQuery.Clause]) throws {
         guard self.reach != .full else { return }
         let visible = self.reach == .basic ? Self.basicProperties : ["id"]
-        for clause in clauses {
-            let field = clause.field
+        for field in clauses.flatMap(\.fields) {
             guard visible.contains(where: { $0.caseInsensitiveCompare(field) == .orderedSame }) else {
                 throw GraphError(
                     .forbidden, code: "Authorization_RequestDenied",

@@ -11,6 +11,8 @@ struct ODataQuery: Sendable {
     var select: [String]?
     var expand: [Expansion] = []
     var orderBy: DirectoryQuery.Order?
+    /// `$search`, as a clause ANDed with the filter's.
+    var search: DirectoryQuery.Clause?
     /// `$count=true`, or the `/$count` segment.
     var count = false
     /// The request sent `ConsistencyLevel: eventual`, Graph's opt-in to advanced queries.
@@ -46,6 +48,14 @@ struct ODataQuery: Sendable {
                     throw GraphError.badRequest("Invalid value '\(value.prefix(50))' for $count: expected true or false.", code: "BadRequest")
                 }
                 self.count = self.count || count
+            case "$search":
+                // Graph serves $search on directory objects only in an advanced query.
+                guard self.eventual else {
+                    throw GraphError.badRequest(
+                        "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+                        code: "Request_UnsupportedQuery")
+                }
+                self.search = try SearchParser.parse(value)
             case "$orderby":
                 self.orderBy = try Self.order(value)
             case "$format":
@@ -54,6 +64,7 @@ struct ODataQuery: Sendable {
                 throw GraphError.badRequest("Query option '\(option)' is not supported by this GraphSync endpoint.")
             }
         }
+        if let search = self.search { self.clauses.append(search) }
     }
 
     /// Parses `$orderby`: one property, then `asc` or `desc` (Graph sorts directory objects by one property).
@@ -122,7 +133,7 @@ struct ODataQuery: Sendable {
                 "Operator '\(advanced)' is not supported because the \(missing) is missing. Refer to https://aka.ms/graph-docs/advanced-queries for more information",
                 code: "Request_UnsupportedQuery")
         }
-        if self.orderBy != nil, !self.clauses.isEmpty, !self.eventual || !self.count {
+        if self.orderBy != nil, self.clauses.count > (self.search == nil ? 0 : 1), !self.eventual || !self.count {
             throw GraphError.badRequest("Sorting not supported for current query.", code: "Request_UnsupportedQuery")
         }
         return DirectoryQuery(

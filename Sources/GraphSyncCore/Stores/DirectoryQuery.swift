@@ -16,14 +16,21 @@ public struct DirectoryQuery: Sendable, Hashable {
         case isNull(field: String)
         /// `not(…)`: true wherever the clause is not (a missing value included).
         case not(Clause)
+        /// `$search="field:word"`: a word of the value starts with `word` (words are split at spaces).
+        case hasWord(field: String, word: String)
+        /// Every one of the clauses (`AND` in `$search`).
+        case allOf([Clause])
+        /// One of the clauses at least (`OR` in `$search`).
+        case anyOf([Clause])
 
-        /// The property the clause tests.
-        public var field: String {
+        /// The properties the clause tests.
+        public var fields: [String] {
             switch self {
             case .equals(let field, _), .startsWith(let field, _), .anyIn(let field, _), .notEquals(let field, _), .endsWith(let field, _),
-                .atLeast(let field, _), .atMost(let field, _), .isNull(let field):
-                field
-            case .not(let clause): clause.field
+                .atLeast(let field, _), .atMost(let field, _), .isNull(let field), .hasWord(let field, _):
+                [field]
+            case .not(let clause): clause.fields
+            case .allOf(let clauses), .anyOf(let clauses): clauses.flatMap(\.fields)
             }
         }
 
@@ -36,7 +43,7 @@ public struct DirectoryQuery: Sendable, Hashable {
             case .isNull: "eq null"
             case .not(.isNull): "ne null"
             case .not: "not"
-            case .equals, .startsWith, .anyIn, .atLeast, .atMost: nil
+            case .equals, .startsWith, .anyIn, .atLeast, .atMost, .hasWord, .allOf, .anyOf: nil
             }
         }
     }

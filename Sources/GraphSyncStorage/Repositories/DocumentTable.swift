@@ -157,8 +157,7 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
             return SQLBinaryExpression(SQLIdentifier(column), .equal, SQLBind(value))
         case .startsWith(let field, let value), .endsWith(let field, let value):
             let (column, value) = try self.resolve(field, value)
-            let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
+            let escaped = Self.escapeLike(value)
             let pattern = if case .startsWith = clause { escaped + "%" } else { "%" + escaped }
             // Graph ignores case here; LIKE does on SQLite but not on PostgreSQL, so both compare lowercased.
             return SQLQueryString("LOWER(\(ident: column)) LIKE LOWER(\(bind: pattern)) ESCAPE '\\'")
@@ -174,10 +173,23 @@ struct DocumentTable<Model: Codable & Sendable>: Sendable {
             return SQLBinaryExpression(SQLIdentifier(column), comparison, SQLBind(value))
         case .isNull(let field):
             return SQLQueryString("\(ident: try self.resolve(field, "").0) IS NULL")
+        case .hasWord(let field, let word):
+            let (column, _) = try self.resolve(field, word)
+            let escaped = Self.escapeLike(word.lowercased())
+            return SQLQueryString("(LOWER(\(ident: column)) LIKE \(bind: escaped + "%") ESCAPE '\\' OR LOWER(\(ident: column)) LIKE \(bind: "% " + escaped + "%") ESCAPE '\\')")
+        case .allOf(let clauses), .anyOf(let clauses):
+            guard !clauses.isEmpty else { return SQLQueryString("1 = 1") }
+            let separator = if case .allOf = clause { " AND " } else { " OR " }
+            return SQLGroupExpression(SQLList(try clauses.map { SQLGroupExpression(try self.condition($0)) }, separator: SQLRaw(separator)))
         case .not(let inner):
             // A comparison with a missing value is NULL in SQL; Graph's not() keeps those objects.
             return SQLQueryString("NOT COALESCE((\(try self.condition(inner))), FALSE)")
         }
+    }
+
+    /// `text` matched literally by LIKE … ESCAPE '\\'.
+    private static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     private func resolve(_ field: String, _ value: String) throws -> (String, String) {
