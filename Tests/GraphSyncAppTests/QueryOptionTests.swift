@@ -102,6 +102,8 @@ import Testing
             let unsupported = try await server.send(.GET, "/v1.0/applications?$orderby=createdDateTime", token: admin)
             #expect(unsupported.status == 400 && unsupported.text.contains("Request_UnsupportedQuery"), "\(unsupported.text)")
             #expect(try await server.send(.GET, "/v1.0/applications?$orderby=displayName%20sideways", token: admin).status == 400)
+            // An endpoint that does not sort refuses the option rather than ignoring it.
+            #expect(try await server.send(.GET, "/v1.0/applicationTemplates?$orderby=displayName", token: admin).status == 400)
             // Sorting a filtered query is an advanced query, as in Graph.
             let filtered = "/v1.0/applications?$filter=startswith(displayName,'a')&$orderby=displayName"
             let refused = try await server.send(.GET, filtered, token: admin)

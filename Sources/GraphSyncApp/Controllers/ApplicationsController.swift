@@ -24,7 +24,7 @@ struct ApplicationsController {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let scope = try context.accessScope(GraphPolicies.readApplications)
-        let query = try ODataQuery(request)
+        let query = try ODataQuery(request, orderable: true)
         let page = try await self.services.repositories.applications.list(
             query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(

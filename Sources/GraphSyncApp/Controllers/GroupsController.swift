@@ -27,7 +27,7 @@ struct GroupsController {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.demand(GraphPolicies.readGroups)
-        let query = try ODataQuery(request)
+        let query = try ODataQuery(request, orderable: true)
         let page = try await self.services.repositories.groups.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(page.items.map { DirectoryJSON.group($0, select: query.select) }, context: "groups", select: query.select, next: page.next, count: page.count)
     }

@@ -25,7 +25,7 @@ struct ServicePrincipalsController {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let scope = try context.accessScope(GraphPolicies.readApplications)
-        let query = try ODataQuery(request)
+        let query = try ODataQuery(request, orderable: true)
         let page = try await self.services.repositories.servicePrincipals.list(
             query.directoryQuery(within: scope))
         return try self.services.odata(request).collection(

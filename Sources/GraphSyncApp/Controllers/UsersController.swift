@@ -45,7 +45,7 @@ struct UsersController {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try context.demand(GraphPolicies.readUsers)
-        let query = try ODataQuery(request, expandable: Self.expandable, type: "user")
+        let query = try ODataQuery(request, expandable: Self.expandable, type: "user", orderable: true)
         let page = try await self.services.repositories.users.list(query.directoryQuery(within: .everything))
         return try self.services.odata(request).collection(
             try await self.expanding(page.items, query.expand, select: query.select, view: RelatedUserView(context.caller)), context: "users", select: query.select,

@@ -24,7 +24,9 @@ struct ODataQuery: Sendable {
         var select: [String]?
     }
 
-    init(_ request: Request, defaultTop: Int = 100, expandable: Set<String> = [], type: String = "") throws {
+    /// - Parameters:
+    ///   - orderable: the endpoint sorts (`$orderby`); elsewhere the option is a 400, never ignored.
+    init(_ request: Request, defaultTop: Int = 100, expandable: Set<String> = [], type: String = "", orderable: Bool = false) throws {
         self.top = defaultTop
         self.count = request.uri.path.hasSuffix("/$count")
         self.eventual = request.headers[.consistencyLevel]?.lowercased() == "eventual"
@@ -56,7 +58,7 @@ struct ODataQuery: Sendable {
                         code: "Request_UnsupportedQuery")
                 }
                 self.search = try SearchParser.parse(value)
-            case "$orderby":
+            case "$orderby" where orderable:
                 self.orderBy = try Self.order(value)
             case "$format":
                 continue
